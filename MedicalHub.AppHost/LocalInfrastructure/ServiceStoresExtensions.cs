@@ -1,0 +1,146 @@
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace MedicalHub.AppHost.LocalInfrastructure;
+
+/// <summary>One service's own PostgreSQL database and Redis, whichever way they are run.</summary>
+public sealed record ServiceStores(
+    IResourceBuilder<IResourceWithConnectionString> PostgresServer,
+    IResourceBuilder<IResourceWithConnectionString> Database,
+    IResourceBuilder<IResourceWithConnectionString> Redis);
+
+public static class ServiceStoresExtensions
+{
+    /// <summary>
+    /// Adds <c>{service}-postgres</c> with the database <c>{service}db</c>, and <c>{service}-redis</c>, as
+    /// containers or as local processes. Passwords are generated secret parameters (kept in the AppHost's
+    /// user secrets in run mode); ports are the given ones in run mode unless <c>MedicalHub:FixedPorts</c> is off.
+    /// </summary>
+    public static ServiceStores AddServiceStores(this IDistributedApplicationBuilder builder, InfrastructureSettings settings,
+        string service, int postgresPort, int redisPort)
+    {
+        var postgresPassword = builder.AddGeneratedPassword($"{service}-postgres-password");
+        var redisPassword = builder.AddGeneratedPassword($"{service}-redis-password");
+        int? pgPort = settings.FixedPorts ? postgresPort : null;
+        int? rdPort = settings.FixedPorts ? redisPort : null;
+
+        if (settings.Mode == InfrastructureMode.Containers)
+        {
+            var postgres = builder.AddPostgres($"{service}-postgres", password: postgresPassword, port: pgPort)
+                .WithDataVolume($"medicalhub-{service}-postgres-data");
+            var database = postgres.AddDatabase($"{service}db");
+            var redis = builder.AddRedis($"{service}-redis", rdPort, redisPassword)
+                .WithDataVolume($"medicalhub-{service}-redis-data");
+            return new ServiceStores(postgres, database, redis);
+        }
+
+        var localPostgres = builder.AddLocalPostgres($"{service}-postgres", settings, postgresPassword, pgPort);
+        var localDatabase = localPostgres.AddLocalDatabase($"{service}db");
+        var localRedis = builder.AddLocalRedis($"{service}-redis", settings, redisPassword, rdPort);
+        return new ServiceStores(localPostgres, localDatabase, localRedis);
+    }
+
+    /// <summary>References the service's stores, waits for them, and groups them under the service in the dashboard.</summary>
+    public static IResourceBuilder<ProjectResource> WithServiceStores(this IResourceBuilder<ProjectResource> project, ServiceStores stores)
+    {
+        stores.PostgresServer.WithParentRelationship(project);
+        stores.Redis.WithParentRelationship(project);
+        return project
+            .WithReference(stores.Database).WaitFor(stores.Database)
+            .WithReference(stores.Redis).WaitFor(stores.Redis);
+    }
+
+    private static IResourceBuilder<ParameterResource> AddGeneratedPassword(this IDistributedApplicationBuilder builder, string name) =>
+        // No special characters: the value travels through connection strings, shell scripts and SQL literals.
+        builder.AddParameter(name, new GenerateParameterDefault { MinLength = 24, Special = false }, secret: true, persist: true);
+
+    public static IResourceBuilder<LocalPostgresServerResource> AddLocalPostgres(this IDistributedApplicationBuilder builder, string name,
+        InfrastructureSettings settings, IResourceBuilder<ParameterResource> password, int? port)
+    {
+        var server = new LocalPostgresServerResource(name, Path.Combine(settings.ScriptDirectory, "postgres-server.sh"),
+            settings.DataDirectory, password.Resource);
+
+        string? connectionString = null;
+        builder.Eventing.Subscribe<ConnectionStringAvailableEvent>(server, async (_, ct) =>
+            connectionString = await server.ConnectionStringExpression.GetValueAsync(ct));
+        builder.Eventing.Subscribe<ResourceReadyEvent>(server, async (@event, ct) =>
+            await CreateDatabasesAsync(server, connectionString!, ct));
+
+        var healthCheckKey = $"{name}_check";
+        builder.Services.AddHealthChecks().AddNpgSql(
+            _ => (connectionString ?? throw new InvalidOperationException("The connection string is not available yet.")) + ";Database=postgres",
+            name: healthCheckKey);
+
+        return builder.AddResource(server)
+            .WithArgs(server.ScriptPath)
+            .WithEndpoint(port: port, targetPort: port, scheme: "tcp", name: LocalPostgresServerResource.PrimaryEndpointName, env: "PGPORT", isProxied: false)
+            .WithEnvironment("PG_BIN", settings.PostgresBinDirectory!)
+            .WithEnvironment("PGDATA", Path.Combine(settings.DataDirectory, name))
+            .WithEnvironment("POSTGRES_PASSWORD", password)
+            .WithIconName("DatabaseMultiple")
+            .WithHealthCheck(healthCheckKey)
+            .ExcludeFromManifest();
+    }
+
+    public static IResourceBuilder<LocalPostgresDatabaseResource> AddLocalDatabase(this IResourceBuilder<LocalPostgresServerResource> server, string name)
+    {
+        var database = new LocalPostgresDatabaseResource(name, name, server.Resource);
+        server.Resource.Databases[name] = database.DatabaseName;
+
+        string? connectionString = null;
+        server.ApplicationBuilder.Eventing.Subscribe<ConnectionStringAvailableEvent>(database, async (_, ct) =>
+            connectionString = await database.ConnectionStringExpression.GetValueAsync(ct));
+
+        var healthCheckKey = $"{name}_check";
+        server.ApplicationBuilder.Services.AddHealthChecks().AddNpgSql(
+            _ => connectionString ?? throw new InvalidOperationException("The connection string is not available yet."),
+            name: healthCheckKey);
+
+        return server.ApplicationBuilder.AddResource(database)
+            .WithIconName("Database")
+            .WithHealthCheck(healthCheckKey)
+            .ExcludeFromManifest();
+    }
+
+    public static IResourceBuilder<LocalRedisResource> AddLocalRedis(this IDistributedApplicationBuilder builder, string name,
+        InfrastructureSettings settings, IResourceBuilder<ParameterResource> password, int? port)
+    {
+        var redis = new LocalRedisResource(name, Path.Combine(settings.ScriptDirectory, "redis-server.sh"), settings.DataDirectory, password.Resource);
+
+        string? connectionString = null;
+        builder.Eventing.Subscribe<ConnectionStringAvailableEvent>(redis, async (_, ct) =>
+            connectionString = await redis.ConnectionStringExpression.GetValueAsync(ct));
+
+        var healthCheckKey = $"{name}_check";
+        builder.Services.AddHealthChecks().AddRedis(
+            _ => connectionString ?? throw new InvalidOperationException("The connection string is not available yet."),
+            name: healthCheckKey);
+
+        return builder.AddResource(redis)
+            .WithArgs(redis.ScriptPath)
+            .WithEndpoint(port: port, targetPort: port, scheme: "tcp", name: LocalRedisResource.PrimaryEndpointName, env: "REDIS_PORT", isProxied: false)
+            .WithEnvironment("REDIS_SERVER", settings.RedisServerPath!)
+            .WithEnvironment("REDIS_DATA", Path.Combine(settings.DataDirectory, name))
+            .WithEnvironment("REDIS_PASSWORD", password)
+            .WithIconName("Memory")
+            .WithHealthCheck(healthCheckKey)
+            .ExcludeFromManifest();
+    }
+
+    private static async Task CreateDatabasesAsync(LocalPostgresServerResource server, string connectionString, CancellationToken ct)
+    {
+        await using var connection = new NpgsqlConnection(connectionString + ";Database=postgres");
+        await connection.OpenAsync(ct);
+        foreach (var databaseName in server.Databases.Values)
+        {
+            await using var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = @name", connection);
+            exists.Parameters.AddWithValue("name", databaseName);
+            if (await exists.ExecuteScalarAsync(ct) is null)
+            {
+                var quoted = "\"" + databaseName.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+                await using var create = new NpgsqlCommand($"CREATE DATABASE {quoted}", connection);
+                await create.ExecuteNonQueryAsync(ct);
+            }
+        }
+    }
+}

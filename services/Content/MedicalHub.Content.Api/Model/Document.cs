@@ -1,0 +1,22 @@
+namespace MedicalHub.Content.Api.Model;
+
+/// <summary>A medical document owned by one organization.</summary>
+public sealed class Document
+{
+    public Guid Id { get; init; } = Guid.CreateVersion7();
+
+    public required Guid OrganizationId { get; init; }
+
+    public required string Title { get; set; }
+
+    /// <summary>IANA media type of the current version (application/pdf, application/dicom, x-application/hl7-v2+er7, ...).</summary>
+    public required string MediaType { get; set; }
+
+    public long SizeBytes { get; set; }
+
+    public required Guid CreatedBy { get; init; }
+
+    public DateTimeOffset CreatedAt { get; init; } = DateTimeOffset.UtcNow;
+
+    public DateTimeOffset UpdatedAt { get; set; } = DateTimeOffset.UtcNow;
+}

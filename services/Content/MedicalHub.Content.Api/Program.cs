@@ -1,0 +1,14 @@
+using MedicalHub.Data.Migrations;
+using MedicalHub.Content.Api.Extensions;
+using MedicalHub.Content.Api.Infrastructure;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+builder.AddApplicationServices();
+
+var app = builder.Build();
+
+app.MapDefaultEndpoints();
+
+await app.RunWithMigrationsAsync<ContentDbContext>(args);

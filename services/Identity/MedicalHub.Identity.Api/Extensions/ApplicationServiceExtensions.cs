@@ -1,0 +1,17 @@
+using MedicalHub.Data;
+using MedicalHub.Identity.Api.Infrastructure;
+
+namespace MedicalHub.Identity.Api.Extensions;
+
+public static class ApplicationServiceExtensions
+{
+    /// <summary>Connection names as the AppHost declares them: the service's own database and Redis.</summary>
+    public const string DatabaseName = "identitydb";
+    public const string RedisName = "identity-redis";
+
+    public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
+    {
+        builder.AddServiceDataStores<IdentityServiceDbContext>(DatabaseName, RedisName);
+        return builder;
+    }
+}

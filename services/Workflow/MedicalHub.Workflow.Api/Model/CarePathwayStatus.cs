@@ -1,0 +1,8 @@
+namespace MedicalHub.Workflow.Api.Model;
+
+public enum CarePathwayStatus
+{
+    Draft,
+    Active,
+    Retired,
+}
