@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Npgsql;
 
 namespace MedicalHub.AppHost.LocalInfrastructure;
@@ -58,13 +59,22 @@ public static class ServiceStoresExtensions
         InfrastructureSettings settings, IResourceBuilder<ParameterResource> password, int? port)
     {
         var server = new LocalPostgresServerResource(name, Path.Combine(settings.ScriptDirectory, "postgres-server.sh"),
-            settings.DataDirectory, password.Resource);
+            settings.ScriptDirectory, password.Resource);
 
         string? connectionString = null;
         builder.Eventing.Subscribe<ConnectionStringAvailableEvent>(server, async (_, ct) =>
             connectionString = await server.ConnectionStringExpression.GetValueAsync(ct));
         builder.Eventing.Subscribe<ResourceReadyEvent>(server, async (@event, ct) =>
-            await CreateDatabasesAsync(server, connectionString!, ct));
+        {
+            await CreateDatabasesAsync(server, connectionString!, ct);
+            // Aspire passes a container's state on to its databases but not an executable's: a database
+            // of ours is running once it exists, which is now.
+            var notifications = @event.Services.GetRequiredService<ResourceNotificationService>();
+            foreach (var database in builder.Resources.OfType<LocalPostgresDatabaseResource>().Where(db => db.Parent == server))
+            {
+                await notifications.PublishUpdateAsync(database, s => s with { State = KnownResourceStates.Running, StartTimeStamp = DateTime.UtcNow });
+            }
+        });
 
         var healthCheckKey = $"{name}_check";
         builder.Services.AddHealthChecks().AddNpgSql(
@@ -96,7 +106,16 @@ public static class ServiceStoresExtensions
             _ => connectionString ?? throw new InvalidOperationException("The connection string is not available yet."),
             name: healthCheckKey);
 
+        // Until the server is ready the database mirrors its state (starting, failed, exited...).
+        server.ApplicationBuilder.Eventing.Subscribe<InitializeResourceEvent>(database, (@event, ct) =>
+        {
+            var stopping = @event.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
+            _ = MirrorParentStateAsync(@event.Notifications, database, stopping);
+            return Task.CompletedTask;
+        });
+
         return server.ApplicationBuilder.AddResource(database)
+            .WithInitialState(new CustomResourceSnapshot { ResourceType = "PostgresDatabase", State = KnownResourceStates.Waiting, Properties = [] })
             .WithIconName("Database")
             .WithHealthCheck(healthCheckKey)
             .ExcludeFromManifest();
@@ -105,7 +124,7 @@ public static class ServiceStoresExtensions
     public static IResourceBuilder<LocalRedisResource> AddLocalRedis(this IDistributedApplicationBuilder builder, string name,
         InfrastructureSettings settings, IResourceBuilder<ParameterResource> password, int? port)
     {
-        var redis = new LocalRedisResource(name, Path.Combine(settings.ScriptDirectory, "redis-server.sh"), settings.DataDirectory, password.Resource);
+        var redis = new LocalRedisResource(name, Path.Combine(settings.ScriptDirectory, "redis-server.sh"), settings.ScriptDirectory, password.Resource);
 
         string? connectionString = null;
         builder.Eventing.Subscribe<ConnectionStringAvailableEvent>(redis, async (_, ct) =>
@@ -125,6 +144,24 @@ public static class ServiceStoresExtensions
             .WithIconName("Memory")
             .WithHealthCheck(healthCheckKey)
             .ExcludeFromManifest();
+    }
+
+    private static async Task MirrorParentStateAsync(ResourceNotificationService notifications, LocalPostgresDatabaseResource database, CancellationToken stopping)
+    {
+        try
+        {
+            await foreach (var update in notifications.WatchAsync(stopping))
+            {
+                if (update.Resource == database.Parent && update.Snapshot.State?.Text is { } state && state != KnownResourceStates.Running)
+                {
+                    await notifications.PublishUpdateAsync(database, s => s with { State = update.Snapshot.State, StopTimeStamp = update.Snapshot.StopTimeStamp });
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The AppHost is stopping.
+        }
     }
 
     private static async Task CreateDatabasesAsync(LocalPostgresServerResource server, string connectionString, CancellationToken ct)
