@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Runs the whole test suite: unit tests and the end-to-end suite, which starts the real AppHost once
+# (its own Postgres and Redis processes or containers, on ports the orchestrator picks) and stops it after.
+source "$(dirname "${BASH_SOURCE[0]}")/prerequisites.sh"
+cd "$medicalhub_root"
+
+say "Building"
+dotnet build MedicalHub.sln -nologo -v quiet -clp:ErrorsOnly
+
+say "Testing"
+log="$(mktemp)"
+trap 'rm -f "$log"' EXIT
+status=0
+dotnet test MedicalHub.sln --no-build -nologo -v quiet "$@" 2>&1 | tee "$log" || status=$?
+
+# One closing line for the whole run, summed over the test projects.
+read -r passed failed skipped < <(awk '
+  /(Passed|Failed)!  - Failed:/ {
+    for (i = 1; i <= NF; i++) { gsub(",", "", $(i+1)); if ($i == "Failed:") f += $(i+1); if ($i == "Passed:") p += $(i+1); if ($i == "Skipped:") s += $(i+1) }
+  }
+  END { print p + 0, f + 0, s + 0 }' "$log")
+echo "${passed} passed, ${failed} failed, ${skipped} skipped"
+
+if [ "$status" = 0 ] && [ "$passed" = 0 ]; then
+  echo "No test ran." >&2
+  exit 1
+fi
+exit "$status"
