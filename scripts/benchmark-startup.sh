@@ -66,6 +66,7 @@ for pid, (_, cmd) in procs.items():
     if "/dcp " in cmd and f"--monitor" in cmd: add_tree(pid)
 groups = {}
 def group(cmd):
+    if cmd.startswith("dotnet run --project") and ".Api.csproj" in cmd: return "dotnet run launchers (DCP)"
     for svc in ("Identity", "Content", "Communication", "Workflow"):
         if f"MedicalHub.{svc}.Api" in cmd: return f"service {svc.lower()}"
     m = re.search(r"-D \S*/(\w+)-postgres", cmd)
