@@ -11,6 +11,11 @@ public sealed record InfrastructureSettings(
     string? RedisServerPath,
     string ScriptDirectory)
 {
+    /// <summary>The services to run (setting <c>MedicalHub:Services</c>, comma-separated); empty means all. Never filters in publish mode.</summary>
+    public IReadOnlySet<string> Services { get; init; } = new HashSet<string>();
+
+    public bool IncludesService(string name) => Services.Count == 0 || Services.Contains(name);
+
     public const string SectionName = "MedicalHub";
 
     public static InfrastructureSettings Resolve(IDistributedApplicationBuilder builder) =>
@@ -35,7 +40,10 @@ public sealed record InfrastructureSettings(
             dataDirectory,
             PostgresBinDirectory: null,
             RedisServerPath: null,
-            ScriptDirectory: Path.Combine(appHostDirectory, "LocalInfrastructure"));
+            ScriptDirectory: Path.Combine(appHostDirectory, "LocalInfrastructure"))
+        {
+            Services = isPublishMode ? new HashSet<string>() : ParseServices(section["Services"]),
+        };
 
         if (mode != InfrastructureMode.Processes)
         {
@@ -55,4 +63,7 @@ public sealed record InfrastructureSettings(
 
         return settings with { PostgresBinDirectory = postgres, RedisServerPath = redis };
     }
+
+    private static HashSet<string> ParseServices(string? value) =>
+        new((value ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), StringComparer.OrdinalIgnoreCase);
 }

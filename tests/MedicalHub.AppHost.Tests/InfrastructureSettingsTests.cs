@@ -94,4 +94,24 @@ public sealed class InfrastructureSettingsTests : IDisposable
         Assert.Equal(InfrastructureMode.Containers, settings.Mode);
         Assert.False(settings.FixedPorts);
     }
+
+    [Fact]
+    public void All_services_run_unless_some_are_listed()
+    {
+        var all = InfrastructureSettings.Resolve(Config(), isPublishMode: false, _dir.Path, () => true, NothingInstalled());
+        var some = InfrastructureSettings.Resolve(Config(("MedicalHub:Services", " identity , Content")), isPublishMode: false, _dir.Path, () => true, NothingInstalled());
+
+        Assert.True(all.IncludesService("workflow"));
+        Assert.True(some.IncludesService("identity"));
+        Assert.True(some.IncludesService("content"));
+        Assert.False(some.IncludesService("workflow"));
+    }
+
+    [Fact]
+    public void Publish_mode_always_describes_every_service()
+    {
+        var settings = InfrastructureSettings.Resolve(Config(("MedicalHub:Services", "identity")), isPublishMode: true, _dir.Path, () => true, NothingInstalled());
+
+        Assert.True(settings.IncludesService("workflow"));
+    }
 }

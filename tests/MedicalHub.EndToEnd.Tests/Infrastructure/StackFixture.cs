@@ -13,7 +13,8 @@ public sealed class StackFixture : IAsyncLifetime
 {
     private static readonly TimeSpan StartupTimeout = TimeSpan.FromMinutes(5);
 
-    private readonly string _dataDirectory = CreateDataDirectory();
+    private readonly string _dataDirectory = TestDataDirectory.Create();
+    private readonly List<string> _storeEndpoints = [];
     private DistributedApplication? _app;
 
     public DistributedApplication App => _app ?? throw new InvalidOperationException("The stack has not started.");
@@ -30,6 +31,13 @@ public sealed class StackFixture : IAsyncLifetime
         _app = await builder.BuildAsync(cts.Token);
         await _app.StartAsync(cts.Token);
         await WaitUntilEveryResourceIsHealthyAsync(_app, cts.Token);
+
+        foreach (var service in ServiceUnderTest.All)
+        {
+            var pg = new Npgsql.NpgsqlConnectionStringBuilder(await ConnectionStringAsync(service.PostgresServer));
+            _storeEndpoints.Add($"{pg.Host}:{pg.Port}");
+            _storeEndpoints.Add(StackExchange.Redis.ConfigurationOptions.Parse(await ConnectionStringAsync(service.Redis)).EndPoints.Single().ToString()!);
+        }
     }
 
     public HttpClient CreateHttpClient(string service) => App.CreateHttpClient(service, "http");
@@ -44,6 +52,8 @@ public sealed class StackFixture : IAsyncLifetime
         {
             await _app.DisposeAsync();
         }
+        // Stopping the AppHost must stop every Postgres and Redis it started: fail the run otherwise.
+        await ProcessCheck.AssertNothingListensAsync(_storeEndpoints);
         Directory.Delete(_dataDirectory, recursive: true);
     }
 
@@ -70,18 +80,5 @@ public sealed class StackFixture : IAsyncLifetime
             }
             await healthy;
         }));
-    }
-
-    /// <summary>A fresh data folder the unprivileged 'postgres' user can reach (temporary folders are created private).</summary>
-    private static string CreateDataDirectory()
-    {
-        var directory = Directory.CreateTempSubdirectory("medicalhub-e2e-");
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(directory.FullName,
-                UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute |
-                UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
-        }
-        return directory.FullName;
     }
 }

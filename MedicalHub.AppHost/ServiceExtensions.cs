@@ -1,0 +1,26 @@
+using MedicalHub.AppHost.LocalInfrastructure;
+
+namespace MedicalHub.AppHost;
+
+public static class ServiceExtensions
+{
+    /// <summary>
+    /// Adds a MedicalHub service with its own stores (see <see cref="ServiceStoresExtensions.AddServiceStores"/>),
+    /// waiting for them, and checked through its own <c>/health</c>. Returns null when
+    /// <c>MedicalHub:Services</c> lists services and this is not one of them (to run part of the system on a small machine).
+    /// </summary>
+    public static IResourceBuilder<ProjectResource>? AddService<TProject>(this IDistributedApplicationBuilder builder,
+        InfrastructureSettings infrastructure, string name, int postgresPort, int redisPort)
+        where TProject : IProjectMetadata, new()
+    {
+        if (!infrastructure.IncludesService(name))
+        {
+            return null;
+        }
+
+        var stores = builder.AddServiceStores(infrastructure, name, postgresPort, redisPort);
+        return builder.AddProject<TProject>(name)
+            .WithServiceStores(stores)
+            .WithHttpHealthCheck("/health");
+    }
+}
