@@ -61,12 +61,10 @@ public static class ServiceStoresExtensions
         var server = new LocalPostgresServerResource(name, Path.Combine(settings.ScriptDirectory, "postgres-server.sh"),
             settings.ScriptDirectory, password.Resource);
 
-        string? connectionString = null;
-        builder.Eventing.Subscribe<ConnectionStringAvailableEvent>(server, async (_, ct) =>
-            connectionString = await server.ConnectionStringExpression.GetValueAsync(ct));
+        var connectionString = builder.TrackConnectionString(server);
         builder.Eventing.Subscribe<ResourceReadyEvent>(server, async (@event, ct) =>
         {
-            await CreateDatabasesAsync(server, connectionString!, ct);
+            await CreateDatabasesAsync(server, connectionString(), ct);
             // Aspire passes a container's state on to its databases but not an executable's: a database
             // of ours is running once it exists, which is now.
             var notifications = @event.Services.GetRequiredService<ResourceNotificationService>();
@@ -77,9 +75,7 @@ public static class ServiceStoresExtensions
         });
 
         var healthCheckKey = $"{name}_check";
-        builder.Services.AddHealthChecks().AddNpgSql(
-            _ => (connectionString ?? throw new InvalidOperationException("The connection string is not available yet.")) + ";Database=postgres",
-            name: healthCheckKey);
+        builder.Services.AddHealthChecks().AddNpgSql(_ => connectionString() + ";Database=postgres", name: healthCheckKey);
 
         return builder.AddResource(server)
             .WithArgs(server.ScriptPath)
@@ -97,14 +93,9 @@ public static class ServiceStoresExtensions
         var database = new LocalPostgresDatabaseResource(name, name, server.Resource);
         server.Resource.Databases[name] = database.DatabaseName;
 
-        string? connectionString = null;
-        server.ApplicationBuilder.Eventing.Subscribe<ConnectionStringAvailableEvent>(database, async (_, ct) =>
-            connectionString = await database.ConnectionStringExpression.GetValueAsync(ct));
-
+        var connectionString = server.ApplicationBuilder.TrackConnectionString(database);
         var healthCheckKey = $"{name}_check";
-        server.ApplicationBuilder.Services.AddHealthChecks().AddNpgSql(
-            _ => connectionString ?? throw new InvalidOperationException("The connection string is not available yet."),
-            name: healthCheckKey);
+        server.ApplicationBuilder.Services.AddHealthChecks().AddNpgSql(_ => connectionString(), name: healthCheckKey);
 
         // Until the server is ready the database mirrors its state (starting, failed, exited...).
         server.ApplicationBuilder.Eventing.Subscribe<InitializeResourceEvent>(database, (@event, ct) =>
@@ -126,14 +117,9 @@ public static class ServiceStoresExtensions
     {
         var redis = new LocalRedisResource(name, Path.Combine(settings.ScriptDirectory, "redis-server.sh"), settings.ScriptDirectory, password.Resource);
 
-        string? connectionString = null;
-        builder.Eventing.Subscribe<ConnectionStringAvailableEvent>(redis, async (_, ct) =>
-            connectionString = await redis.ConnectionStringExpression.GetValueAsync(ct));
-
+        var connectionString = builder.TrackConnectionString(redis);
         var healthCheckKey = $"{name}_check";
-        builder.Services.AddHealthChecks().AddRedis(
-            _ => connectionString ?? throw new InvalidOperationException("The connection string is not available yet."),
-            name: healthCheckKey);
+        builder.Services.AddHealthChecks().AddRedis(_ => connectionString(), name: healthCheckKey);
 
         return builder.AddResource(redis)
             .WithArgs(redis.ScriptPath)
@@ -144,6 +130,15 @@ public static class ServiceStoresExtensions
             .WithIconName("Memory")
             .WithHealthCheck(healthCheckKey)
             .ExcludeFromManifest();
+    }
+
+    /// <summary>The resource's connection string once the orchestrator has allocated its endpoint, for health checks and set-up.</summary>
+    private static Func<string> TrackConnectionString(this IDistributedApplicationBuilder builder, IResourceWithConnectionString resource)
+    {
+        string? connectionString = null;
+        builder.Eventing.Subscribe<ConnectionStringAvailableEvent>(resource, async (_, ct) =>
+            connectionString = await resource.ConnectionStringExpression.GetValueAsync(ct));
+        return () => connectionString ?? throw new InvalidOperationException($"The connection string of '{resource.Name}' is not available yet.");
     }
 
     private static async Task MirrorParentStateAsync(ResourceNotificationService notifications, LocalPostgresDatabaseResource database, CancellationToken stopping)

@@ -1,4 +1,5 @@
 using MedicalHub.Content.Api.Infrastructure;
+using MedicalHub.Data;
 using MedicalHub.Data.Migrations;
 using MedicalHub.EndToEnd.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -69,7 +70,7 @@ public sealed class MigrationTests(StackFixture stack)
     private static ServiceProvider Replica(string connectionString) =>
         new ServiceCollection()
             .AddLogging()
-            .AddDbContext<ContentDbContext>(options => options.UseNpgsql(connectionString).UseSnakeCaseNamingConvention())
+            .AddDbContext<ContentDbContext>(options => options.UseNpgsql(connectionString).UseMedicalHubConventions())
             .AddSingleton<SchemaState<ContentDbContext>>()
             .AddSingleton<DatabaseMigrator<ContentDbContext>>()
             .BuildServiceProvider();

@@ -18,8 +18,7 @@ public static class ServiceDataExtensions
         this IHostApplicationBuilder builder, string databaseName, string redisName)
         where TContext : DbContext
     {
-        builder.AddNpgsqlDbContext<TContext>(databaseName, configureDbContextOptions: options =>
-            options.UseSnakeCaseNamingConvention());
+        builder.AddNpgsqlDbContext<TContext>(databaseName, configureDbContextOptions: options => options.UseMedicalHubConventions());
         builder.AddRedisClient(redisName);
 
         builder.Services.Configure<DatabaseMigrationOptions>(builder.Configuration.GetSection(DatabaseMigrationOptions.SectionName));
