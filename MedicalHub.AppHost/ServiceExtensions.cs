@@ -19,7 +19,12 @@ public static class ServiceExtensions
         }
 
         var stores = builder.AddServiceStores(infrastructure, name, postgresPort, redisPort);
+        // Plain HTTP inside the system (TLS ends at the ingress in a deployment), so no developer certificate
+        // is needed; the API is marked experimental in Aspire 13.6.
+#pragma warning disable ASPIRECERTIFICATES001
         return builder.AddProject<TProject>(name)
+            .WithoutHttpsCertificate()
+#pragma warning restore ASPIRECERTIFICATES001
             .WithServiceStores(stores)
             .WithHttpHealthCheck("/health");
     }
