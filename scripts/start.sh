@@ -4,6 +4,16 @@
 source "$(dirname "${BASH_SOURCE[0]}")/prerequisites.sh"
 cd "$medicalhub_root"
 
+# Process mode runs Postgres as the unprivileged 'postgres' user when we are root; it must be able to
+# reach the data folder. A clone under a private home (e.g. /root) is not reachable: keep the data
+# in a per-clone folder under /var/lib instead, and say so.
+if [ "$(id -u)" = 0 ] && [ -z "${MedicalHub__DataDirectory:-}" ] && id postgres >/dev/null 2>&1 \
+   && ! setpriv --reuid=postgres --regid=postgres --init-groups -- test -x "$medicalhub_root" 2>/dev/null; then
+  export MedicalHub__DataDirectory="/var/lib/medicalhub/$(printf '%s' "$medicalhub_root" | sha256sum | cut -c1-12)"
+  mkdir -p "$MedicalHub__DataDirectory" && chmod 755 /var/lib/medicalhub "$MedicalHub__DataDirectory"
+  say "The 'postgres' user cannot reach $medicalhub_root: data will live in $MedicalHub__DataDirectory"
+fi
+
 say "Building"
 dotnet build MedicalHub.AppHost/MedicalHub.AppHost.csproj -nologo -v quiet -clp:ErrorsOnly
 
