@@ -27,7 +27,7 @@ public static class TelemetryExtensions
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation())
             .WithTracing(tracing => tracing
-                .AddSource(builder.Environment.ApplicationName)
+                .AddSource(builder.Environment.ApplicationName, "MedicalHub.Outbox", "MedicalHub.Data.Migrations")
                 .AddAspNetCoreInstrumentation(options =>
                     // Probes run every few seconds; tracing them only buries real requests.
                     options.Filter = context => !HealthCheckExtensions.IsProbePath(context.Request.Path))

@@ -75,17 +75,8 @@ public sealed class MigrationTests(StackFixture stack)
             .AddSingleton<DatabaseMigrator<ContentDbContext>>()
             .BuildServiceProvider();
 
-    private async Task<string> CreateEmptyDatabaseAsync()
-    {
-        var server = await stack.ConnectionStringAsync("content-postgres");
-        var name = $"migration_test_{Guid.NewGuid():N}";
-        await using (var admin = new NpgsqlConnection(server + ";Database=postgres"))
-        {
-            await admin.OpenAsync(Ct);
-            await ExecuteAsync(admin, $"CREATE DATABASE {name}");
-        }
-        return new NpgsqlConnectionStringBuilder(server) { Database = name, Pooling = false }.ConnectionString;
-    }
+    private async Task<string> CreateEmptyDatabaseAsync() =>
+        new NpgsqlConnectionStringBuilder(await TestDatabases.CreateEmptyAsync(stack, "content-postgres", "migration_test")) { Pooling = false }.ConnectionString;
 
     private static async Task<bool> TableExistsAsync(NpgsqlConnection connection, string table)
     {
