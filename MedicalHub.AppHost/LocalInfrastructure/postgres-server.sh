@@ -29,7 +29,7 @@ if [ ! -s "$PGDATA/PG_VERSION" ]; then
   echo "Initialising a new PostgreSQL data folder in $PGDATA"
   pwfile="$(mktemp)"
   printf '%s\n' "$POSTGRES_PASSWORD" > "$pwfile"
-  [ ${#as_postgres[@]} -gt 0 ] && chown postgres: "$pwfile"
+  if [ ${#as_postgres[@]} -gt 0 ]; then chown postgres: "$pwfile"; fi
   "${as_postgres[@]}" "$PG_BIN/initdb" -D "$PGDATA" -U postgres -E UTF8 --locale=C.UTF-8 \
     --auth-host=scram-sha-256 --auth-local=scram-sha-256 --pwfile="$pwfile" >/dev/null
   rm -f "$pwfile"
