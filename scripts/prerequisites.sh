@@ -52,3 +52,6 @@ else
   fi
   # Debian's packages start system-wide servers on 5432/6379 when a service manager runs; ours use other ports, so they do not collide.
 fi
+
+# Local dotnet tools: smtp4dev (the development mailbox in process mode) and dotnet-ef.
+(cd "$medicalhub_root" && dotnet tool restore >/dev/null) || die "'dotnet tool restore' failed: the local tools (.config/dotnet-tools.json) could not be installed."

@@ -16,6 +16,9 @@ public sealed record InfrastructureSettings(
 
     public bool IncludesService(string name) => Services.Count == 0 || Services.Contains(name);
 
+    /// <summary>The repository root (where the local dotnet tools are declared).</summary>
+    public string RepositoryDirectory => Path.GetFullPath(Path.Combine(ScriptDirectory, "..", ".."));
+
     public const string SectionName = "MedicalHub";
 
     public static InfrastructureSettings Resolve(IDistributedApplicationBuilder builder) =>

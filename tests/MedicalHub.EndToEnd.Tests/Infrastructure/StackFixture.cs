@@ -57,11 +57,12 @@ public sealed class StackFixture : IAsyncLifetime
         Directory.Delete(_dataDirectory, recursive: true);
     }
 
-    /// <summary>Waits for the four services and their eight stores to be healthy, failing at once (with its name) if one fails to start or exits.</summary>
+    /// <summary>Waits for the four services, their eight stores and the mailbox to be healthy, failing at once (with its name) if one fails to start or exits.</summary>
     private static async Task WaitUntilEveryResourceIsHealthyAsync(DistributedApplication app, CancellationToken ct)
     {
         var resources = ServiceUnderTest.All
             .SelectMany(s => new[] { s.PostgresServer, s.Database, s.Redis, s.Name })
+            .Append("mail")
             .ToList();
 
         await Task.WhenAll(resources.Select(async name =>
