@@ -75,6 +75,7 @@ def group(cmd):
     if m: return f"redis :{m.group(1)}"
     if "postgres" in cmd: return "postgres (backends)"
     if "Aspire.Dashboard" in cmd: return "dashboard"
+    if "smtp4dev" in cmd: return "mail (smtp4dev)"
     if "/dcp " in cmd: return "dcp (orchestrator)"
     if "MedicalHub.AppHost" in cmd: return "apphost"
     return "other (dotnet run, shells)"
