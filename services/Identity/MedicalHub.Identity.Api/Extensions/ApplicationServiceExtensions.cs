@@ -1,4 +1,5 @@
 using MedicalHub.Data;
+using MedicalHub.Identity.Api.Apis;
 using MedicalHub.Identity.Api.Infrastructure;
 
 namespace MedicalHub.Identity.Api.Extensions;
@@ -12,6 +13,15 @@ public static class ApplicationServiceExtensions
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
         builder.AddServiceDataStores<IdentityServiceDbContext>(DatabaseName, RedisName);
+        builder.AddTokenServer();
+        builder.Services.AddValidation();
         return builder;
+    }
+
+    public static WebApplication MapIdentityApis(this WebApplication app)
+    {
+        app.MapTokenApi();
+        app.MapRegistrationApi();
+        return app;
     }
 }

@@ -1,13 +1,31 @@
+using MedicalHub.Data.Outbox;
 using MedicalHub.Identity.Api.Model;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
 namespace MedicalHub.Identity.Api.Infrastructure;
 
-/// <summary>The Identity service's own database: users, organizations (tenants), roles, MFA, sessions, tokens and the security audit trail. No other service reads it.</summary>
-public sealed class IdentityServiceDbContext(DbContextOptions<IdentityServiceDbContext> options) : DbContext(options)
+/// <summary>
+/// The Identity service's own database: users (ASP.NET Core Identity), organizations, memberships and
+/// roles, the token server's stores (OpenIddict) and keys, and the outbox. No other service reads it.
+/// </summary>
+public sealed class IdentityServiceDbContext(DbContextOptions<IdentityServiceDbContext> options)
+    : IdentityDbContext<User, IdentityRole<Guid>, Guid>(options)
 {
     public DbSet<Organization> Organizations => Set<Organization>();
 
-    protected override void OnModelCreating(ModelBuilder modelBuilder) =>
-        modelBuilder.ApplyConfigurationsFromAssembly(typeof(IdentityServiceDbContext).Assembly);
+    public DbSet<Membership> Memberships => Set<Membership>();
+
+    public DbSet<OrganizationRole> OrganizationRoles => Set<OrganizationRole>();
+
+    public DbSet<SigningKey> SigningKeys => Set<SigningKey>();
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.UseOpenIddict<Guid>();
+        builder.AddOutbox();
+        builder.ApplyConfigurationsFromAssembly(typeof(IdentityServiceDbContext).Assembly);
+    }
 }

@@ -1,0 +1,19 @@
+namespace MedicalHub.AppHost;
+
+public static class IdentityExtensions
+{
+    /// <summary>
+    /// The token server's configuration: a generated secret from which Identity derives the key that
+    /// encrypts its stored signing keys, and the issuer URL written into tokens (the service's own URL
+    /// until a gateway fronts it).
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithTokenServer(this IResourceBuilder<ProjectResource> identity)
+    {
+        var keyEncryptionKey = identity.ApplicationBuilder.AddParameter("identity-key-encryption-key",
+            new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true, persist: true);
+        var http = identity.GetEndpoint("http");
+        return identity
+            .WithEnvironment("MedicalHub__Identity__KeyEncryptionKey", keyEncryptionKey)
+            .WithEnvironment("MedicalHub__Identity__Issuer", ReferenceExpression.Create($"{http.Property(EndpointProperty.Url)}/"));
+    }
+}

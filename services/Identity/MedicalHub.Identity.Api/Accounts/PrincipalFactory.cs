@@ -1,0 +1,52 @@
+using System.Security.Claims;
+using MedicalHub.Identity.Api.Infrastructure;
+using MedicalHub.Identity.Api.Keys;
+using MedicalHub.Identity.Api.Model;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Tokens;
+using OpenIddict.Abstractions;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+
+namespace MedicalHub.Identity.Api.Accounts;
+
+/// <summary>Builds what a user's tokens say: who, in which organization, with which roles and permissions.</summary>
+public sealed class PrincipalFactory(IdentityServiceDbContext db, IOptions<TokenServerSettings> settings)
+{
+    public const string OrganizationClaim = "org_id";
+    public const string PermissionClaim = "permission";
+    public const string SessionClaim = "sid";
+    public const string AuthenticationMethodClaim = "amr";
+
+    /// <summary>The active memberships of a user, oldest first (the default organization is the first).</summary>
+    public Task<List<Membership>> ActiveMembershipsAsync(Guid userId, CancellationToken ct) =>
+        db.Memberships.Where(m => m.UserId == userId && m.IsActive).OrderBy(m => m.CreatedAt).ToListAsync(ct);
+
+    public async Task<ClaimsPrincipal> CreateAsync(User user, Membership membership, string sessionId, IEnumerable<string> authenticationMethods,
+        IEnumerable<string> scopes, CancellationToken ct)
+    {
+        var roles = await db.OrganizationRoles
+            .Where(r => membership.RoleIds.Contains(r.Id) && (r.OrganizationId == null || r.OrganizationId == membership.OrganizationId))
+            .ToListAsync(ct);
+
+        var identity = new ClaimsIdentity(TokenValidationParameters.DefaultAuthenticationType, Claims.Name, Claims.Role);
+        identity.SetClaim(Claims.Subject, user.Id.ToString())
+            .SetClaim(Claims.Email, user.Email)
+            .SetClaim(Claims.EmailVerified, user.EmailConfirmed)
+            .SetClaim(Claims.Name, $"{user.GivenName} {user.FamilyName}")
+            .SetClaim(OrganizationClaim, membership.OrganizationId.ToString())
+            .SetClaim(SessionClaim, sessionId)
+            .SetClaims(AuthenticationMethodClaim, [.. authenticationMethods])
+            .SetClaims(Claims.Role, [.. roles.Select(r => r.Name).Order(StringComparer.Ordinal)])
+            .SetClaims(PermissionClaim, [.. roles.SelectMany(r => r.Permissions).Distinct().Order(StringComparer.Ordinal)]);
+
+        identity.SetScopes(scopes);
+        identity.SetResources(settings.Value.Audiences);
+        identity.SetDestinations(claim => claim.Type switch
+        {
+            Claims.Name or Claims.Email or Claims.EmailVerified => [Destinations.AccessToken, Destinations.IdentityToken],
+            _ => [Destinations.AccessToken],
+        });
+        return new ClaimsPrincipal(identity);
+    }
+}

@@ -1,0 +1,113 @@
+using System.ComponentModel.DataAnnotations;
+using System.Text.RegularExpressions;
+using MedicalHub.Data.Outbox;
+using MedicalHub.Identity.Api.Infrastructure;
+using MedicalHub.Identity.Api.Model;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+
+namespace MedicalHub.Identity.Api.Apis;
+
+/// <summary>Sign-up: a practice registers itself and its first administrator, who must verify the e-mail address before logging in.</summary>
+public static partial class RegistrationApi
+{
+    /// <summary>Outbox message type: the e-mail with the verification link (sent through the Communication service).</summary>
+    public const string VerificationEmailMessage = "email.verify-address";
+
+    public static IEndpointRouteBuilder MapRegistrationApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/auth").WithTags("Sign-up");
+
+        api.MapPost("/register", RegisterAsync)
+            .WithName("Register")
+            .WithSummary("Create an organization and its first administrator")
+            .WithDescription("Sends a verification e-mail whose link carries `token=`; login is refused until the address is verified.");
+
+        api.MapPost("/verify-email", VerifyEmailAsync)
+            .WithName("VerifyEmail")
+            .WithSummary("Verify an e-mail address with the token from the verification e-mail");
+
+        return app;
+    }
+
+    public sealed record RegisterRequest(
+        [Required, StringLength(200, MinimumLength = 2)] string OrganizationName,
+        [Required, EmailAddress, StringLength(254)] string Email,
+        [Required, StringLength(128, MinimumLength = 12)] string Password,
+        [Required, StringLength(100, MinimumLength = 1)] string GivenName,
+        [Required, StringLength(100, MinimumLength = 1)] string FamilyName);
+
+    public sealed record RegisterResponse(Guid OrganizationId, Guid UserId);
+
+    public sealed record VerifyEmailRequest([Required] Guid UserId, [Required, StringLength(2000)] string Token);
+
+    public sealed record VerificationEmail(Guid UserId, string Email, string GivenName, string Locale, string Token);
+
+    private static async Task<Results<Created<RegisterResponse>, ValidationProblem>> RegisterAsync(
+        RegisterRequest request, UserManager<User> users, IdentityServiceDbContext db, CancellationToken ct)
+    {
+        var email = request.Email.Trim();
+        var user = new User
+        {
+            UserName = email,
+            Email = email,
+            GivenName = request.GivenName.Trim(),
+            FamilyName = request.FamilyName.Trim(),
+        };
+        var organization = new Organization { Name = request.OrganizationName.Trim(), Slug = await UniqueSlugAsync(db, request.OrganizationName, ct) };
+
+        // One transaction: the organization, the administrator, the membership and the e-mail to send.
+        var strategy = db.Database.CreateExecutionStrategy();
+        return await strategy.ExecuteAsync<Results<Created<RegisterResponse>, ValidationProblem>>(async () =>
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            db.Organizations.Add(organization);
+            await db.SaveChangesAsync(ct);
+
+            var created = await users.CreateAsync(user, request.Password);
+            if (!created.Succeeded)
+            {
+                await transaction.RollbackAsync(ct);
+                return TypedResults.ValidationProblem(ToErrors(created));
+            }
+
+            db.Memberships.Add(new Membership { OrganizationId = organization.Id, UserId = user.Id, RoleIds = [OrganizationRole.BuiltIn.OrgAdmin.Id] });
+            var token = await users.GenerateEmailConfirmationTokenAsync(user);
+            db.AddOutboxMessage(VerificationEmailMessage, new VerificationEmail(user.Id, email, user.GivenName, user.Locale, token));
+            await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
+
+            return TypedResults.Created("/api/account/profile", new RegisterResponse(organization.Id, user.Id));
+        });
+    }
+
+    private static async Task<Results<NoContent, ValidationProblem>> VerifyEmailAsync(VerifyEmailRequest request, UserManager<User> users)
+    {
+        var user = await users.FindByIdAsync(request.UserId.ToString());
+        var result = user is null ? IdentityResult.Failed(new IdentityErrorDescriber().InvalidToken()) : await users.ConfirmEmailAsync(user, request.Token);
+        return result.Succeeded
+            ? TypedResults.NoContent()
+            : TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["token"] = ["The verification link is invalid or has expired."] });
+    }
+
+    private static Dictionary<string, string[]> ToErrors(IdentityResult result) =>
+        result.Errors
+            .GroupBy(e => e.Code switch
+            {
+                var c when c.StartsWith("Password", StringComparison.Ordinal) => "password",
+                var c when c.Contains("Email", StringComparison.Ordinal) || c.Contains("UserName", StringComparison.Ordinal) => "email",
+                _ => "request",
+            })
+            .ToDictionary(g => g.Key, g => g.Select(e => e.Description).ToArray());
+
+    private static async Task<string> UniqueSlugAsync(IdentityServiceDbContext db, string name, CancellationToken ct)
+    {
+        var slug = NotSlug().Replace(name.Trim().ToLowerInvariant(), "-").Trim('-');
+        slug = slug.Length == 0 ? "practice" : slug[..Math.Min(slug.Length, 80)];
+        return await db.Organizations.AnyAsync(o => o.Slug == slug, ct) ? $"{slug}-{Guid.NewGuid().ToString("N")[..8]}" : slug;
+    }
+
+    [GeneratedRegex("[^a-z0-9]+")]
+    private static partial Regex NotSlug();
+}

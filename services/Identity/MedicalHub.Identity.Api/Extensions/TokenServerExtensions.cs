@@ -1,0 +1,66 @@
+using MedicalHub.Identity.Api.Accounts;
+using MedicalHub.Identity.Api.Infrastructure;
+using MedicalHub.Identity.Api.Keys;
+using MedicalHub.Identity.Api.Model;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
+using OpenIddict.Server;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+
+namespace MedicalHub.Identity.Api.Extensions;
+
+public static class TokenServerExtensions
+{
+    /// <summary>ASP.NET Core Identity for users and passwords, and the OpenID Connect token server (OpenIddict).</summary>
+    public static IHostApplicationBuilder AddTokenServer(this IHostApplicationBuilder builder)
+    {
+        var settingsSection = builder.Configuration.GetSection(TokenServerSettings.SectionName);
+        builder.Services.Configure<TokenServerSettings>(settingsSection);
+        var settings = settingsSection.Get<TokenServerSettings>() ?? new TokenServerSettings();
+
+        builder.Services.AddIdentityCore<User>(options =>
+            {
+                options.User.RequireUniqueEmail = true;
+                options.SignIn.RequireConfirmedEmail = true;
+                options.Password.RequiredLength = 12;
+                options.Password.RequireDigit = false;
+                options.Password.RequireLowercase = false;
+                options.Password.RequireUppercase = false;
+                options.Password.RequireNonAlphanumeric = false;
+                options.Lockout.MaxFailedAccessAttempts = 5;
+                options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+                options.Lockout.AllowedForNewUsers = true;
+            })
+            .AddEntityFrameworkStores<IdentityServiceDbContext>()
+            .AddDefaultTokenProviders()
+            .AddPasswordValidator<PasswordPolicyValidator>();
+        builder.Services.AddScoped<PrincipalFactory>();
+
+        builder.Services.AddOpenIddict()
+            .AddCore(options => options.UseEntityFrameworkCore().UseDbContext<IdentityServiceDbContext>().ReplaceDefaultEntities<Guid>())
+            .AddServer(options =>
+            {
+                if (settings.Issuer is not null)
+                {
+                    options.SetIssuer(settings.Issuer);
+                }
+                options.SetTokenEndpointUris("connect/token")
+                    .SetIntrospectionEndpointUris("connect/introspect")
+                    .SetRevocationEndpointUris("connect/revoke");
+                options.AllowPasswordFlow().AllowRefreshTokenFlow();
+                options.RegisterScopes(Scopes.OpenId, Scopes.Profile, Scopes.Email, Scopes.OfflineAccess);
+                options.SetAccessTokenLifetime(settings.AccessTokenLifetime);
+                // Signed, not encrypted: every service validates access tokens itself from the JWKS.
+                options.DisableAccessTokenEncryption();
+                options.UseAspNetCore()
+                    .EnableTokenEndpointPassthrough()
+                    // Inside the system requests are plain HTTP; TLS ends at the ingress.
+                    .DisableTransportSecurityRequirement();
+            });
+
+        builder.Services.AddSingleton<TokenKeyStore>();
+        builder.Services.AddSingleton<IConfigureOptions<OpenIddictServerOptions>, ConfigureTokenServerKeys>();
+        builder.Services.AddHostedService<ClientRegistration>();
+        return builder;
+    }
+}

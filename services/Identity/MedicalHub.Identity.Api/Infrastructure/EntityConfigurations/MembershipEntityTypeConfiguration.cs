@@ -1,0 +1,49 @@
+using MedicalHub.Identity.Api.Model;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace MedicalHub.Identity.Api.Infrastructure.EntityConfigurations;
+
+internal sealed class MembershipEntityTypeConfiguration : IEntityTypeConfiguration<Membership>
+{
+    public void Configure(EntityTypeBuilder<Membership> builder)
+    {
+        builder.HasIndex(m => new { m.OrganizationId, m.UserId }).IsUnique();
+        builder.HasIndex(m => m.UserId);
+        builder.HasOne<Organization>().WithMany().HasForeignKey(m => m.OrganizationId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasOne<User>().WithMany().HasForeignKey(m => m.UserId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class OrganizationRoleEntityTypeConfiguration : IEntityTypeConfiguration<OrganizationRole>
+{
+    public void Configure(EntityTypeBuilder<OrganizationRole> builder)
+    {
+        builder.Property(r => r.Name).HasMaxLength(100);
+        builder.HasIndex(r => new { r.OrganizationId, r.Name }).IsUnique().AreNullsDistinct(false);
+        builder.HasOne<Organization>().WithMany().HasForeignKey(r => r.OrganizationId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasData(OrganizationRole.BuiltIn.All.Select(r => new { r.Id, r.OrganizationId, r.Name, r.Permissions }));
+    }
+}
+
+internal sealed class SigningKeyEntityTypeConfiguration : IEntityTypeConfiguration<SigningKey>
+{
+    public void Configure(EntityTypeBuilder<SigningKey> builder)
+    {
+        builder.Property(k => k.Use).HasMaxLength(3);
+        builder.Property(k => k.KeyId).HasMaxLength(64);
+        builder.HasIndex(k => k.KeyId).IsUnique();
+    }
+}
+
+internal sealed class UserEntityTypeConfiguration : IEntityTypeConfiguration<User>
+{
+    public void Configure(EntityTypeBuilder<User> builder)
+    {
+        builder.Property(u => u.GivenName).HasMaxLength(100);
+        builder.Property(u => u.FamilyName).HasMaxLength(100);
+        builder.Property(u => u.Title).HasMaxLength(50);
+        builder.Property(u => u.Locale).HasMaxLength(35);
+        builder.Property(u => u.TimeZone).HasMaxLength(64);
+    }
+}
