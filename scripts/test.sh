@@ -11,7 +11,7 @@ say "Testing"
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
 status=0
-dotnet test MedicalHub.sln --no-build -nologo -v quiet "$@" 2>&1 | tee "$log" || status=$?
+dotnet test MedicalHub.sln --no-build -nologo --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log" || status=$?
 
 # One closing line for the whole run, summed over the test projects.
 read -r passed failed skipped < <(awk '
