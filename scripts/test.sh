@@ -15,9 +15,9 @@ dotnet test MedicalHub.sln --no-build -nologo --logger "console;verbosity=normal
 
 # One closing line for the whole run, summed over the test projects.
 read -r passed failed skipped < <(awk '
-  /(Passed|Failed)!  - Failed:/ {
-    for (i = 1; i <= NF; i++) { gsub(",", "", $(i+1)); if ($i == "Failed:") f += $(i+1); if ($i == "Passed:") p += $(i+1); if ($i == "Skipped:") s += $(i+1) }
-  }
+  /^ +Passed: +[0-9]+$/  { p += $2 }
+  /^ +Failed: +[0-9]+$/  { f += $2 }
+  /^ +Skipped: +[0-9]+$/ { s += $2 }
   END { print p + 0, f + 0, s + 0 }' "$log")
 echo "${passed} passed, ${failed} failed, ${skipped} skipped"
 
