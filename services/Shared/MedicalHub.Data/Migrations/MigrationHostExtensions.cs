@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using StackExchange.Redis;
 
 namespace MedicalHub.Data.Migrations;
 
@@ -25,6 +26,16 @@ public static class MigrationHostExtensions
         if (app.Services.GetRequiredService<IOptions<DatabaseMigrationOptions>>().Value.MigrateOnStartup)
         {
             await migrator.MigrateAsync(app.Lifetime.ApplicationStopping);
+        }
+
+        // Connect to Redis before listening, so the first readiness probe does not fail (and log errors) merely
+        // because the connection was still being made. Readiness still reports a Redis that stays away.
+        if (app.Services.GetService<IConnectionMultiplexer>() is { } redis)
+        {
+            for (var waited = 0; !redis.IsConnected && waited < 10_000; waited += 50)
+            {
+                await Task.Delay(50, app.Lifetime.ApplicationStopping);
+            }
         }
 
         await app.RunAsync();
