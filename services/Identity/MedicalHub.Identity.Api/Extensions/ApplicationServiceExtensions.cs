@@ -22,6 +22,7 @@ public static class ApplicationServiceExtensions
     {
         app.MapTokenApi();
         app.MapRegistrationApi();
+        app.MapAccountApi();
         return app;
     }
 }

@@ -5,12 +5,15 @@ using MedicalHub.Identity.Api.Model;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 using OpenIddict.Server;
+using OpenIddict.Validation.AspNetCore;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace MedicalHub.Identity.Api.Extensions;
 
 public static class TokenServerExtensions
 {
+    public const string IdentityAudience = "identity";
+
     /// <summary>ASP.NET Core Identity for users and passwords, and the OpenID Connect token server (OpenIddict).</summary>
     public static IHostApplicationBuilder AddTokenServer(this IHostApplicationBuilder builder)
     {
@@ -56,7 +59,18 @@ public static class TokenServerExtensions
                     .EnableTokenEndpointPassthrough()
                     // Inside the system requests are plain HTTP; TLS ends at the ingress.
                     .DisableTransportSecurityRequirement();
+            })
+            // Identity's own API accepts its access tokens, checked in-process with the server's keys;
+            // like every service, it is one of the token's audiences.
+            .AddValidation(options =>
+            {
+                options.UseLocalServer();
+                options.UseAspNetCore();
+                options.AddAudiences(IdentityAudience);
             });
+
+        builder.Services.AddAuthentication(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme);
+        builder.Services.AddAuthorization();
 
         builder.Services.AddSingleton<TokenKeyStore>();
         builder.Services.AddSingleton<IConfigureOptions<OpenIddictServerOptions>, ConfigureTokenServerKeys>();
