@@ -18,6 +18,9 @@ public static class TokenApi
 {
     public const string OrganizationParameter = "organization_id";
 
+    /// <summary>The second step of a login with MFA (the shape Auth0 uses): <c>mfa_token</c> plus <c>otp</c> or <c>recovery_code</c>.</summary>
+    public const string MfaOtpGrantType = "urn:medicalhub:params:oauth:grant-type:mfa-otp";
+
     public static IEndpointRouteBuilder MapTokenApi(this IEndpointRouteBuilder app)
     {
         app.MapPost("/connect/token", ExchangeAsync)
@@ -26,7 +29,7 @@ public static class TokenApi
     }
 
     private static async Task<IResult> ExchangeAsync(HttpContext http, UserManager<User> users, PrincipalFactory principals,
-        IPasswordHasher<User> hasher, CancellationToken ct)
+        IPasswordHasher<User> hasher, MfaChallenges challenges, CancellationToken ct)
     {
         var request = http.GetOpenIddictServerRequest() ?? throw new InvalidOperationException("The OpenID Connect request cannot be retrieved.");
 
@@ -53,6 +56,11 @@ public static class TokenApi
             {
                 return Forbid(Errors.InvalidGrant, "The e-mail address is not verified yet: follow the link in the verification e-mail.");
             }
+            if (await users.GetTwoFactorEnabledAsync(user))
+            {
+                var mfaToken = await challenges.IssueAsync(new MfaChallenges.Challenge(user.Id, (string?)request[OrganizationParameter], [.. request.GetScopes()]));
+                return MfaRequired(mfaToken);
+            }
             await users.ResetAccessFailedCountAsync(user);
 
             var membership = await ChooseMembershipAsync(principals, user.Id, (string?)request[OrganizationParameter], ct);
@@ -62,6 +70,55 @@ public static class TokenApi
             }
 
             var principal = await principals.CreateAsync(user, membership, Guid.CreateVersion7().ToString(), ["pwd"], request.GetScopes(), ct);
+            return SignIn(principal);
+        }
+
+        if (request.GrantType == MfaOtpGrantType)
+        {
+            var mfaToken = (string?)request["mfa_token"];
+            var challenge = await challenges.FindAsync(mfaToken);
+            var user = challenge is null ? null : await users.FindByIdAsync(challenge.UserId.ToString());
+            if (challenge is null || user is null)
+            {
+                return Forbid(Errors.InvalidGrant, "The mfa_token is invalid or has expired: log in again.");
+            }
+            if (await users.IsLockedOutAsync(user))
+            {
+                return InvalidCredentials();
+            }
+
+            string method;
+            if ((string?)request["otp"] is { Length: > 0 } otp)
+            {
+                method = "otp";
+                if (!await MfaApi.CodeIsValidAsync(users, challenges, user, otp))
+                {
+                    await users.AccessFailedAsync(user);
+                    return Forbid(Errors.InvalidGrant, "The code is not right, or was already used.");
+                }
+            }
+            else if ((string?)request["recovery_code"] is { Length: > 0 } recoveryCode)
+            {
+                method = "rc";
+                if (!(await users.RedeemTwoFactorRecoveryCodeAsync(user, recoveryCode.Trim())).Succeeded)
+                {
+                    await users.AccessFailedAsync(user);
+                    return Forbid(Errors.InvalidGrant, "The recovery code is not right, or was already used.");
+                }
+            }
+            else
+            {
+                return Forbid(Errors.InvalidRequest, "Send the code from the authenticator as otp, or a recovery code as recovery_code.");
+            }
+
+            await challenges.EndAsync(mfaToken!);
+            await users.ResetAccessFailedCountAsync(user);
+            var membership = await ChooseMembershipAsync(principals, user.Id, challenge.OrganizationId, ct);
+            if (membership is null)
+            {
+                return Forbid(Errors.InvalidGrant, "The account has no active membership in the requested organization.");
+            }
+            var principal = await principals.CreateAsync(user, membership, Guid.CreateVersion7().ToString(), ["pwd", "mfa", method], challenge.Scopes, ct);
             return SignIn(principal);
         }
 
@@ -100,6 +157,17 @@ public static class TokenApi
         }
         return Guid.TryParse(organizationId, out var id) ? memberships.FirstOrDefault(m => m.OrganizationId == id) : null;
     }
+
+    /// <summary>400 <c>{"error":"mfa_required","mfa_token":"..."}</c>: the password was right; now the second factor.</summary>
+    private static IResult MfaRequired(string mfaToken) =>
+        Results.Forbid(new AuthenticationProperties(
+            new Dictionary<string, string?>
+            {
+                [OpenIddictServerAspNetCoreConstants.Properties.Error] = "mfa_required",
+                [OpenIddictServerAspNetCoreConstants.Properties.ErrorDescription] = "A second factor is required: send the code with the mfa-otp grant.",
+            },
+            new Dictionary<string, object?> { ["mfa_token"] = mfaToken }),
+            [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
 
     private static IResult InvalidCredentials() => Forbid(Errors.InvalidGrant, "The e-mail address or password is incorrect.");
 

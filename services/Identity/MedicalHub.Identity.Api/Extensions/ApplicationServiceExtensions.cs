@@ -23,6 +23,7 @@ public static class ApplicationServiceExtensions
         app.MapTokenApi();
         app.MapRegistrationApi();
         app.MapAccountApi();
+        app.MapMfaApi();
         return app;
     }
 }

@@ -1,4 +1,5 @@
 using MedicalHub.Identity.Api.Accounts;
+using MedicalHub.Identity.Api.Apis;
 using MedicalHub.Identity.Api.Infrastructure;
 using MedicalHub.Identity.Api.Keys;
 using MedicalHub.Identity.Api.Model;
@@ -38,6 +39,7 @@ public static class TokenServerExtensions
             .AddDefaultTokenProviders()
             .AddPasswordValidator<PasswordPolicyValidator>();
         builder.Services.AddScoped<PrincipalFactory>();
+        builder.Services.AddSingleton<MfaChallenges>();
 
         builder.Services.AddOpenIddict()
             .AddCore(options => options.UseEntityFrameworkCore().UseDbContext<IdentityServiceDbContext>().ReplaceDefaultEntities<Guid>())
@@ -50,7 +52,7 @@ public static class TokenServerExtensions
                 options.SetTokenEndpointUris("connect/token")
                     .SetIntrospectionEndpointUris("connect/introspect")
                     .SetRevocationEndpointUris("connect/revoke");
-                options.AllowPasswordFlow().AllowRefreshTokenFlow();
+                options.AllowPasswordFlow().AllowRefreshTokenFlow().AllowCustomFlow(TokenApi.MfaOtpGrantType);
                 options.RegisterScopes(Scopes.OpenId, Scopes.Profile, Scopes.Email, Scopes.OfflineAccess);
                 options.SetAccessTokenLifetime(settings.AccessTokenLifetime);
                 // Signed, not encrypted: every service validates access tokens itself from the JWKS.

@@ -12,36 +12,43 @@ internal sealed class ClientRegistration(IServiceScopeFactory scopeFactory, ILog
     {
         await using var scope = scopeFactory.CreateAsyncScope();
         var applications = scope.ServiceProvider.GetRequiredService<IOpenIddictApplicationManager>();
-        if (await applications.FindByClientIdAsync(WebClientId, cancellationToken) is not null)
-        {
-            return;
-        }
-
+        var descriptor = WebClient();
         try
         {
-            await applications.CreateAsync(new OpenIddictApplicationDescriptor
+            // Converge on the descriptor: a client registered by an older release gains new grants here.
+            if (await applications.FindByClientIdAsync(WebClientId, cancellationToken) is { } existing)
             {
-                ClientId = WebClientId,
-                ClientType = ClientTypes.Public,
-                ConsentType = ConsentTypes.Implicit,
-                DisplayName = "MedicalHub web and first-party apps",
-                Permissions =
-                {
-                    Permissions.Endpoints.Token,
-                    Permissions.Endpoints.Revocation,
-                    Permissions.GrantTypes.Password,
-                    Permissions.GrantTypes.RefreshToken,
-                    Permissions.Scopes.Profile,
-                    Permissions.Scopes.Email,
-                },
-            }, cancellationToken);
-            logger.LogInformation("Registered the {ClientId} client", WebClientId);
+                await applications.UpdateAsync(existing, descriptor, cancellationToken);
+            }
+            else
+            {
+                await applications.CreateAsync(descriptor, cancellationToken);
+                logger.LogInformation("Registered the {ClientId} client", WebClientId);
+            }
         }
-        catch (Exception ex) when (ex is Microsoft.EntityFrameworkCore.DbUpdateException or OpenIddictExceptions.ValidationException)
+        catch (Exception ex) when (ex is Microsoft.EntityFrameworkCore.DbUpdateException or OpenIddictExceptions.ValidationException or OpenIddictExceptions.ConcurrencyException)
         {
             logger.LogInformation(ex, "The {ClientId} client was registered by another replica", WebClientId);
         }
     }
+
+    private static OpenIddictApplicationDescriptor WebClient() => new()
+    {
+        ClientId = WebClientId,
+        ClientType = ClientTypes.Public,
+        ConsentType = ConsentTypes.Implicit,
+        DisplayName = "MedicalHub web and first-party apps",
+        Permissions =
+        {
+            Permissions.Endpoints.Token,
+            Permissions.Endpoints.Revocation,
+            Permissions.GrantTypes.Password,
+            Permissions.GrantTypes.RefreshToken,
+            Permissions.Prefixes.GrantType + Apis.TokenApi.MfaOtpGrantType,
+            Permissions.Scopes.Profile,
+            Permissions.Scopes.Email,
+        },
+    };
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }
