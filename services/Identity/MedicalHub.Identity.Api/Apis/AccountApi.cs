@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using MedicalHub.Identity.Api.Accounts;
+using MedicalHub.Identity.Api.Audit;
 using MedicalHub.Identity.Api.Infrastructure;
 using MedicalHub.Identity.Api.Model;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -58,7 +59,8 @@ public static class AccountApi
         return user is null ? TypedResults.NotFound() : TypedResults.Ok(ToProfile(user));
     }
 
-    private static async Task<Results<Ok<Profile>, NotFound, ValidationProblem>> UpdateProfileAsync(ProfileChange change, ClaimsPrincipal principal, UserManager<User> users)
+    private static async Task<Results<Ok<Profile>, NotFound, ValidationProblem>> UpdateProfileAsync(ProfileChange change, ClaimsPrincipal principal,
+        UserManager<User> users, AuditTrail audit)
     {
         var user = await users.FindByIdAsync(principal.FindFirstValue(Claims.Subject) ?? "");
         if (user is null)
@@ -77,6 +79,8 @@ public static class AccountApi
         user.Locale = change.Locale?.Trim() ?? user.Locale;
         user.TimeZone = change.TimeZone ?? user.TimeZone;
         await users.UpdateAsync(user);
+        await audit.RecordAsync(new(AuditActions.ProfileChanged, AuditOutcomes.Success,
+            Guid.TryParse(principal.FindFirstValue(PrincipalFactory.OrganizationClaim), out var organizationId) ? organizationId : null, user.Id));
         return TypedResults.Ok(ToProfile(user));
     }
 

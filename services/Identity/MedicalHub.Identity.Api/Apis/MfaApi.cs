@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using MedicalHub.Identity.Api.Accounts;
+using MedicalHub.Identity.Api.Audit;
 using MedicalHub.Identity.Api.Model;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
@@ -59,7 +60,7 @@ public static class MfaApi
     }
 
     private static async Task<Results<Ok<RecoveryCodes>, NotFound, ValidationProblem>> ConfirmAsync(CodeRequest request, ClaimsPrincipal principal,
-        UserManager<User> users, MfaChallenges challenges)
+        UserManager<User> users, MfaChallenges challenges, AuditTrail audit)
     {
         var user = await users.FindByIdAsync(principal.FindFirstValue(Claims.Subject) ?? "");
         if (user is null)
@@ -73,11 +74,12 @@ public static class MfaApi
 
         await users.SetTwoFactorEnabledAsync(user, true);
         var codes = await users.GenerateNewTwoFactorRecoveryCodesAsync(user, RecoveryCodeCount);
+        await audit.RecordAsync(new(AuditActions.MfaEnrolled, AuditOutcomes.Success, OrganizationOf(principal), user.Id, Reason: "totp"));
         return TypedResults.Ok(new RecoveryCodes([.. codes!]));
     }
 
     private static async Task<Results<NoContent, NotFound, ValidationProblem>> DisableAsync(DisableRequest request, ClaimsPrincipal principal,
-        UserManager<User> users, MfaChallenges challenges)
+        UserManager<User> users, MfaChallenges challenges, AuditTrail audit)
     {
         var user = await users.FindByIdAsync(principal.FindFirstValue(Claims.Subject) ?? "");
         if (user is null)
@@ -91,11 +93,12 @@ public static class MfaApi
 
         await users.SetTwoFactorEnabledAsync(user, false);
         await users.ResetAuthenticatorKeyAsync(user); // the old authenticator must not work again
+        await audit.RecordAsync(new(AuditActions.MfaDisabled, AuditOutcomes.Success, OrganizationOf(principal), user.Id, Reason: "totp"));
         return TypedResults.NoContent();
     }
 
     private static async Task<Results<Ok<RecoveryCodes>, NotFound, ValidationProblem>> RegenerateRecoveryCodesAsync(CodeRequest request, ClaimsPrincipal principal,
-        UserManager<User> users, MfaChallenges challenges)
+        UserManager<User> users, MfaChallenges challenges, AuditTrail audit)
     {
         var user = await users.FindByIdAsync(principal.FindFirstValue(Claims.Subject) ?? "");
         if (user is null)
@@ -107,8 +110,12 @@ public static class MfaApi
             return InvalidCode();
         }
         var codes = await users.GenerateNewTwoFactorRecoveryCodesAsync(user, RecoveryCodeCount);
+        await audit.RecordAsync(new(AuditActions.RecoveryCodesRegenerated, AuditOutcomes.Success, OrganizationOf(principal), user.Id));
         return TypedResults.Ok(new RecoveryCodes([.. codes!]));
     }
+
+    private static Guid? OrganizationOf(ClaimsPrincipal principal) =>
+        Guid.TryParse(principal.FindFirstValue(PrincipalFactory.OrganizationClaim), out var id) ? id : null;
 
     /// <summary>A TOTP code from the user's authenticator (current step ± 1), each accepted only once.</summary>
     public static async Task<bool> CodeIsValidAsync(UserManager<User> users, MfaChallenges challenges, User user, string code)

@@ -1,6 +1,8 @@
 using System.ComponentModel.DataAnnotations;
 using System.Text.RegularExpressions;
 using MedicalHub.Data.Outbox;
+using MedicalHub.Identity.Api.Accounts;
+using MedicalHub.Identity.Api.Audit;
 using MedicalHub.Identity.Api.Infrastructure;
 using MedicalHub.Identity.Api.Model;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -45,7 +47,7 @@ public static partial class RegistrationApi
     public sealed record VerificationEmail(Guid UserId, string Email, string GivenName, string Locale, string Token);
 
     private static async Task<Results<Created<RegisterResponse>, ValidationProblem>> RegisterAsync(
-        RegisterRequest request, UserManager<User> users, IdentityServiceDbContext db, CancellationToken ct)
+        RegisterRequest request, UserManager<User> users, IdentityServiceDbContext db, AuditTrail audit, CancellationToken ct)
     {
         var email = request.Email.Trim();
         var user = new User
@@ -59,7 +61,7 @@ public static partial class RegistrationApi
 
         // One transaction: the organization, the administrator, the membership and the e-mail to send.
         var strategy = db.Database.CreateExecutionStrategy();
-        return await strategy.ExecuteAsync<Results<Created<RegisterResponse>, ValidationProblem>>(async () =>
+        var result = await strategy.ExecuteAsync<Results<Created<RegisterResponse>, ValidationProblem>>(async () =>
         {
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
             db.Organizations.Add(organization);
@@ -80,12 +82,25 @@ public static partial class RegistrationApi
 
             return TypedResults.Created("/api/account/profile", new RegisterResponse(organization.Id, user.Id));
         });
+
+        if (result.Result is Created<RegisterResponse>)
+        {
+            await audit.RecordAsync(new(AuditActions.Registered, AuditOutcomes.Success, organization.Id, user.Id), ct);
+        }
+        return result;
     }
 
-    private static async Task<Results<NoContent, ValidationProblem>> VerifyEmailAsync(VerifyEmailRequest request, UserManager<User> users)
+    private static async Task<Results<NoContent, ValidationProblem>> VerifyEmailAsync(VerifyEmailRequest request, UserManager<User> users,
+        PrincipalFactory principals, AuditTrail audit, CancellationToken ct)
     {
         var user = await users.FindByIdAsync(request.UserId.ToString());
         var result = user is null ? IdentityResult.Failed(new IdentityErrorDescriber().InvalidToken()) : await users.ConfirmEmailAsync(user, request.Token);
+        if (user is not null)
+        {
+            var home = (await principals.ActiveMembershipsAsync(user.Id, ct)).FirstOrDefault()?.OrganizationId;
+            await audit.RecordAsync(new(AuditActions.EmailVerified, result.Succeeded ? AuditOutcomes.Success : AuditOutcomes.Failure, home, user.Id,
+                Reason: result.Succeeded ? null : "invalid or expired token"), ct);
+        }
         return result.Succeeded
             ? TypedResults.NoContent()
             : TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["token"] = ["The verification link is invalid or has expired."] });

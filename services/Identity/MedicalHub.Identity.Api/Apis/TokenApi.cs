@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using MedicalHub.Identity.Api.Accounts;
+using MedicalHub.Identity.Api.Audit;
 using MedicalHub.Identity.Api.Model;
 using Microsoft.AspNetCore;
 using Microsoft.AspNetCore.Authentication;
@@ -29,7 +30,7 @@ public static class TokenApi
     }
 
     private static async Task<IResult> ExchangeAsync(HttpContext http, UserManager<User> users, PrincipalFactory principals,
-        IPasswordHasher<User> hasher, MfaChallenges challenges, CancellationToken ct)
+        IPasswordHasher<User> hasher, MfaChallenges challenges, AuditTrail audit, CancellationToken ct)
     {
         var request = http.GetOpenIddictServerRequest() ?? throw new InvalidOperationException("The OpenID Connect request cannot be retrieved.");
 
@@ -40,25 +41,30 @@ public static class TokenApi
             {
                 // Spend the time a real check takes, so the answer's timing does not reveal unknown accounts.
                 hasher.VerifyHashedPassword(TimingDummy.User, TimingDummy.Hash, request.Password ?? "");
+                await audit.RecordAsync(new(AuditActions.LoginFailed, AuditOutcomes.Failure, null, Reason: "unknown account", ClientId: request.ClientId), ct);
                 return InvalidCredentials();
             }
+            var home = (await principals.ActiveMembershipsAsync(user.Id, ct)).FirstOrDefault()?.OrganizationId;
             if (await users.IsLockedOutAsync(user))
             {
                 hasher.VerifyHashedPassword(TimingDummy.User, TimingDummy.Hash, request.Password ?? "");
+                await audit.RecordAsync(new(AuditActions.LoginFailed, AuditOutcomes.Failure, home, SubjectUserId: user.Id, Reason: "locked out", ClientId: request.ClientId), ct);
                 return InvalidCredentials();
             }
             if (!await users.CheckPasswordAsync(user, request.Password ?? ""))
             {
-                await users.AccessFailedAsync(user);
+                await FailedAttemptAsync(users, audit, user, home, "wrong password", request.ClientId, ct);
                 return InvalidCredentials();
             }
             if (!user.EmailConfirmed)
             {
+                await audit.RecordAsync(new(AuditActions.LoginFailed, AuditOutcomes.Failure, home, SubjectUserId: user.Id, Reason: "e-mail not verified", ClientId: request.ClientId), ct);
                 return Forbid(Errors.InvalidGrant, "The e-mail address is not verified yet: follow the link in the verification e-mail.");
             }
             if (await users.GetTwoFactorEnabledAsync(user))
             {
                 var mfaToken = await challenges.IssueAsync(new MfaChallenges.Challenge(user.Id, (string?)request[OrganizationParameter], [.. request.GetScopes()]));
+                await audit.RecordAsync(new(AuditActions.MfaChallenged, AuditOutcomes.Success, home, user.Id, ClientId: request.ClientId), ct);
                 return MfaRequired(mfaToken);
             }
             await users.ResetAccessFailedCountAsync(user);
@@ -70,6 +76,7 @@ public static class TokenApi
             }
 
             var principal = await principals.CreateAsync(user, membership, Guid.CreateVersion7().ToString(), ["pwd"], request.GetScopes(), ct);
+            await audit.RecordAsync(new(AuditActions.LoginSucceeded, AuditOutcomes.Success, membership.OrganizationId, user.Id, Reason: "pwd", ClientId: request.ClientId), ct);
             return SignIn(principal);
         }
 
@@ -82,8 +89,10 @@ public static class TokenApi
             {
                 return Forbid(Errors.InvalidGrant, "The mfa_token is invalid or has expired: log in again.");
             }
+            var home = (await principals.ActiveMembershipsAsync(user.Id, ct)).FirstOrDefault()?.OrganizationId;
             if (await users.IsLockedOutAsync(user))
             {
+                await audit.RecordAsync(new(AuditActions.LoginFailed, AuditOutcomes.Failure, home, SubjectUserId: user.Id, Reason: "locked out", ClientId: request.ClientId), ct);
                 return InvalidCredentials();
             }
 
@@ -93,7 +102,7 @@ public static class TokenApi
                 method = "otp";
                 if (!await MfaApi.CodeIsValidAsync(users, challenges, user, otp))
                 {
-                    await users.AccessFailedAsync(user);
+                    await FailedAttemptAsync(users, audit, user, home, "wrong or reused TOTP code", request.ClientId, ct);
                     return Forbid(Errors.InvalidGrant, "The code is not right, or was already used.");
                 }
             }
@@ -102,9 +111,10 @@ public static class TokenApi
                 method = "rc";
                 if (!(await users.RedeemTwoFactorRecoveryCodeAsync(user, recoveryCode.Trim())).Succeeded)
                 {
-                    await users.AccessFailedAsync(user);
+                    await FailedAttemptAsync(users, audit, user, home, "wrong or used recovery code", request.ClientId, ct);
                     return Forbid(Errors.InvalidGrant, "The recovery code is not right, or was already used.");
                 }
+                await audit.RecordAsync(new(AuditActions.RecoveryCodeUsed, AuditOutcomes.Success, home, user.Id, ClientId: request.ClientId), ct);
             }
             else
             {
@@ -119,6 +129,7 @@ public static class TokenApi
                 return Forbid(Errors.InvalidGrant, "The account has no active membership in the requested organization.");
             }
             var principal = await principals.CreateAsync(user, membership, Guid.CreateVersion7().ToString(), ["pwd", "mfa", method], challenge.Scopes, ct);
+            await audit.RecordAsync(new(AuditActions.LoginSucceeded, AuditOutcomes.Success, membership.OrganizationId, user.Id, Reason: $"pwd+{method}", ClientId: request.ClientId), ct);
             return SignIn(principal);
         }
 
@@ -146,6 +157,17 @@ public static class TokenApi
         }
 
         return Forbid(Errors.UnsupportedGrantType, "The grant type is not supported.");
+    }
+
+    /// <summary>Counts a failed attempt towards the lockout and audits it, and the lockout itself when this attempt caused it.</summary>
+    private static async Task FailedAttemptAsync(UserManager<User> users, AuditTrail audit, User user, Guid? organizationId, string reason, string? clientId, CancellationToken ct)
+    {
+        await users.AccessFailedAsync(user);
+        await audit.RecordAsync(new(AuditActions.LoginFailed, AuditOutcomes.Failure, organizationId, SubjectUserId: user.Id, Reason: reason, ClientId: clientId), ct);
+        if (await users.IsLockedOutAsync(user))
+        {
+            await audit.RecordAsync(new(AuditActions.LockedOut, AuditOutcomes.Success, organizationId, SubjectUserId: user.Id, Reason: "too many failed attempts", ClientId: clientId), ct);
+        }
     }
 
     private static async Task<Membership?> ChooseMembershipAsync(PrincipalFactory principals, Guid userId, string? organizationId, CancellationToken ct)

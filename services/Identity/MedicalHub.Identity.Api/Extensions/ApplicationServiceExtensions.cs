@@ -24,6 +24,7 @@ public static class ApplicationServiceExtensions
         app.MapRegistrationApi();
         app.MapAccountApi();
         app.MapMfaApi();
+        app.MapAuditApi();
         return app;
     }
 }

@@ -1,4 +1,6 @@
 using MedicalHub.Identity.Api.Accounts;
+using MedicalHub.Identity.Api.Audit;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using MedicalHub.Identity.Api.Apis;
 using MedicalHub.Identity.Api.Infrastructure;
 using MedicalHub.Identity.Api.Keys;
@@ -40,6 +42,9 @@ public static class TokenServerExtensions
             .AddPasswordValidator<PasswordPolicyValidator>();
         builder.Services.AddScoped<PrincipalFactory>();
         builder.Services.AddSingleton<MfaChallenges>();
+        builder.Services.AddHttpContextAccessor();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<AuditTrail>();
 
         builder.Services.AddOpenIddict()
             .AddCore(options => options.UseEntityFrameworkCore().UseDbContext<IdentityServiceDbContext>().ReplaceDefaultEntities<Guid>())

@@ -1,4 +1,5 @@
 using MedicalHub.Data.Outbox;
+using MedicalHub.Identity.Api.Audit;
 using MedicalHub.Identity.Api.Model;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
@@ -20,6 +21,8 @@ public sealed class IdentityServiceDbContext(DbContextOptions<IdentityServiceDbC
     public DbSet<OrganizationRole> OrganizationRoles => Set<OrganizationRole>();
 
     public DbSet<SigningKey> SigningKeys => Set<SigningKey>();
+
+    public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

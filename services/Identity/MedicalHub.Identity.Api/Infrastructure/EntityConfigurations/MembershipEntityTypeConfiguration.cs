@@ -47,3 +47,21 @@ internal sealed class UserEntityTypeConfiguration : IEntityTypeConfiguration<Use
         builder.Property(u => u.TimeZone).HasMaxLength(64);
     }
 }
+
+internal sealed class AuditEventEntityTypeConfiguration : IEntityTypeConfiguration<Audit.AuditEvent>
+{
+    public void Configure(EntityTypeBuilder<Audit.AuditEvent> builder)
+    {
+        builder.Property(e => e.Id).UseIdentityAlwaysColumn();
+        builder.HasIndex(e => new { e.ChainId, e.Sequence }).IsUnique();
+        builder.HasIndex(e => new { e.ChainId, e.OccurredAt });
+        builder.Property(e => e.Action).HasMaxLength(64);
+        builder.Property(e => e.Outcome).HasMaxLength(16);
+        builder.Property(e => e.ClientId).HasMaxLength(100);
+        builder.Property(e => e.IpAddress).HasMaxLength(45);
+        builder.Property(e => e.UserAgent).HasMaxLength(500);
+        builder.Property(e => e.Reason).HasMaxLength(500);
+        builder.Property(e => e.PreviousHash).HasMaxLength(64).IsFixedLength();
+        builder.Property(e => e.Hash).HasMaxLength(64).IsFixedLength();
+    }
+}

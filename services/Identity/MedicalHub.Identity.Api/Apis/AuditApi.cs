@@ -1,0 +1,87 @@
+using System.Security.Claims;
+using MedicalHub.Identity.Api.Accounts;
+using MedicalHub.Identity.Api.Audit;
+using MedicalHub.Identity.Api.Infrastructure;
+using MedicalHub.Identity.Api.Model;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace MedicalHub.Identity.Api.Apis;
+
+/// <summary>The organization's security audit trail, for holders of <c>audit:read</c>; always the caller's own organization.</summary>
+public static class AuditApi
+{
+    public static IEndpointRouteBuilder MapAuditApi(this IEndpointRouteBuilder app)
+    {
+        var audit = app.MapGroup("/api/audit-events").WithTags("Audit")
+            .RequireAuthorization(policy => policy.RequireClaim(PrincipalFactory.PermissionClaim, Permissions.AuditRead));
+
+        audit.MapGet("/", ListAsync).WithName("ListAuditEvents")
+            .WithSummary("Security events of the organization, newest first; filter by action, actor and time");
+        audit.MapGet("/verify", VerifyAsync).WithName("VerifyAuditTrail")
+            .WithSummary("Recompute the organization's hash chain: valid, or the first entry that was tampered with");
+        return app;
+    }
+
+    public sealed record AuditEventView(long Sequence, DateTimeOffset OccurredAt, string Action, string Outcome, Guid? ActorUserId, Guid? SubjectUserId,
+        string? ClientId, string? IpAddress, string? UserAgent, string? Reason, string Hash);
+
+    public sealed record AuditPage(AuditEventView[] Items, int Page, int PageSize, long Total);
+
+    public const int MaxPageSize = 200;
+    public const int MaxPage = 100_000;
+
+    private static async Task<Results<Ok<AuditPage>, ValidationProblem>> ListAsync(string? action, Guid? actor, DateTimeOffset? from, DateTimeOffset? to,
+        int? page, int? pageSize, ClaimsPrincipal principal, IdentityServiceDbContext db, CancellationToken ct)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (page is < 1 or > MaxPage)
+        {
+            errors["page"] = [$"Pages are numbered from 1 to {MaxPage}."];
+        }
+        if (pageSize is < 1 or > MaxPageSize)
+        {
+            errors["pageSize"] = [$"Between 1 and {MaxPageSize}."];
+        }
+        if (action is { Length: > 64 })
+        {
+            errors["action"] = ["At most 64 characters."];
+        }
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var chain = Guid.Parse(principal.FindFirstValue(PrincipalFactory.OrganizationClaim)!);
+        var events = db.AuditEvents.AsNoTracking().Where(e => e.ChainId == chain);
+        if (action is { Length: > 0 })
+        {
+            events = events.Where(e => e.Action == action);
+        }
+        if (actor is { } actorId)
+        {
+            events = events.Where(e => e.ActorUserId == actorId || e.SubjectUserId == actorId);
+        }
+        if (from is { } since)
+        {
+            var sinceUtc = since.ToUniversalTime();
+            events = events.Where(e => e.OccurredAt >= sinceUtc);
+        }
+        if (to is { } until)
+        {
+            var untilUtc = until.ToUniversalTime();
+            events = events.Where(e => e.OccurredAt < untilUtc);
+        }
+
+        var number = page ?? 1;
+        var size = pageSize ?? 50;
+        var total = await events.LongCountAsync(ct);
+        var items = await events.OrderByDescending(e => e.Sequence).Skip((number - 1) * size).Take(size)
+            .Select(e => new AuditEventView(e.Sequence, e.OccurredAt, e.Action, e.Outcome, e.ActorUserId, e.SubjectUserId, e.ClientId, e.IpAddress, e.UserAgent, e.Reason, e.Hash))
+            .ToArrayAsync(ct);
+        return TypedResults.Ok(new AuditPage(items, number, size, total));
+    }
+
+    private static async Task<Ok<AuditTrail.Verification>> VerifyAsync(ClaimsPrincipal principal, AuditTrail trail, CancellationToken ct) =>
+        TypedResults.Ok(await trail.VerifyAsync(Guid.Parse(principal.FindFirstValue(PrincipalFactory.OrganizationClaim)!), ct));
+}

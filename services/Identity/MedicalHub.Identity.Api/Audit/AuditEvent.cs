@@ -1,0 +1,61 @@
+namespace MedicalHub.Identity.Api.Audit;
+
+/// <summary>
+/// One security event, in an append-only chain per organization (events of no known organization, such
+/// as a failed login for an unknown address, form their own chain). Each entry carries the hash of the
+/// previous one, so a modified or deleted row breaks the chain and <c>verify</c> finds where.
+/// </summary>
+public sealed class AuditEvent
+{
+    public long Id { get; init; }
+
+    /// <summary>The chain: the organization, or <see cref="Guid.Empty"/> for events of no organization.</summary>
+    public Guid ChainId { get; init; }
+
+    /// <summary>Position in the chain, from 1.</summary>
+    public long Sequence { get; init; }
+
+    public DateTimeOffset OccurredAt { get; init; }
+
+    /// <summary>What happened, e.g. <c>login.succeeded</c>, <c>mfa.enrolled</c> (see <see cref="AuditActions"/>).</summary>
+    public required string Action { get; init; }
+
+    public required string Outcome { get; init; }
+
+    public Guid? ActorUserId { get; init; }
+
+    public Guid? SubjectUserId { get; init; }
+
+    public string? ClientId { get; init; }
+
+    public string? IpAddress { get; init; }
+
+    public string? UserAgent { get; init; }
+
+    public string? Reason { get; init; }
+
+    public required string PreviousHash { get; init; }
+
+    public required string Hash { get; init; }
+}
+
+public static class AuditActions
+{
+    public const string Registered = "account.registered";
+    public const string EmailVerified = "email.verified";
+    public const string LoginSucceeded = "login.succeeded";
+    public const string LoginFailed = "login.failed";
+    public const string LockedOut = "account.locked-out";
+    public const string MfaChallenged = "login.mfa-required";
+    public const string MfaEnrolled = "mfa.enrolled";
+    public const string MfaDisabled = "mfa.disabled";
+    public const string RecoveryCodeUsed = "mfa.recovery-code-used";
+    public const string RecoveryCodesRegenerated = "mfa.recovery-codes-regenerated";
+    public const string ProfileChanged = "account.profile-changed";
+}
+
+public static class AuditOutcomes
+{
+    public const string Success = "success";
+    public const string Failure = "failure";
+}
