@@ -33,14 +33,18 @@ internal sealed class IdentityClient(StackFixture stack) : IDisposable
     /// The verification token, read where Identity queued the e-mail (its outbox): until the Communication
     /// service delivers these e-mails, the outbox is the mailbox.
     /// </summary>
-    public async Task<string> VerificationTokenAsync(Guid userId)
+    public Task<string> VerificationTokenAsync(Guid userId) => QueuedEmailTokenAsync("email.verify-address", userId);
+
+    /// <summary>The token in the newest e-mail of the given type queued for the user in Identity's outbox.</summary>
+    public async Task<string> QueuedEmailTokenAsync(string type, Guid userId)
     {
         await using var db = new NpgsqlConnection(await stack.ConnectionStringAsync("identitydb"));
         await db.OpenAsync(Ct);
         await using var query = new NpgsqlCommand(
-            "SELECT payload->>'token' FROM outbox_messages WHERE type = 'email.verify-address' AND payload->>'userId' = @user ORDER BY id DESC LIMIT 1", db);
+            "SELECT payload->>'token' FROM outbox_messages WHERE type = @type AND payload->>'userId' = @user ORDER BY id DESC LIMIT 1", db);
+        query.Parameters.AddWithValue("type", type);
         query.Parameters.AddWithValue("user", userId.ToString());
-        return (string)(await query.ExecuteScalarAsync(Ct) ?? throw new InvalidOperationException("No verification e-mail was queued."));
+        return (string)(await query.ExecuteScalarAsync(Ct) ?? throw new InvalidOperationException($"No {type} e-mail was queued."));
     }
 
     public async Task<HttpResponseMessage> VerifyEmailAsync(Guid userId, string token) =>

@@ -74,6 +74,7 @@ public static partial class RegistrationApi
                 return TypedResults.ValidationProblem(ToErrors(created));
             }
 
+            await PasswordHistoryValidator.RememberAsync(db, user, ct);
             db.Memberships.Add(new Membership { OrganizationId = organization.Id, UserId = user.Id, RoleIds = [OrganizationRole.BuiltIn.OrgAdmin.Id] });
             var token = await users.GenerateEmailConfirmationTokenAsync(user);
             db.AddOutboxMessage(VerificationEmailMessage, new VerificationEmail(user.Id, email, user.GivenName, user.Locale, token));

@@ -52,6 +52,9 @@ public static class AuditActions
     public const string RecoveryCodeUsed = "mfa.recovery-code-used";
     public const string RecoveryCodesRegenerated = "mfa.recovery-codes-regenerated";
     public const string ProfileChanged = "account.profile-changed";
+    public const string PasswordChanged = "password.changed";
+    public const string PasswordResetRequested = "password.reset-requested";
+    public const string PasswordReset = "password.reset";
 }
 
 public static class AuditOutcomes

@@ -25,6 +25,7 @@ public static class ApplicationServiceExtensions
         app.MapAccountApi();
         app.MapMfaApi();
         app.MapAuditApi();
+        app.MapPasswordApi();
         return app;
     }
 }

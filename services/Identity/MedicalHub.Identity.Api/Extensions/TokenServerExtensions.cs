@@ -39,9 +39,11 @@ public static class TokenServerExtensions
             })
             .AddEntityFrameworkStores<IdentityServiceDbContext>()
             .AddDefaultTokenProviders()
-            .AddPasswordValidator<PasswordPolicyValidator>();
+            .AddPasswordValidator<PasswordPolicyValidator>()
+            .AddPasswordValidator<PasswordHistoryValidator>();
         builder.Services.AddScoped<PrincipalFactory>();
         builder.Services.AddSingleton<MfaChallenges>();
+        builder.Services.AddScoped<SessionRevocation>();
         builder.Services.AddHttpContextAccessor();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<AuditTrail>();

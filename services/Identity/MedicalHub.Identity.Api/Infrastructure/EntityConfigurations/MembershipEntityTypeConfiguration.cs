@@ -65,3 +65,14 @@ internal sealed class AuditEventEntityTypeConfiguration : IEntityTypeConfigurati
         builder.Property(e => e.Hash).HasMaxLength(64).IsFixedLength();
     }
 }
+
+internal sealed class PreviousPasswordEntityTypeConfiguration : IEntityTypeConfiguration<Accounts.PreviousPassword>
+{
+    public void Configure(EntityTypeBuilder<Accounts.PreviousPassword> builder)
+    {
+        builder.ToTable("previous_passwords");
+        builder.Property(p => p.Id).UseIdentityAlwaysColumn();
+        builder.HasIndex(p => p.UserId);
+        builder.HasOne<User>().WithMany().HasForeignKey(p => p.UserId).OnDelete(DeleteBehavior.Cascade);
+    }
+}

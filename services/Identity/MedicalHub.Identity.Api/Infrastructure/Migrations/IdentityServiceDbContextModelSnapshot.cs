@@ -91,6 +91,37 @@ namespace MedicalHub.Identity.Api.Infrastructure.Migrations
                     b.ToTable("outbox_messages", (string)null);
                 });
 
+            modelBuilder.Entity("MedicalHub.Identity.Api.Accounts.PreviousPassword", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("PasswordHash")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("password_hash");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_previous_passwords");
+
+                    b.HasIndex("UserId")
+                        .HasDatabaseName("ix_previous_passwords_user_id");
+
+                    b.ToTable("previous_passwords", (string)null);
+                });
+
             modelBuilder.Entity("MedicalHub.Identity.Api.Audit.AuditEvent", b =>
                 {
                     b.Property<long>("Id")
@@ -894,6 +925,16 @@ namespace MedicalHub.Identity.Api.Infrastructure.Migrations
                         .HasDatabaseName("ix_open_iddict_tokens_application_id_status_subject_type");
 
                     b.ToTable("OpenIddictTokens", (string)null);
+                });
+
+            modelBuilder.Entity("MedicalHub.Identity.Api.Accounts.PreviousPassword", b =>
+                {
+                    b.HasOne("MedicalHub.Identity.Api.Model.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_previous_passwords_asp_net_users_user_id");
                 });
 
             modelBuilder.Entity("MedicalHub.Identity.Api.Model.Membership", b =>
