@@ -61,6 +61,21 @@ public sealed class RegistrationTests(StackFixture stack)
         Assert.Contains("password", (await containsEmail.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("errors").EnumerateObject().Select(e => e.Name));
     }
 
+    [Theory]
+    [InlineData("1qaz2wsx3edc")]
+    [InlineData("QWERTY123456")]
+    [InlineData("leavemealone")]
+    public async Task A_common_password_is_refused(string password)
+    {
+        using var identity = new IdentityClient(stack);
+
+        using var response = await identity.RegisterAsync(new { organizationName = "Practice", email = IdentityClient.NewEmail(), password, givenName = "A", familyName = "B" });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var errors = (await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("errors");
+        Assert.Contains("commonly used", errors.GetProperty("password")[0].GetString(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_refused_registration_leaves_no_organization_behind()
     {

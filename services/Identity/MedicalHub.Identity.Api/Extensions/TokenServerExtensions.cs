@@ -40,7 +40,8 @@ public static class TokenServerExtensions
             .AddEntityFrameworkStores<IdentityServiceDbContext>()
             .AddDefaultTokenProviders()
             .AddPasswordValidator<PasswordPolicyValidator>()
-            .AddPasswordValidator<PasswordHistoryValidator>();
+            .AddPasswordValidator<PasswordHistoryValidator>()
+            .AddPasswordValidator<CommonPasswordValidator>();
         builder.Services.AddScoped<PrincipalFactory>();
         builder.Services.AddSingleton<MfaChallenges>();
         builder.Services.AddScoped<SessionRevocation>();
