@@ -39,7 +39,7 @@ public static class PasswordApi
     public sealed record ResetEmail(Guid UserId, string Email, string GivenName, string Locale, string Token);
 
     private static async Task<Results<NoContent, NotFound, ValidationProblem>> ChangeAsync(ChangeRequest request, ClaimsPrincipal principal,
-        UserManager<User> users, IdentityServiceDbContext db, SessionRevocation sessions, AuditTrail audit, CancellationToken ct)
+        UserManager<User> users, IdentityServiceDbContext db, Sessions sessions, AuditTrail audit, CancellationToken ct)
     {
         var user = await users.FindByIdAsync(principal.FindFirstValue(Claims.Subject) ?? "");
         if (user is null)
@@ -53,7 +53,7 @@ public static class PasswordApi
         }
 
         await PasswordHistoryValidator.RememberAsync(db, user, ct);
-        var ended = await sessions.RevokeAllAsync(user.Id, principal.FindFirstValue(Claims.Private.AuthorizationId), ct);
+        var ended = await sessions.RevokeAllAsync(user.Id, principal.FindFirstValue(PrincipalFactory.SessionClaim), ct);
         await audit.RecordAsync(new(AuditActions.PasswordChanged, AuditOutcomes.Success, OrganizationOf(principal), user.Id, Reason: $"{ended} other session(s) ended"), ct);
         return TypedResults.NoContent();
     }
@@ -75,7 +75,7 @@ public static class PasswordApi
     }
 
     private static async Task<Results<NoContent, ValidationProblem>> ResetAsync(ResetRequest request, UserManager<User> users, IdentityServiceDbContext db,
-        SessionRevocation sessions, PrincipalFactory principals, AuditTrail audit, CancellationToken ct)
+        Sessions sessions, PrincipalFactory principals, AuditTrail audit, CancellationToken ct)
     {
         var user = await users.FindByIdAsync(request.UserId.ToString());
         if (user is null)
@@ -93,7 +93,7 @@ public static class PasswordApi
         await PasswordHistoryValidator.RememberAsync(db, user, ct);
         await users.ResetAccessFailedCountAsync(user);
         await users.SetLockoutEndDateAsync(user, null);
-        var ended = await sessions.RevokeAllAsync(user.Id, keepAuthorizationId: null, ct);
+        var ended = await sessions.RevokeAllAsync(user.Id, keep: null, ct);
         await audit.RecordAsync(new(AuditActions.PasswordReset, AuditOutcomes.Success, home, SubjectUserId: user.Id, Reason: $"{ended} session(s) ended"), ct);
         return TypedResults.NoContent();
     }

@@ -30,7 +30,7 @@ public static class TokenApi
     }
 
     private static async Task<IResult> ExchangeAsync(HttpContext http, UserManager<User> users, PrincipalFactory principals,
-        IPasswordHasher<User> hasher, MfaChallenges challenges, AuditTrail audit, CancellationToken ct)
+        IPasswordHasher<User> hasher, MfaChallenges challenges, AuditTrail audit, Sessions sessions, CancellationToken ct)
     {
         var request = http.GetOpenIddictServerRequest() ?? throw new InvalidOperationException("The OpenID Connect request cannot be retrieved.");
 
@@ -76,6 +76,7 @@ public static class TokenApi
             }
 
             var principal = await principals.CreateAsync(user, membership, Guid.CreateVersion7().ToString(), ["pwd"], request.GetScopes(), ct);
+            await sessions.StartAsync(principal, user.Id, membership.OrganizationId, request.ClientId!, http, ct);
             await audit.RecordAsync(new(AuditActions.LoginSucceeded, AuditOutcomes.Success, membership.OrganizationId, user.Id, Reason: "pwd", ClientId: request.ClientId), ct);
             return SignIn(principal);
         }
@@ -129,6 +130,7 @@ public static class TokenApi
                 return Forbid(Errors.InvalidGrant, "The account has no active membership in the requested organization.");
             }
             var principal = await principals.CreateAsync(user, membership, Guid.CreateVersion7().ToString(), ["pwd", "mfa", method], challenge.Scopes, ct);
+            await sessions.StartAsync(principal, user.Id, membership.OrganizationId, request.ClientId!, http, ct);
             await audit.RecordAsync(new(AuditActions.LoginSucceeded, AuditOutcomes.Success, membership.OrganizationId, user.Id, Reason: $"pwd+{method}", ClientId: request.ClientId), ct);
             return SignIn(principal);
         }
@@ -151,8 +153,13 @@ public static class TokenApi
                 return Forbid(Errors.InvalidGrant, "The account has no active membership in the organization any more.");
             }
 
-            var principal = await principals.CreateAsync(user, membership, previous.GetClaim(PrincipalFactory.SessionClaim) ?? Guid.CreateVersion7().ToString(),
-                previous.GetClaims(PrincipalFactory.AuthenticationMethodClaim), previous.GetScopes(), ct);
+            var sessionId = previous.GetClaim(PrincipalFactory.SessionClaim);
+            if (!await sessions.TouchAsync(sessionId, membership.OrganizationId, ct))
+            {
+                return Forbid(Errors.InvalidGrant, "The session has ended: log in again.");
+            }
+            var principal = await principals.CreateAsync(user, membership, sessionId!, previous.GetClaims(PrincipalFactory.AuthenticationMethodClaim), previous.GetScopes(), ct);
+            principal.SetAuthorizationId(previous.GetAuthorizationId());
             return SignIn(principal);
         }
 

@@ -55,6 +55,7 @@ public static class AuditActions
     public const string PasswordChanged = "password.changed";
     public const string PasswordResetRequested = "password.reset-requested";
     public const string PasswordReset = "password.reset";
+    public const string SessionRevoked = "session.revoked";
 }
 
 public static class AuditOutcomes

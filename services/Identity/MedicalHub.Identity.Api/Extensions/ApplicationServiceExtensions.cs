@@ -26,6 +26,7 @@ public static class ApplicationServiceExtensions
         app.MapMfaApi();
         app.MapAuditApi();
         app.MapPasswordApi();
+        app.MapSessionsApi();
         return app;
     }
 }

@@ -44,7 +44,7 @@ public static class TokenServerExtensions
             .AddPasswordValidator<CommonPasswordValidator>();
         builder.Services.AddScoped<PrincipalFactory>();
         builder.Services.AddSingleton<MfaChallenges>();
-        builder.Services.AddScoped<SessionRevocation>();
+        builder.Services.AddScoped<Sessions>();
         builder.Services.AddHttpContextAccessor();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<AuditTrail>();

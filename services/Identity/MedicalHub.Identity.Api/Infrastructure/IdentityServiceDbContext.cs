@@ -26,6 +26,8 @@ public sealed class IdentityServiceDbContext(DbContextOptions<IdentityServiceDbC
 
     public DbSet<Accounts.PreviousPassword> PreviousPasswords => Set<Accounts.PreviousPassword>();
 
+    public DbSet<Accounts.UserSession> Sessions => Set<Accounts.UserSession>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);

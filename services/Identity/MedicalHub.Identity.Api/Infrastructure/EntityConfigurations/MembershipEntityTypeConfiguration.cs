@@ -76,3 +76,18 @@ internal sealed class PreviousPasswordEntityTypeConfiguration : IEntityTypeConfi
         builder.HasOne<User>().WithMany().HasForeignKey(p => p.UserId).OnDelete(DeleteBehavior.Cascade);
     }
 }
+
+internal sealed class UserSessionEntityTypeConfiguration : IEntityTypeConfiguration<Accounts.UserSession>
+{
+    public void Configure(EntityTypeBuilder<Accounts.UserSession> builder)
+    {
+        builder.ToTable("sessions");
+        builder.Property(s => s.Id).ValueGeneratedNever();
+        builder.Property(s => s.AuthorizationId).HasMaxLength(100);
+        builder.Property(s => s.ClientId).HasMaxLength(100);
+        builder.Property(s => s.Device).HasMaxLength(300);
+        builder.Property(s => s.IpAddress).HasMaxLength(45);
+        builder.HasIndex(s => new { s.UserId, s.RevokedAt });
+        builder.HasOne<User>().WithMany().HasForeignKey(s => s.UserId).OnDelete(DeleteBehavior.Cascade);
+    }
+}

@@ -122,6 +122,62 @@ namespace MedicalHub.Identity.Api.Infrastructure.Migrations
                     b.ToTable("previous_passwords", (string)null);
                 });
 
+            modelBuilder.Entity("MedicalHub.Identity.Api.Accounts.UserSession", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("AuthorizationId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("authorization_id");
+
+                    b.Property<string>("ClientId")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("client_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Device")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("device");
+
+                    b.Property<string>("IpAddress")
+                        .HasMaxLength(45)
+                        .HasColumnType("character varying(45)")
+                        .HasColumnName("ip_address");
+
+                    b.Property<DateTimeOffset>("LastSeenAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_seen_at");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("organization_id");
+
+                    b.Property<DateTimeOffset?>("RevokedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("revoked_at");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_sessions");
+
+                    b.HasIndex("UserId", "RevokedAt")
+                        .HasDatabaseName("ix_sessions_user_id_revoked_at");
+
+                    b.ToTable("sessions", (string)null);
+                });
+
             modelBuilder.Entity("MedicalHub.Identity.Api.Audit.AuditEvent", b =>
                 {
                     b.Property<long>("Id")
@@ -935,6 +991,16 @@ namespace MedicalHub.Identity.Api.Infrastructure.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_previous_passwords_asp_net_users_user_id");
+                });
+
+            modelBuilder.Entity("MedicalHub.Identity.Api.Accounts.UserSession", b =>
+                {
+                    b.HasOne("MedicalHub.Identity.Api.Model.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_sessions_asp_net_users_user_id");
                 });
 
             modelBuilder.Entity("MedicalHub.Identity.Api.Model.Membership", b =>

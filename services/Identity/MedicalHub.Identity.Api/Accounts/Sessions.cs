@@ -1,0 +1,115 @@
+using System.Security.Claims;
+using MedicalHub.Identity.Api.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using OpenIddict.Abstractions;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+
+namespace MedicalHub.Identity.Api.Accounts;
+
+/// <summary>A login of a user on one device: what the session list shows and what can be revoked.</summary>
+public sealed class UserSession
+{
+    /// <summary>The <c>sid</c> claim of every token of the session.</summary>
+    public Guid Id { get; init; }
+
+    public required Guid UserId { get; init; }
+
+    public required Guid OrganizationId { get; set; }
+
+    /// <summary>The token server's authorization that the session's tokens belong to.</summary>
+    public required string AuthorizationId { get; init; }
+
+    public string? ClientId { get; init; }
+
+    public string? Device { get; init; }
+
+    public string? IpAddress { get; init; }
+
+    public DateTimeOffset CreatedAt { get; init; } = DateTimeOffset.UtcNow;
+
+    public DateTimeOffset LastSeenAt { get; set; } = DateTimeOffset.UtcNow;
+
+    public DateTimeOffset? RevokedAt { get; set; }
+}
+
+/// <summary>
+/// Starts sessions (each with an authorization of its own at the token server, so its refresh tokens can be
+/// revoked together), keeps their last-seen time, and ends them.
+/// </summary>
+public sealed class Sessions(IdentityServiceDbContext db, IOpenIddictAuthorizationManager authorizations,
+    IOpenIddictApplicationManager applications, IOpenIddictTokenManager tokens)
+{
+    /// <summary>Records a new session for <paramref name="principal"/> (whose <c>sid</c> is the session id) and ties its tokens to it.</summary>
+    public async Task StartAsync(ClaimsPrincipal principal, Guid userId, Guid organizationId, string clientId, HttpContext http, CancellationToken ct)
+    {
+        var application = await applications.FindByClientIdAsync(clientId, ct) ?? throw new InvalidOperationException($"Unknown client '{clientId}'.");
+        var authorization = await authorizations.CreateAsync(principal, userId.ToString(), (await applications.GetIdAsync(application, ct))!,
+            AuthorizationTypes.AdHoc, principal.GetScopes(), ct);
+        var authorizationId = (await authorizations.GetIdAsync(authorization, ct))!;
+        principal.SetAuthorizationId(authorizationId);
+
+        db.Add(new UserSession
+        {
+            Id = Guid.Parse(principal.GetClaim(PrincipalFactory.SessionClaim)!),
+            UserId = userId,
+            OrganizationId = organizationId,
+            AuthorizationId = authorizationId,
+            ClientId = clientId,
+            Device = Truncate(http.Request.Headers.UserAgent.ToString(), 300),
+            IpAddress = http.Connection.RemoteIpAddress?.ToString(),
+        });
+        await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>True, and the last-seen time moves on, when the session exists and was not revoked.</summary>
+    public async Task<bool> TouchAsync(string? sessionId, Guid organizationId, CancellationToken ct)
+    {
+        if (!Guid.TryParse(sessionId, out var id))
+        {
+            return false;
+        }
+        return await db.Set<UserSession>().Where(s => s.Id == id && s.RevokedAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(x => x.LastSeenAt, DateTimeOffset.UtcNow).SetProperty(x => x.OrganizationId, organizationId), ct) == 1;
+    }
+
+    public Task<List<UserSession>> ActiveAsync(Guid userId, CancellationToken ct) =>
+        db.Set<UserSession>().AsNoTracking().Where(s => s.UserId == userId && s.RevokedAt == null).OrderByDescending(s => s.LastSeenAt).ToListAsync(ct);
+
+    /// <summary>Ends one of the user's sessions; false when the user has no such active session.</summary>
+    public async Task<bool> RevokeAsync(Guid userId, Guid sessionId, CancellationToken ct)
+    {
+        var session = await db.Set<UserSession>().SingleOrDefaultAsync(s => s.Id == sessionId && s.UserId == userId && s.RevokedAt == null, ct);
+        if (session is null)
+        {
+            return false;
+        }
+        await EndAsync([session], ct);
+        return true;
+    }
+
+    /// <summary>Ends every active session of the user but <paramref name="keep"/>; returns how many ended.</summary>
+    public async Task<int> RevokeAllAsync(Guid userId, string? keep, CancellationToken ct)
+    {
+        var kept = Guid.TryParse(keep, out var id) ? id : Guid.Empty;
+        var sessions = await db.Set<UserSession>().Where(s => s.UserId == userId && s.RevokedAt == null && s.Id != kept).ToListAsync(ct);
+        await EndAsync(sessions, ct);
+        return sessions.Count;
+    }
+
+    private async Task EndAsync(List<UserSession> sessions, CancellationToken ct)
+    {
+        foreach (var session in sessions)
+        {
+            session.RevokedAt = DateTimeOffset.UtcNow;
+            if (await authorizations.FindByIdAsync(session.AuthorizationId, ct) is { } authorization)
+            {
+                await authorizations.TryRevokeAsync(authorization, ct);
+            }
+            await tokens.RevokeByAuthorizationIdAsync(session.AuthorizationId, ct);
+        }
+        await db.SaveChangesAsync(ct);
+    }
+
+    private static string? Truncate(string? value, int length) =>
+        string.IsNullOrEmpty(value) ? null : value.Length <= length ? value : value[..length];
+}

@@ -1,0 +1,56 @@
+using System.Security.Claims;
+using MedicalHub.Identity.Api.Accounts;
+using MedicalHub.Identity.Api.Audit;
+using Microsoft.AspNetCore.Http.HttpResults;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+
+namespace MedicalHub.Identity.Api.Apis;
+
+/// <summary>The user's own sessions: where they are logged in, and ending one or all others.</summary>
+public static class SessionsApi
+{
+    public static IEndpointRouteBuilder MapSessionsApi(this IEndpointRouteBuilder app)
+    {
+        var sessions = app.MapGroup("/api/account/sessions").WithTags("Account security").RequireAuthorization();
+        sessions.MapGet("/", ListAsync).WithName("ListSessions")
+            .WithSummary("Active sessions: device, IP address, created, last seen, and which one is this");
+        sessions.MapDelete("/{sessionId:guid}", RevokeAsync).WithName("RevokeSession")
+            .WithSummary("End one session: its refresh tokens stop working at once");
+        sessions.MapPost("/revoke-others", RevokeOthersAsync).WithName("RevokeOtherSessions")
+            .WithSummary("End every session but this one");
+        return app;
+    }
+
+    public sealed record SessionView(Guid Id, string? Device, string? IpAddress, string? ClientId, DateTimeOffset CreatedAt, DateTimeOffset LastSeenAt, bool Current);
+
+    public sealed record Revoked(int Count);
+
+    private static async Task<Ok<SessionView[]>> ListAsync(ClaimsPrincipal principal, Sessions sessions, CancellationToken ct)
+    {
+        var current = principal.FindFirstValue(PrincipalFactory.SessionClaim);
+        var active = await sessions.ActiveAsync(UserId(principal), ct);
+        return TypedResults.Ok(active.Select(s => new SessionView(s.Id, s.Device, s.IpAddress, s.ClientId, s.CreatedAt, s.LastSeenAt, s.Id.ToString() == current)).ToArray());
+    }
+
+    private static async Task<Results<NoContent, NotFound>> RevokeAsync(Guid sessionId, ClaimsPrincipal principal, Sessions sessions, AuditTrail audit, CancellationToken ct)
+    {
+        if (!await sessions.RevokeAsync(UserId(principal), sessionId, ct))
+        {
+            return TypedResults.NotFound(); // not one of the caller's active sessions
+        }
+        await audit.RecordAsync(new(AuditActions.SessionRevoked, AuditOutcomes.Success, OrganizationOf(principal), UserId(principal), Reason: sessionId.ToString()), ct);
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<Ok<Revoked>> RevokeOthersAsync(ClaimsPrincipal principal, Sessions sessions, AuditTrail audit, CancellationToken ct)
+    {
+        var count = await sessions.RevokeAllAsync(UserId(principal), principal.FindFirstValue(PrincipalFactory.SessionClaim), ct);
+        await audit.RecordAsync(new(AuditActions.SessionRevoked, AuditOutcomes.Success, OrganizationOf(principal), UserId(principal), Reason: $"all others ({count})"), ct);
+        return TypedResults.Ok(new Revoked(count));
+    }
+
+    private static Guid UserId(ClaimsPrincipal principal) => Guid.Parse(principal.FindFirstValue(Claims.Subject)!);
+
+    private static Guid? OrganizationOf(ClaimsPrincipal principal) =>
+        Guid.TryParse(principal.FindFirstValue(PrincipalFactory.OrganizationClaim), out var id) ? id : null;
+}
