@@ -47,6 +47,39 @@ internal sealed class IdentityClient(StackFixture stack) : IDisposable
         return (string)(await query.ExecuteScalarAsync(Ct) ?? throw new InvalidOperationException($"No {type} e-mail was queued."));
     }
 
+    public static readonly Guid OrgAdminRole = new("0195a000-0000-7000-8000-000000000001");
+    public static readonly Guid PractitionerRole = new("0195a000-0000-7000-8000-000000000002");
+    public static readonly Guid NurseRole = new("0195a000-0000-7000-8000-000000000003");
+
+    /// <summary>Until invitations exist: makes a user a member of an organization directly in Identity's database.</summary>
+    public async Task JoinAsync(Guid userId, Guid organizationId, Guid roleId)
+    {
+        await using var db = new NpgsqlConnection(await stack.ConnectionStringAsync("identitydb"));
+        await db.OpenAsync(Ct);
+        await using var join = new NpgsqlCommand(
+            "INSERT INTO memberships (id, organization_id, user_id, role_ids, is_active, created_at) VALUES (gen_random_uuid(), @org, @user, ARRAY[@role], true, now())", db);
+        join.Parameters.AddWithValue("org", organizationId);
+        join.Parameters.AddWithValue("user", userId);
+        join.Parameters.AddWithValue("role", roleId);
+        await join.ExecuteNonQueryAsync(Ct);
+    }
+
+    public async Task<string> AccessTokenAsync(Registered user, Guid? organizationId = null)
+    {
+        using var login = organizationId is null
+            ? await PasswordGrantAsync(user.Email, user.Password)
+            : await PasswordGrantAsync(user.Email, user.Password, ("organization_id", organizationId.Value.ToString()));
+        Assert.Equal(System.Net.HttpStatusCode.OK, login.StatusCode);
+        return (await login.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("access_token").GetString()!;
+    }
+
+    public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string token, object? body = null)
+    {
+        using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        return await Http.SendAsync(request, Ct);
+    }
+
     public async Task<HttpResponseMessage> VerifyEmailAsync(Guid userId, string token) =>
         await Http.PostAsJsonAsync("/api/auth/verify-email", new { userId, token }, Ct);
 

@@ -96,6 +96,14 @@ public sealed class Sessions(IdentityServiceDbContext db, IOpenIddictAuthorizati
         return sessions.Count;
     }
 
+    /// <summary>Ends the user's active sessions in one organization (when their membership there ends).</summary>
+    public async Task<int> RevokeInOrganizationAsync(Guid userId, Guid organizationId, CancellationToken ct)
+    {
+        var sessions = await db.Set<UserSession>().Where(s => s.UserId == userId && s.OrganizationId == organizationId && s.RevokedAt == null).ToListAsync(ct);
+        await EndAsync(sessions, ct);
+        return sessions.Count;
+    }
+
     private async Task EndAsync(List<UserSession> sessions, CancellationToken ct)
     {
         foreach (var session in sessions)

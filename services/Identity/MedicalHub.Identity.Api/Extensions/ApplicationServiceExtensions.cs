@@ -27,6 +27,7 @@ public static class ApplicationServiceExtensions
         app.MapAuditApi();
         app.MapPasswordApi();
         app.MapSessionsApi();
+        app.MapOrganizationApi();
         return app;
     }
 }
