@@ -147,4 +147,26 @@ public sealed class MfaTests(StackFixture stack)
             ("mfa_token", await MfaTokenAsync(identity, enrolled.User)), ("recovery_code", enrolled.RecoveryCodes[0]));
         Assert.Equal(HttpStatusCode.BadRequest, old.StatusCode);
     }
+
+    [Fact]
+    public async Task An_administrator_resets_a_member_s_lost_authenticator_and_nobody_else_can()
+    {
+        using var identity = new IdentityClient(stack);
+        var admin = await identity.RegisterVerifiedAsync();
+        var outsider = await identity.RegisterVerifiedAsync();
+        var member = await EnrolAsync(identity);
+        await identity.JoinAsync(member.User.UserId, admin.OrganizationId, IdentityClient.NurseRole);
+        var path = $"/api/organizations/current/members/{member.User.UserId}/reset-mfa";
+
+        using var byOutsider = await identity.SendAsync(HttpMethod.Post, path, await identity.AccessTokenAsync(outsider));
+        Assert.Equal(HttpStatusCode.NotFound, byOutsider.StatusCode);
+        await MfaTokenAsync(identity, member.User); // still protected
+
+        using var reset = await identity.SendAsync(HttpMethod.Post, path, await identity.AccessTokenAsync(admin));
+        Assert.Equal(HttpStatusCode.NoContent, reset.StatusCode);
+
+        using var login = await identity.PasswordGrantAsync(member.User.Email, member.User.Password);
+        Assert.Equal(HttpStatusCode.OK, login.StatusCode);
+    }
 }
+

@@ -35,6 +35,8 @@ public static class OrganizationApi
             .RequireAuthorization(Permission(Permissions.UsersManage));
         members.MapPost("/{userId:guid}/deactivate", DeactivateAsync).WithName("DeactivateMember")
             .WithSummary("Remove a member's access to the organization; their sessions in it end").RequireAuthorization(Permission(Permissions.UsersManage));
+        members.MapPost("/{userId:guid}/reset-mfa", ResetMfaAsync).WithName("ResetMemberMfa")
+            .WithSummary("Turn a member's TOTP off (lost authenticator): they log in with the password and enrol again").RequireAuthorization(Permission(Permissions.UsersManage));
         return app;
     }
 
@@ -131,6 +133,22 @@ public static class OrganizationApi
         membership.RoleIds = [.. wanted];
         await db.SaveChangesAsync(ct);
         await audit.RecordAsync(new(AuditActions.RolesChanged, AuditOutcomes.Success, id, UserId(principal), userId, Reason: string.Join(",", wanted)), ct);
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<Results<NoContent, NotFound>> ResetMfaAsync(Guid userId, ClaimsPrincipal principal, IdentityServiceDbContext db,
+        Microsoft.AspNetCore.Identity.UserManager<User> users, AuditTrail audit, CancellationToken ct)
+    {
+        var id = OrganizationId(principal);
+        if (!await db.Memberships.AnyAsync(m => m.OrganizationId == id && m.UserId == userId && m.IsActive, ct)
+            || await users.FindByIdAsync(userId.ToString()) is not { } user)
+        {
+            return TypedResults.NotFound();
+        }
+        await users.SetTwoFactorEnabledAsync(user, false);
+        await users.ResetAuthenticatorKeyAsync(user);
+        await users.GenerateNewTwoFactorRecoveryCodesAsync(user, 0); // the old recovery codes stop working
+        await audit.RecordAsync(new(AuditActions.MfaReset, AuditOutcomes.Success, id, UserId(principal), userId), ct);
         return TypedResults.NoContent();
     }
 

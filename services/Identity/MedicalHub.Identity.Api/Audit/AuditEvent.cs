@@ -59,6 +59,7 @@ public static class AuditActions
     public const string OrganizationChanged = "organization.changed";
     public const string RolesChanged = "member.roles-changed";
     public const string MemberDeactivated = "member.deactivated";
+    public const string MfaReset = "mfa.reset-by-administrator";
 }
 
 public static class AuditOutcomes
