@@ -137,5 +137,29 @@ public sealed class AccountTests(StackFixture stack)
         Assert.Equal(HttpStatusCode.BadRequest, intoAlices.StatusCode);
     }
 
+    [Fact]
+    public async Task Preferences_start_at_the_defaults_and_are_replaced_only_by_valid_values()
+    {
+        using var identity = new IdentityClient(stack);
+        var (_, token) = await SignedInAsync(identity);
+
+        using var defaults = await identity.SendAsync(HttpMethod.Get, "/api/account/preferences", token);
+        Assert.Equal("system", (await defaults.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("theme").GetString());
+
+        using var saved = await identity.SendAsync(HttpMethod.Put, "/api/account/preferences", token,
+            new { theme = "dark", dateFormat = "dd.MM.yyyy", timeFormat = "24h", weekStartsOn = "monday" });
+        using var invalid = await identity.SendAsync(HttpMethod.Put, "/api/account/preferences", token,
+            new { theme = "neon", dateFormat = "dd.MM.yyyy", timeFormat = "25h", weekStartsOn = "monday" });
+        using var read = await identity.SendAsync(HttpMethod.Get, "/api/account/preferences", token);
+
+        Assert.Equal(HttpStatusCode.OK, saved.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, invalid.StatusCode);
+        var errors = (await invalid.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("errors").EnumerateObject().Select(e => e.Name).Order();
+        Assert.Equal(["theme", "timeFormat"], errors);
+        var preferences = await read.Content.ReadFromJsonAsync<JsonElement>(Ct);
+        Assert.Equal("dark", preferences.GetProperty("theme").GetString());
+        Assert.Equal("dd.MM.yyyy", preferences.GetProperty("dateFormat").GetString());
+    }
+
     private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }

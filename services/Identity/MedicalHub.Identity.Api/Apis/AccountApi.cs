@@ -30,6 +30,14 @@ public static class AccountApi
             .WithName("GetMyOrganizations")
             .WithSummary("The organizations the user belongs to, with the roles held in each (choose one with organization_id at the token endpoint)");
 
+        account.MapGet("/preferences", GetPreferencesAsync)
+            .WithName("GetPreferences")
+            .WithSummary("Display preferences: theme, date and time formats, first day of the week");
+
+        account.MapPut("/preferences", SetPreferencesAsync)
+            .WithName("SetPreferences")
+            .WithSummary("Replace the display preferences");
+
         app.MapPost("/auth/validate", Validate)
             .RequireAuthorization()
             .WithTags("Account")
@@ -48,6 +56,24 @@ public static class AccountApi
         [Phone, StringLength(32)] string? Phone,
         [StringLength(35, MinimumLength = 2)] string? Locale,
         [StringLength(64)] string? TimeZone);
+
+    public sealed record Preferences(string Theme = "system", string DateFormat = "yyyy-MM-dd", string TimeFormat = "24h", string WeekStartsOn = "monday")
+    {
+        public static readonly IReadOnlyDictionary<string, string[]> Allowed = new Dictionary<string, string[]>
+        {
+            [nameof(Theme)] = ["system", "light", "dark"],
+            [nameof(DateFormat)] = ["yyyy-MM-dd", "dd/MM/yyyy", "MM/dd/yyyy", "dd.MM.yyyy"],
+            [nameof(TimeFormat)] = ["24h", "12h"],
+            [nameof(WeekStartsOn)] = ["monday", "sunday", "saturday"],
+        };
+
+        public Dictionary<string, string[]> Errors()
+        {
+            var values = new Dictionary<string, string?> { [nameof(Theme)] = Theme, [nameof(DateFormat)] = DateFormat, [nameof(TimeFormat)] = TimeFormat, [nameof(WeekStartsOn)] = WeekStartsOn };
+            return values.Where(v => v.Value is null || !Allowed[v.Key].Contains(v.Value))
+                .ToDictionary(v => System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(v.Key), v => new[] { $"One of: {string.Join(", ", Allowed[v.Key])}." });
+        }
+    }
 
     public sealed record MyOrganization(Guid Id, string Name, string Slug, string[] Roles, bool Current);
 
@@ -82,6 +108,30 @@ public static class AccountApi
         await audit.RecordAsync(new(AuditActions.ProfileChanged, AuditOutcomes.Success,
             Guid.TryParse(principal.FindFirstValue(PrincipalFactory.OrganizationClaim), out var organizationId) ? organizationId : null, user.Id));
         return TypedResults.Ok(ToProfile(user));
+    }
+
+    private static async Task<Results<Ok<Preferences>, NotFound>> GetPreferencesAsync(ClaimsPrincipal principal, UserManager<User> users)
+    {
+        var user = await users.FindByIdAsync(principal.FindFirstValue(Claims.Subject) ?? "");
+        return user is null ? TypedResults.NotFound()
+            : TypedResults.Ok(user.Preferences is null ? new Preferences() : System.Text.Json.JsonSerializer.Deserialize<Preferences>(user.Preferences)!);
+    }
+
+    private static async Task<Results<Ok<Preferences>, NotFound, ValidationProblem>> SetPreferencesAsync(Preferences preferences, ClaimsPrincipal principal, UserManager<User> users)
+    {
+        var errors = preferences.Errors();
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+        var user = await users.FindByIdAsync(principal.FindFirstValue(Claims.Subject) ?? "");
+        if (user is null)
+        {
+            return TypedResults.NotFound();
+        }
+        user.Preferences = System.Text.Json.JsonSerializer.Serialize(preferences);
+        await users.UpdateAsync(user);
+        return TypedResults.Ok(preferences);
     }
 
     private static async Task<Ok<MyOrganization[]>> GetOrganizationsAsync(ClaimsPrincipal principal, IdentityServiceDbContext db, CancellationToken ct)

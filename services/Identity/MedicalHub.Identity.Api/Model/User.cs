@@ -21,4 +21,7 @@ public sealed class User : IdentityUser<Guid>
     public string TimeZone { get; set; } = "UTC";
 
     public DateTimeOffset CreatedAt { get; init; } = DateTimeOffset.UtcNow;
+
+    /// <summary>Display preferences as JSON (see <c>AccountApi.Preferences</c>); null until first saved.</summary>
+    public string? Preferences { get; set; }
 }

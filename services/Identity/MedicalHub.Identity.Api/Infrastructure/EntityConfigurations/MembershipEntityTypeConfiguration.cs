@@ -45,6 +45,7 @@ internal sealed class UserEntityTypeConfiguration : IEntityTypeConfiguration<Use
         builder.Property(u => u.Title).HasMaxLength(50);
         builder.Property(u => u.Locale).HasMaxLength(35);
         builder.Property(u => u.TimeZone).HasMaxLength(64);
+        builder.Property(u => u.Preferences).HasColumnType("jsonb");
     }
 }
 
