@@ -12,8 +12,17 @@ public static class IdentityExtensions
         var keyEncryptionKey = identity.ApplicationBuilder.AddParameter("identity-key-encryption-key",
             new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true, persist: true);
         var http = identity.GetEndpoint("http");
-        return identity
+        identity
             .WithEnvironment("MedicalHub__Identity__KeyEncryptionKey", keyEncryptionKey)
             .WithEnvironment("MedicalHub__Identity__Issuer", ReferenceExpression.Create($"{http.Property(EndpointProperty.Url)}/"));
+
+        // The demo practice's users share this password (run mode only: Identity seeds them in Development).
+        if (identity.ApplicationBuilder.ExecutionContext.IsRunMode)
+        {
+            var demoPassword = identity.ApplicationBuilder.AddParameter("identity-demo-password",
+                new GenerateParameterDefault { MinLength = 16, Special = false }, secret: true, persist: true);
+            identity.WithEnvironment("MedicalHub__Identity__DemoPassword", demoPassword);
+        }
+        return identity;
     }
 }

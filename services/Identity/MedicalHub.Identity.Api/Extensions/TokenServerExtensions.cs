@@ -85,6 +85,7 @@ public static class TokenServerExtensions
         builder.Services.AddSingleton<TokenKeyStore>();
         builder.Services.AddSingleton<IConfigureOptions<OpenIddictServerOptions>, ConfigureTokenServerKeys>();
         builder.Services.AddHostedService<ClientRegistration>();
+        builder.Services.AddHostedService<DemoOrganizationSeeder>();
         return builder;
     }
 }
