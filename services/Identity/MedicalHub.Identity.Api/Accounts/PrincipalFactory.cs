@@ -22,6 +22,10 @@ public sealed class PrincipalFactory(IdentityServiceDbContext db, IOptions<Token
     public Task<List<Membership>> ActiveMembershipsAsync(Guid userId, CancellationToken ct) =>
         db.Memberships.Where(m => m.UserId == userId && m.IsActive).OrderBy(m => m.CreatedAt).ToListAsync(ct);
 
+    /// <summary>The organization a user's events are recorded under when no token names one: their oldest active membership.</summary>
+    public async Task<Guid?> HomeOrganizationAsync(Guid userId, CancellationToken ct) =>
+        (await ActiveMembershipsAsync(userId, ct)).FirstOrDefault()?.OrganizationId;
+
     public async Task<ClaimsPrincipal> CreateAsync(User user, Membership membership, string sessionId, IEnumerable<string> authenticationMethods,
         IEnumerable<string> scopes, CancellationToken ct)
     {

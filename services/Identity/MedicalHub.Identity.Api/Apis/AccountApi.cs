@@ -106,7 +106,7 @@ public static class AccountApi
         user.TimeZone = change.TimeZone ?? user.TimeZone;
         await users.UpdateAsync(user);
         await audit.RecordAsync(new(AuditActions.ProfileChanged, AuditOutcomes.Success,
-            Guid.TryParse(principal.FindFirstValue(PrincipalFactory.OrganizationClaim), out var organizationId) ? organizationId : null, user.Id));
+            principal.OrganizationId(), user.Id));
         return TypedResults.Ok(ToProfile(user));
     }
 
@@ -136,7 +136,7 @@ public static class AccountApi
 
     private static async Task<Ok<MyOrganization[]>> GetOrganizationsAsync(ClaimsPrincipal principal, IdentityServiceDbContext db, CancellationToken ct)
     {
-        var userId = Guid.Parse(principal.FindFirstValue(Claims.Subject)!);
+        var userId = principal.UserId();
         var current = principal.FindFirstValue(PrincipalFactory.OrganizationClaim);
         var memberships = await db.Memberships
             .Where(m => m.UserId == userId && m.IsActive)

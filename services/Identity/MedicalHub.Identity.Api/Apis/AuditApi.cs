@@ -52,7 +52,7 @@ public static class AuditApi
             return TypedResults.ValidationProblem(errors);
         }
 
-        var chain = Guid.Parse(principal.FindFirstValue(PrincipalFactory.OrganizationClaim)!);
+        var chain = principal.RequiredOrganizationId();
         var events = db.AuditEvents.AsNoTracking().Where(e => e.ChainId == chain);
         if (action is { Length: > 0 })
         {
@@ -83,5 +83,5 @@ public static class AuditApi
     }
 
     private static async Task<Ok<AuditTrail.Verification>> VerifyAsync(ClaimsPrincipal principal, AuditTrail trail, CancellationToken ct) =>
-        TypedResults.Ok(await trail.VerifyAsync(Guid.Parse(principal.FindFirstValue(PrincipalFactory.OrganizationClaim)!), ct));
+        TypedResults.Ok(await trail.VerifyAsync(principal.RequiredOrganizationId(), ct));
 }

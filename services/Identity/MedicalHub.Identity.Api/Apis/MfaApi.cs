@@ -74,7 +74,7 @@ public static class MfaApi
 
         await users.SetTwoFactorEnabledAsync(user, true);
         var codes = await users.GenerateNewTwoFactorRecoveryCodesAsync(user, RecoveryCodeCount);
-        await audit.RecordAsync(new(AuditActions.MfaEnrolled, AuditOutcomes.Success, OrganizationOf(principal), user.Id, Reason: "totp"));
+        await audit.RecordAsync(new(AuditActions.MfaEnrolled, AuditOutcomes.Success, principal.OrganizationId(), user.Id, Reason: "totp"));
         return TypedResults.Ok(new RecoveryCodes([.. codes!]));
     }
 
@@ -93,7 +93,7 @@ public static class MfaApi
 
         await users.SetTwoFactorEnabledAsync(user, false);
         await users.ResetAuthenticatorKeyAsync(user); // the old authenticator must not work again
-        await audit.RecordAsync(new(AuditActions.MfaDisabled, AuditOutcomes.Success, OrganizationOf(principal), user.Id, Reason: "totp"));
+        await audit.RecordAsync(new(AuditActions.MfaDisabled, AuditOutcomes.Success, principal.OrganizationId(), user.Id, Reason: "totp"));
         return TypedResults.NoContent();
     }
 
@@ -110,12 +110,9 @@ public static class MfaApi
             return InvalidCode();
         }
         var codes = await users.GenerateNewTwoFactorRecoveryCodesAsync(user, RecoveryCodeCount);
-        await audit.RecordAsync(new(AuditActions.RecoveryCodesRegenerated, AuditOutcomes.Success, OrganizationOf(principal), user.Id));
+        await audit.RecordAsync(new(AuditActions.RecoveryCodesRegenerated, AuditOutcomes.Success, principal.OrganizationId(), user.Id));
         return TypedResults.Ok(new RecoveryCodes([.. codes!]));
     }
-
-    private static Guid? OrganizationOf(ClaimsPrincipal principal) =>
-        Guid.TryParse(principal.FindFirstValue(PrincipalFactory.OrganizationClaim), out var id) ? id : null;
 
     /// <summary>A TOTP code from the user's authenticator (current step ± 1), each accepted only once.</summary>
     public static async Task<bool> CodeIsValidAsync(UserManager<User> users, MfaChallenges challenges, User user, string code)

@@ -6,7 +6,6 @@ using MedicalHub.Identity.Api.Infrastructure;
 using MedicalHub.Identity.Api.Model;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
-using Claims = OpenIddict.Abstractions.OpenIddictConstants.Claims;
 
 namespace MedicalHub.Identity.Api.Apis;
 
@@ -55,13 +54,9 @@ public static class OrganizationApi
     private static Action<Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder> Permission(string permission) =>
         policy => policy.RequireClaim(PrincipalFactory.PermissionClaim, permission);
 
-    private static Guid OrganizationId(ClaimsPrincipal principal) => Guid.Parse(principal.FindFirstValue(PrincipalFactory.OrganizationClaim)!);
-
-    private static Guid UserId(ClaimsPrincipal principal) => Guid.Parse(principal.FindFirstValue(Claims.Subject)!);
-
     private static async Task<Results<Ok<OrganizationView>, NotFound>> GetAsync(ClaimsPrincipal principal, IdentityServiceDbContext db, CancellationToken ct)
     {
-        var id = OrganizationId(principal);
+        var id = principal.RequiredOrganizationId();
         var organization = await db.Organizations.AsNoTracking().SingleOrDefaultAsync(o => o.Id == id, ct);
         return organization is null ? TypedResults.NotFound() : TypedResults.Ok(new OrganizationView(organization.Id, organization.Name, organization.Slug, organization.CreatedAt));
     }
@@ -69,7 +64,7 @@ public static class OrganizationApi
     private static async Task<Results<Ok<OrganizationView>, NotFound>> UpdateAsync(OrganizationChange change, ClaimsPrincipal principal,
         IdentityServiceDbContext db, AuditTrail audit, CancellationToken ct)
     {
-        var id = OrganizationId(principal);
+        var id = principal.RequiredOrganizationId();
         var organization = await db.Organizations.SingleOrDefaultAsync(o => o.Id == id, ct);
         if (organization is null)
         {
@@ -77,13 +72,13 @@ public static class OrganizationApi
         }
         organization.Name = change.Name.Trim();
         await db.SaveChangesAsync(ct);
-        await audit.RecordAsync(new(AuditActions.OrganizationChanged, AuditOutcomes.Success, id, UserId(principal)), ct);
+        await audit.RecordAsync(new(AuditActions.OrganizationChanged, AuditOutcomes.Success, id, principal.UserId()), ct);
         return TypedResults.Ok(new OrganizationView(organization.Id, organization.Name, organization.Slug, organization.CreatedAt));
     }
 
     private static async Task<Ok<RoleView[]>> ListRolesAsync(ClaimsPrincipal principal, IdentityServiceDbContext db, CancellationToken ct)
     {
-        var id = OrganizationId(principal);
+        var id = principal.RequiredOrganizationId();
         var roles = await db.OrganizationRoles.AsNoTracking().Where(r => r.OrganizationId == null || r.OrganizationId == id).OrderBy(r => r.Name).ToListAsync(ct);
         return TypedResults.Ok(roles.Select(r => new RoleView(r.Id, r.Name, r.OrganizationId is null, r.Permissions)).ToArray());
     }
@@ -95,7 +90,7 @@ public static class OrganizationApi
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["search"] = ["At most 100 characters."] });
         }
-        var id = OrganizationId(principal);
+        var id = principal.RequiredOrganizationId();
         var query = db.Memberships.AsNoTracking().Where(m => m.OrganizationId == id)
             .Join(db.Users.AsNoTracking(), m => m.UserId, u => u.Id, (m, u) => new { m, u });
         if (!string.IsNullOrWhiteSpace(search))
@@ -112,7 +107,7 @@ public static class OrganizationApi
     private static async Task<Results<NoContent, NotFound, ValidationProblem>> SetRolesAsync(Guid userId, RolesChange change, ClaimsPrincipal principal,
         IdentityServiceDbContext db, AuditTrail audit, CancellationToken ct)
     {
-        var id = OrganizationId(principal);
+        var id = principal.RequiredOrganizationId();
         var membership = await db.Memberships.SingleOrDefaultAsync(m => m.OrganizationId == id && m.UserId == userId, ct);
         if (membership is null)
         {
@@ -124,7 +119,7 @@ public static class OrganizationApi
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["roleIds"] = ["Every role must be a built-in role or one of this organization's."] });
         }
-        if (userId == UserId(principal) && !wanted.Contains(OrganizationRole.BuiltIn.OrgAdmin.Id) && membership.RoleIds.Contains(OrganizationRole.BuiltIn.OrgAdmin.Id)
+        if (userId == principal.UserId() && !wanted.Contains(OrganizationRole.BuiltIn.OrgAdmin.Id) && membership.RoleIds.Contains(OrganizationRole.BuiltIn.OrgAdmin.Id)
             && !await db.Memberships.AnyAsync(m => m.OrganizationId == id && m.UserId != userId && m.IsActive && m.RoleIds.Contains(OrganizationRole.BuiltIn.OrgAdmin.Id), ct))
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["roleIds"] = ["The organization's last administrator cannot give up OrgAdmin."] });
@@ -132,14 +127,14 @@ public static class OrganizationApi
 
         membership.RoleIds = [.. wanted];
         await db.SaveChangesAsync(ct);
-        await audit.RecordAsync(new(AuditActions.RolesChanged, AuditOutcomes.Success, id, UserId(principal), userId, Reason: string.Join(",", wanted)), ct);
+        await audit.RecordAsync(new(AuditActions.RolesChanged, AuditOutcomes.Success, id, principal.UserId(), userId, Reason: string.Join(",", wanted)), ct);
         return TypedResults.NoContent();
     }
 
     private static async Task<Results<NoContent, NotFound>> ResetMfaAsync(Guid userId, ClaimsPrincipal principal, IdentityServiceDbContext db,
         Microsoft.AspNetCore.Identity.UserManager<User> users, AuditTrail audit, CancellationToken ct)
     {
-        var id = OrganizationId(principal);
+        var id = principal.RequiredOrganizationId();
         if (!await db.Memberships.AnyAsync(m => m.OrganizationId == id && m.UserId == userId && m.IsActive, ct)
             || await users.FindByIdAsync(userId.ToString()) is not { } user)
         {
@@ -148,15 +143,15 @@ public static class OrganizationApi
         await users.SetTwoFactorEnabledAsync(user, false);
         await users.ResetAuthenticatorKeyAsync(user);
         await users.GenerateNewTwoFactorRecoveryCodesAsync(user, 0); // the old recovery codes stop working
-        await audit.RecordAsync(new(AuditActions.MfaReset, AuditOutcomes.Success, id, UserId(principal), userId), ct);
+        await audit.RecordAsync(new(AuditActions.MfaReset, AuditOutcomes.Success, id, principal.UserId(), userId), ct);
         return TypedResults.NoContent();
     }
 
     private static async Task<Results<NoContent, NotFound, ValidationProblem>> DeactivateAsync(Guid userId, ClaimsPrincipal principal,
         IdentityServiceDbContext db, Sessions sessions, AuditTrail audit, CancellationToken ct)
     {
-        var id = OrganizationId(principal);
-        if (userId == UserId(principal))
+        var id = principal.RequiredOrganizationId();
+        if (userId == principal.UserId())
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["userId"] = ["You cannot deactivate yourself."] });
         }
@@ -168,7 +163,7 @@ public static class OrganizationApi
         membership.IsActive = false;
         await db.SaveChangesAsync(ct);
         var ended = await sessions.RevokeInOrganizationAsync(userId, id, ct);
-        await audit.RecordAsync(new(AuditActions.MemberDeactivated, AuditOutcomes.Success, id, UserId(principal), userId, Reason: $"{ended} session(s) ended"), ct);
+        await audit.RecordAsync(new(AuditActions.MemberDeactivated, AuditOutcomes.Success, id, principal.UserId(), userId, Reason: $"{ended} session(s) ended"), ct);
         return TypedResults.NoContent();
     }
 }

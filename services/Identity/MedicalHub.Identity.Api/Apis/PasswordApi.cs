@@ -54,7 +54,7 @@ public static class PasswordApi
 
         await PasswordHistoryValidator.RememberAsync(db, user, ct);
         var ended = await sessions.RevokeAllAsync(user.Id, principal.FindFirstValue(PrincipalFactory.SessionClaim), ct);
-        await audit.RecordAsync(new(AuditActions.PasswordChanged, AuditOutcomes.Success, OrganizationOf(principal), user.Id, Reason: $"{ended} other session(s) ended"), ct);
+        await audit.RecordAsync(new(AuditActions.PasswordChanged, AuditOutcomes.Success, principal.OrganizationId(), user.Id, Reason: $"{ended} other session(s) ended"), ct);
         return TypedResults.NoContent();
     }
 
@@ -67,7 +67,7 @@ public static class PasswordApi
             var token = await users.GeneratePasswordResetTokenAsync(user);
             db.AddOutboxMessage(ResetEmailMessage, new ResetEmail(user.Id, user.Email!, user.GivenName, user.Locale, token));
             await db.SaveChangesAsync(ct);
-            var home = (await principals.ActiveMembershipsAsync(user.Id, ct)).FirstOrDefault()?.OrganizationId;
+            var home = await principals.HomeOrganizationAsync(user.Id, ct);
             await audit.RecordAsync(new(AuditActions.PasswordResetRequested, AuditOutcomes.Success, home, SubjectUserId: user.Id), ct);
         }
         // The same answer whether or not the address is known: no account enumeration.
@@ -83,7 +83,7 @@ public static class PasswordApi
             return InvalidToken();
         }
         var reset = await users.ResetPasswordAsync(user, request.Token, request.NewPassword);
-        var home = (await principals.ActiveMembershipsAsync(user.Id, ct)).FirstOrDefault()?.OrganizationId;
+        var home = await principals.HomeOrganizationAsync(user.Id, ct);
         if (!reset.Succeeded)
         {
             await audit.RecordAsync(new(AuditActions.PasswordReset, AuditOutcomes.Failure, home, SubjectUserId: user.Id, Reason: string.Join(", ", reset.Errors.Select(e => e.Code))), ct);
@@ -105,6 +105,4 @@ public static class PasswordApi
         result.Errors.GroupBy(e => e.Code == "PasswordMismatch" ? "currentPassword" : "newPassword")
             .ToDictionary(g => g.Key, g => g.Select(e => e.Description).ToArray());
 
-    private static Guid? OrganizationOf(ClaimsPrincipal principal) =>
-        Guid.TryParse(principal.FindFirstValue(PrincipalFactory.OrganizationClaim), out var id) ? id : null;
 }

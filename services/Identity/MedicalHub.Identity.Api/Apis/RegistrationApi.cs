@@ -98,7 +98,7 @@ public static partial class RegistrationApi
         var result = user is null ? IdentityResult.Failed(new IdentityErrorDescriber().InvalidToken()) : await users.ConfirmEmailAsync(user, request.Token);
         if (user is not null)
         {
-            var home = (await principals.ActiveMembershipsAsync(user.Id, ct)).FirstOrDefault()?.OrganizationId;
+            var home = await principals.HomeOrganizationAsync(user.Id, ct);
             await audit.RecordAsync(new(AuditActions.EmailVerified, result.Succeeded ? AuditOutcomes.Success : AuditOutcomes.Failure, home, user.Id,
                 Reason: result.Succeeded ? null : "invalid or expired token"), ct);
         }

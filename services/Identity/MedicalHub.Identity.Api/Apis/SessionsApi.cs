@@ -2,7 +2,6 @@ using System.Security.Claims;
 using MedicalHub.Identity.Api.Accounts;
 using MedicalHub.Identity.Api.Audit;
 using Microsoft.AspNetCore.Http.HttpResults;
-using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace MedicalHub.Identity.Api.Apis;
 
@@ -28,29 +27,25 @@ public static class SessionsApi
     private static async Task<Ok<SessionView[]>> ListAsync(ClaimsPrincipal principal, Sessions sessions, CancellationToken ct)
     {
         var current = principal.FindFirstValue(PrincipalFactory.SessionClaim);
-        var active = await sessions.ActiveAsync(UserId(principal), ct);
+        var active = await sessions.ActiveAsync(principal.UserId(), ct);
         return TypedResults.Ok(active.Select(s => new SessionView(s.Id, s.Device, s.IpAddress, s.ClientId, s.CreatedAt, s.LastSeenAt, s.Id.ToString() == current)).ToArray());
     }
 
     private static async Task<Results<NoContent, NotFound>> RevokeAsync(Guid sessionId, ClaimsPrincipal principal, Sessions sessions, AuditTrail audit, CancellationToken ct)
     {
-        if (!await sessions.RevokeAsync(UserId(principal), sessionId, ct))
+        if (!await sessions.RevokeAsync(principal.UserId(), sessionId, ct))
         {
             return TypedResults.NotFound(); // not one of the caller's active sessions
         }
-        await audit.RecordAsync(new(AuditActions.SessionRevoked, AuditOutcomes.Success, OrganizationOf(principal), UserId(principal), Reason: sessionId.ToString()), ct);
+        await audit.RecordAsync(new(AuditActions.SessionRevoked, AuditOutcomes.Success, principal.OrganizationId(), principal.UserId(), Reason: sessionId.ToString()), ct);
         return TypedResults.NoContent();
     }
 
     private static async Task<Ok<Revoked>> RevokeOthersAsync(ClaimsPrincipal principal, Sessions sessions, AuditTrail audit, CancellationToken ct)
     {
-        var count = await sessions.RevokeAllAsync(UserId(principal), principal.FindFirstValue(PrincipalFactory.SessionClaim), ct);
-        await audit.RecordAsync(new(AuditActions.SessionRevoked, AuditOutcomes.Success, OrganizationOf(principal), UserId(principal), Reason: $"all others ({count})"), ct);
+        var count = await sessions.RevokeAllAsync(principal.UserId(), principal.FindFirstValue(PrincipalFactory.SessionClaim), ct);
+        await audit.RecordAsync(new(AuditActions.SessionRevoked, AuditOutcomes.Success, principal.OrganizationId(), principal.UserId(), Reason: $"all others ({count})"), ct);
         return TypedResults.Ok(new Revoked(count));
     }
 
-    private static Guid UserId(ClaimsPrincipal principal) => Guid.Parse(principal.FindFirstValue(Claims.Subject)!);
-
-    private static Guid? OrganizationOf(ClaimsPrincipal principal) =>
-        Guid.TryParse(principal.FindFirstValue(PrincipalFactory.OrganizationClaim), out var id) ? id : null;
 }

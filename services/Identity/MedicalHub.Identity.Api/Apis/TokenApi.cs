@@ -44,7 +44,7 @@ public static class TokenApi
                 await audit.RecordAsync(new(AuditActions.LoginFailed, AuditOutcomes.Failure, null, Reason: "unknown account", ClientId: request.ClientId), ct);
                 return InvalidCredentials();
             }
-            var home = (await principals.ActiveMembershipsAsync(user.Id, ct)).FirstOrDefault()?.OrganizationId;
+            var home = await principals.HomeOrganizationAsync(user.Id, ct);
             if (await users.IsLockedOutAsync(user))
             {
                 hasher.VerifyHashedPassword(TimingDummy.User, TimingDummy.Hash, request.Password ?? "");
@@ -90,7 +90,7 @@ public static class TokenApi
             {
                 return Forbid(Errors.InvalidGrant, "The mfa_token is invalid or has expired: log in again.");
             }
-            var home = (await principals.ActiveMembershipsAsync(user.Id, ct)).FirstOrDefault()?.OrganizationId;
+            var home = await principals.HomeOrganizationAsync(user.Id, ct);
             if (await users.IsLockedOutAsync(user))
             {
                 await audit.RecordAsync(new(AuditActions.LoginFailed, AuditOutcomes.Failure, home, SubjectUserId: user.Id, Reason: "locked out", ClientId: request.ClientId), ct);
