@@ -10,7 +10,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace MedicalHub.Identity.Api.Infrastructure.Migrations
 {
     /// <inheritdoc />
-    public partial class AccountsAndTokenServer : Migration
+    public partial class AccountsTokensAudit : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
@@ -40,6 +40,7 @@ namespace MedicalHub.Identity.Api.Infrastructure.Migrations
                     locale = table.Column<string>(type: "character varying(35)", maxLength: 35, nullable: false),
                     time_zone = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
                     created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    preferences = table.Column<string>(type: "jsonb", nullable: true),
                     user_name = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
                     normalized_user_name = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
                     email = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
@@ -58,6 +59,31 @@ namespace MedicalHub.Identity.Api.Infrastructure.Migrations
                 constraints: table =>
                 {
                     table.PrimaryKey("pk_asp_net_users", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "audit_events",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityAlwaysColumn),
+                    chain_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    sequence = table.Column<long>(type: "bigint", nullable: false),
+                    occurred_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    action = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    outcome = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    actor_user_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    subject_user_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    client_id = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    ip_address = table.Column<string>(type: "character varying(45)", maxLength: 45, nullable: true),
+                    user_agent = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
+                    reason = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
+                    previous_hash = table.Column<string>(type: "character(64)", fixedLength: true, maxLength: 64, nullable: false),
+                    hash = table.Column<string>(type: "character(64)", fixedLength: true, maxLength: 64, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_audit_events", x => x.id);
                 });
 
             migrationBuilder.CreateTable(
@@ -298,6 +324,53 @@ namespace MedicalHub.Identity.Api.Infrastructure.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "previous_passwords",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityAlwaysColumn),
+                    user_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    password_hash = table.Column<string>(type: "text", nullable: false),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_previous_passwords", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_previous_passwords_asp_net_users_user_id",
+                        column: x => x.user_id,
+                        principalTable: "AspNetUsers",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "sessions",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    user_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    organization_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    authorization_id = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    client_id = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    device = table.Column<string>(type: "character varying(300)", maxLength: 300, nullable: true),
+                    ip_address = table.Column<string>(type: "character varying(45)", maxLength: 45, nullable: true),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    last_seen_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    revoked_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_sessions", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_sessions_asp_net_users_user_id",
+                        column: x => x.user_id,
+                        principalTable: "AspNetUsers",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "OpenIddictAuthorizations",
                 columns: table => new
                 {
@@ -403,6 +476,17 @@ namespace MedicalHub.Identity.Api.Infrastructure.Migrations
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "ix_audit_events_chain_id_occurred_at",
+                table: "audit_events",
+                columns: new[] { "chain_id", "occurred_at" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_audit_events_chain_id_sequence",
+                table: "audit_events",
+                columns: new[] { "chain_id", "sequence" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "ix_memberships_organization_id_user_id",
                 table: "memberships",
                 columns: new[] { "organization_id", "user_id" },
@@ -466,6 +550,16 @@ namespace MedicalHub.Identity.Api.Infrastructure.Migrations
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "ix_previous_passwords_user_id",
+                table: "previous_passwords",
+                column: "user_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_sessions_user_id_revoked_at",
+                table: "sessions",
+                columns: new[] { "user_id", "revoked_at" });
+
+            migrationBuilder.CreateIndex(
                 name: "ix_signing_keys_key_id",
                 table: "signing_keys",
                 column: "key_id",
@@ -491,6 +585,9 @@ namespace MedicalHub.Identity.Api.Infrastructure.Migrations
                 name: "AspNetUserTokens");
 
             migrationBuilder.DropTable(
+                name: "audit_events");
+
+            migrationBuilder.DropTable(
                 name: "memberships");
 
             migrationBuilder.DropTable(
@@ -506,16 +603,22 @@ namespace MedicalHub.Identity.Api.Infrastructure.Migrations
                 name: "outbox_messages");
 
             migrationBuilder.DropTable(
+                name: "previous_passwords");
+
+            migrationBuilder.DropTable(
+                name: "sessions");
+
+            migrationBuilder.DropTable(
                 name: "signing_keys");
 
             migrationBuilder.DropTable(
                 name: "AspNetRoles");
 
             migrationBuilder.DropTable(
-                name: "AspNetUsers");
+                name: "OpenIddictAuthorizations");
 
             migrationBuilder.DropTable(
-                name: "OpenIddictAuthorizations");
+                name: "AspNetUsers");
 
             migrationBuilder.DropTable(
                 name: "OpenIddictApplications");
