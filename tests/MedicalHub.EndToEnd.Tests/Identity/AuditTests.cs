@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using MedicalHub.EndToEnd.Tests.Infrastructure;
@@ -11,42 +10,26 @@ public sealed class AuditTests(StackFixture stack)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static async Task<string> AccessTokenAsync(IdentityClient identity, string email, string password, string? organization = null)
-    {
-        using var login = organization is null
-            ? await identity.PasswordGrantAsync(email, password)
-            : await identity.PasswordGrantAsync(email, password, ("organization_id", organization));
-        Assert.Equal(HttpStatusCode.OK, login.StatusCode);
-        return (await login.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("access_token").GetString()!;
-    }
-
-    private static async Task<HttpResponseMessage> GetAsync(IdentityClient identity, string path, string token)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Get, path);
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return await identity.Http.SendAsync(request, Ct);
-    }
-
     [Fact]
     public async Task Security_events_are_recorded_in_the_organization_s_trail_and_the_chain_verifies()
     {
         using var identity = new IdentityClient(stack);
         var admin = await identity.RegisterVerifiedAsync();
         using (await identity.PasswordGrantAsync(admin.Email, "a wrong password entirely")) { }
-        var token = await AccessTokenAsync(identity, admin.Email, admin.Password);
+        var token = await identity.AccessTokenAsync(admin);
 
-        using var response = await GetAsync(identity, "/api/audit-events?pageSize=50", token);
+        using var response = await identity.SendAsync(HttpMethod.Get, "/api/audit-events?pageSize=50", token);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var page = await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
         var actions = page.GetProperty("items").EnumerateArray().Select(e => (Action: e.GetProperty("action").GetString(), Reason: e.GetProperty("reason").GetString())).ToList();
         Assert.Equal([("login.succeeded", "pwd"), ("login.failed", "wrong password"), ("email.verified", null), ("account.registered", null)], actions);
         Assert.Equal(4, page.GetProperty("total").GetInt64());
 
-        using var filtered = await GetAsync(identity, "/api/audit-events?action=login.failed", token);
+        using var filtered = await identity.SendAsync(HttpMethod.Get, "/api/audit-events?action=login.failed", token);
         var failures = (await filtered.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("items");
         Assert.Equal(admin.UserId, Assert.Single(failures.EnumerateArray()).GetProperty("subjectUserId").GetGuid());
 
-        using var verify = await GetAsync(identity, "/api/audit-events/verify", token);
+        using var verify = await identity.SendAsync(HttpMethod.Get, "/api/audit-events/verify", token);
         var verification = await verify.Content.ReadFromJsonAsync<JsonElement>(Ct);
         Assert.True(verification.GetProperty("valid").GetBoolean());
         Assert.Equal(4, verification.GetProperty("entries").GetInt64());
@@ -57,7 +40,7 @@ public sealed class AuditTests(StackFixture stack)
     {
         using var identity = new IdentityClient(stack);
         var admin = await identity.RegisterVerifiedAsync();
-        var token = await AccessTokenAsync(identity, admin.Email, admin.Password);
+        var token = await identity.AccessTokenAsync(admin);
         using (await identity.PasswordGrantAsync(admin.Email, "another wrong password")) { }
 
         await using (var db = new NpgsqlConnection(await stack.ConnectionStringAsync("identitydb")))
@@ -69,7 +52,7 @@ public sealed class AuditTests(StackFixture stack)
             Assert.Equal(1, await tamper.ExecuteNonQueryAsync(Ct));
         }
 
-        using var verify = await GetAsync(identity, "/api/audit-events/verify", token);
+        using var verify = await identity.SendAsync(HttpMethod.Get, "/api/audit-events/verify", token);
         var verification = await verify.Content.ReadFromJsonAsync<JsonElement>(Ct);
         Assert.False(verification.GetProperty("valid").GetBoolean());
         Assert.Equal(4, verification.GetProperty("firstBrokenSequence").GetInt64()); // registered, verified, login, then the failure
@@ -81,13 +64,13 @@ public sealed class AuditTests(StackFixture stack)
         using var identity = new IdentityClient(stack);
         var alice = await identity.RegisterVerifiedAsync();
         var bob = await identity.RegisterVerifiedAsync();
-        var bobToken = await AccessTokenAsync(identity, bob.Email, bob.Password);
+        var bobToken = await identity.AccessTokenAsync(bob);
 
-        using var response = await GetAsync(identity, $"/api/audit-events?actor={alice.UserId}", bobToken);
+        using var response = await identity.SendAsync(HttpMethod.Get, $"/api/audit-events?actor={alice.UserId}", bobToken);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var page = await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
         Assert.Equal(0, page.GetProperty("total").GetInt64());
-        using var all = await GetAsync(identity, "/api/audit-events", bobToken);
+        using var all = await identity.SendAsync(HttpMethod.Get, "/api/audit-events", bobToken);
         Assert.All((await all.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("items").EnumerateArray(),
             e => Assert.Equal(bob.UserId, e.GetProperty("subjectUserId").GetGuid()));
     }
@@ -98,21 +81,12 @@ public sealed class AuditTests(StackFixture stack)
         using var identity = new IdentityClient(stack);
         var admin = await identity.RegisterVerifiedAsync();
         var nurse = await identity.RegisterVerifiedAsync();
-        // Until invitations exist, join the nurse to the admin's organization directly in Identity's database.
-        await using (var db = new NpgsqlConnection(await stack.ConnectionStringAsync("identitydb")))
-        {
-            await db.OpenAsync(Ct);
-            await using var join = new NpgsqlCommand(
-                "INSERT INTO memberships (id, organization_id, user_id, role_ids, is_active, created_at) VALUES (gen_random_uuid(), @org, @user, ARRAY['0195a000-0000-7000-8000-000000000003'::uuid], true, now())", db);
-            join.Parameters.AddWithValue("org", admin.OrganizationId);
-            join.Parameters.AddWithValue("user", nurse.UserId);
-            await join.ExecuteNonQueryAsync(Ct);
-        }
-        var nurseToken = await AccessTokenAsync(identity, nurse.Email, nurse.Password, admin.OrganizationId.ToString());
+        await identity.JoinAsync(nurse.UserId, admin.OrganizationId, IdentityClient.NurseRole);
+        var nurseToken = await identity.AccessTokenAsync(nurse, admin.OrganizationId);
         Assert.Equal(admin.OrganizationId.ToString(), IdentityClient.Payload(nurseToken).GetProperty("org_id").GetString());
 
-        using var list = await GetAsync(identity, "/api/audit-events", nurseToken);
-        using var verify = await GetAsync(identity, "/api/audit-events/verify", nurseToken);
+        using var list = await identity.SendAsync(HttpMethod.Get, "/api/audit-events", nurseToken);
+        using var verify = await identity.SendAsync(HttpMethod.Get, "/api/audit-events/verify", nurseToken);
 
         Assert.Equal(HttpStatusCode.Forbidden, list.StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, verify.StatusCode);
@@ -129,9 +103,9 @@ public sealed class AuditTests(StackFixture stack)
     {
         using var identity = new IdentityClient(stack);
         var admin = await identity.RegisterVerifiedAsync();
-        var token = await AccessTokenAsync(identity, admin.Email, admin.Password);
+        var token = await identity.AccessTokenAsync(admin);
 
-        using var response = await GetAsync(identity, "/api/audit-events" + query, token);
+        using var response = await identity.SendAsync(HttpMethod.Get, "/api/audit-events" + query, token);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
