@@ -1,0 +1,8 @@
+namespace MedicalHub.Communication.Api.Delivery;
+
+public enum Channel
+{
+    Email,
+    Sms,
+    Push,
+}
