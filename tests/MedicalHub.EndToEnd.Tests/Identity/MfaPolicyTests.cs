@@ -32,7 +32,10 @@ public sealed class MfaPolicyTests(StackFixture stack)
         }
 
         // Signed in, but with no rights: only the account endpoints answer.
-        var restricted = await identity.AccessTokenAsync(nurse, admin.OrganizationId);
+        using var restrictedLogin = await identity.PasswordGrantAsync(nurse.Email, nurse.Password, ("organization_id", admin.OrganizationId.ToString()));
+        Assert.Equal(HttpStatusCode.OK, restrictedLogin.StatusCode);
+        var restrictedTokens = await JsonAsync(restrictedLogin);
+        var restricted = restrictedTokens.GetProperty("access_token").GetString()!;
         var claims = IdentityClient.Payload(restricted);
         Assert.True(claims.GetProperty("mfa_enrollment_required").GetBoolean());
         Assert.False(claims.TryGetProperty("role", out _));
@@ -54,6 +57,14 @@ public sealed class MfaPolicyTests(StackFixture stack)
             var secret = (await JsonAsync(start)).GetProperty("secret").GetString()!;
             using var confirm = await identity.SendAsync(HttpMethod.Post, "/api/account/mfa/totp/confirm", restricted, new { code = Totp.Code(secret) });
             Assert.Equal(HttpStatusCode.OK, confirm.StatusCode);
+
+            // The session that began without MFA stays restricted, even after enrolment.
+            using var refresh = await identity.TokenAsync(("grant_type", "refresh_token"), ("client_id", "medicalhub-web"),
+                ("refresh_token", restrictedTokens.GetProperty("refresh_token").GetString()!));
+            Assert.Equal(HttpStatusCode.OK, refresh.StatusCode);
+            var refreshed = IdentityClient.Payload((await JsonAsync(refresh)).GetProperty("access_token").GetString()!);
+            Assert.True(refreshed.GetProperty("mfa_enrollment_required").GetBoolean());
+            Assert.False(refreshed.TryGetProperty("permission", out _));
 
             using var password = await identity.PasswordGrantAsync(nurse.Email, nurse.Password, ("organization_id", admin.OrganizationId.ToString()));
             var mfaToken = (await JsonAsync(password)).GetProperty("mfa_token").GetString()!;

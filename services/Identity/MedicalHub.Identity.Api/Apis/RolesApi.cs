@@ -40,7 +40,10 @@ public static class RolesApi
         }
         var role = new OrganizationRole { OrganizationId = organizationId, Name = name, Permissions = Normalize(request.Permissions) };
         db.OrganizationRoles.Add(role);
-        await db.SaveChangesAsync(ct);
+        if (!await SavedAsync(db, ct))
+        {
+            return Invalid("name", "A role of this name already exists.");
+        }
         await audit.RecordAsync(new(AuditActions.RoleCreated, AuditOutcomes.Success, organizationId, principal.UserId(),
             Reason: $"role {role.Id} '{role.Name}': {string.Join(",", role.Permissions)}"), ct);
         return TypedResults.Created($"/api/organizations/current/roles/{role.Id}", ToView(role));
@@ -66,7 +69,10 @@ public static class RolesApi
         }
         role.Name = name;
         role.Permissions = Normalize(request.Permissions);
-        await db.SaveChangesAsync(ct);
+        if (!await SavedAsync(db, ct))
+        {
+            return Invalid("name", "A role of this name already exists.");
+        }
         await audit.RecordAsync(new(AuditActions.RoleChanged, AuditOutcomes.Success, organizationId, principal.UserId(),
             Reason: $"role {role.Id} '{role.Name}': {string.Join(",", role.Permissions)}"), ct);
         return TypedResults.Ok(ToView(role));
@@ -115,6 +121,20 @@ public static class RolesApi
             return Invalid("name", "A role of this name already exists.");
         }
         return null;
+    }
+
+    /// <summary>False when a concurrent request took the name first (the unique index on organization and name).</summary>
+    private static async Task<bool> SavedAsync(IdentityServiceDbContext db, CancellationToken ct)
+    {
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            return true;
+        }
+        catch (DbUpdateException ex) when (ex.InnerException is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.UniqueViolation })
+        {
+            return false;
+        }
     }
 
     private static string[] Normalize(string[] permissions) => [.. permissions.Distinct().Order(StringComparer.Ordinal)];
