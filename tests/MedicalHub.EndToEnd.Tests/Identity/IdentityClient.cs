@@ -72,6 +72,19 @@ internal sealed class IdentityClient(StackFixture stack) : IDisposable
         return await command.ExecuteNonQueryAsync(Ct);
     }
 
+    /// <summary>Reads one value from Identity's database (what is stored at rest).</summary>
+    public async Task<object?> ScalarAsync(string sql, params (string Name, object Value)[] parameters)
+    {
+        await using var db = new NpgsqlConnection(await stack.ConnectionStringAsync("identitydb"));
+        await db.OpenAsync(Ct);
+        await using var command = new NpgsqlCommand(sql, db);
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+        return await command.ExecuteScalarAsync(Ct);
+    }
+
     /// <summary>An administrator invites <paramref name="email"/> with <paramref name="roleId"/>; returns the token of the queued e-mail.</summary>
     public async Task<string> InviteAsync(string adminToken, string email, Guid roleId)
     {

@@ -21,6 +21,9 @@ public sealed class InvitationTests(StackFixture stack)
 
         var token = await identity.InviteAsync(adminToken, email, IdentityClient.NurseRole);
         var mail = await identity.QueuedInvitationAsync(email);
+        // At rest only the token's SHA-256: a copy of the database cannot accept the invitation.
+        var stored = (string?)await identity.ScalarAsync("SELECT token_hash FROM invitations WHERE email = @email", ("email", email));
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(token))), stored);
         Assert.Equal("Gregory House", mail.GetProperty("inviterName").GetString());
         Assert.StartsWith("Practice ", mail.GetProperty("organizationName").GetString(), StringComparison.Ordinal);
         using (var pending = await identity.SendAsync(HttpMethod.Get, "/api/organizations/current/invitations", adminToken))
