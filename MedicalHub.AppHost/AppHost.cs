@@ -20,12 +20,16 @@ catch (DistributedApplicationException unavailable)
 var mail = builder.AddMailSink(infrastructure);
 
 // Each service with its own Postgres (server + database) and its own Redis, which it waits for.
-builder.AddService<Projects.MedicalHub_Identity_Api>(infrastructure, "identity", postgresPort: 5433, redisPort: 6380)
+// Each is also a client of Identity (client credentials) for its calls to the others.
+var identity = builder.AddService<Projects.MedicalHub_Identity_Api>(infrastructure, "identity", postgresPort: 5433, redisPort: 6380)
     ?.WithTokenServer();
-builder.AddService<Projects.MedicalHub_Content_Api>(infrastructure, "content", postgresPort: 5434, redisPort: 6381);
+identity.WithServiceClient(identity);
+builder.AddService<Projects.MedicalHub_Content_Api>(infrastructure, "content", postgresPort: 5434, redisPort: 6381)
+    .WithServiceClient(identity);
 builder.AddService<Projects.MedicalHub_Communication_Api>(infrastructure, "communication", postgresPort: 5435, redisPort: 6382)
-    ?.WithMailSink(mail);
-builder.AddService<Projects.MedicalHub_Workflow_Api>(infrastructure, "workflow", postgresPort: 5436, redisPort: 6383);
+    ?.WithMailSink(mail).WithServiceClient(identity);
+builder.AddService<Projects.MedicalHub_Workflow_Api>(infrastructure, "workflow", postgresPort: 5436, redisPort: 6383)
+    .WithServiceClient(identity);
 
 await builder.Build().RunAsync();
 return 0;

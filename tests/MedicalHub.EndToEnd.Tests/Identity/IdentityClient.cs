@@ -47,9 +47,79 @@ internal sealed class IdentityClient(StackFixture stack) : IDisposable
         return (string)(await query.ExecuteScalarAsync(Ct) ?? throw new InvalidOperationException($"No {type} e-mail was queued."));
     }
 
+    /// <summary>The newest invitation e-mail queued for an address: its payload (token, organizationName, inviterName...).</summary>
+    public async Task<JsonElement> QueuedInvitationAsync(string email)
+    {
+        await using var db = new NpgsqlConnection(await stack.ConnectionStringAsync("identitydb"));
+        await db.OpenAsync(Ct);
+        await using var query = new NpgsqlCommand(
+            "SELECT payload::text FROM outbox_messages WHERE type = 'email.invitation' AND payload->>'email' = @email ORDER BY id DESC LIMIT 1", db);
+        query.Parameters.AddWithValue("email", email);
+        var payload = (string)(await query.ExecuteScalarAsync(Ct) ?? throw new InvalidOperationException($"No invitation e-mail was queued for {email}."));
+        return JsonDocument.Parse(payload).RootElement.Clone();
+    }
+
+    /// <summary>Changes Identity's data directly, for states the API cannot reach in a test's time (an expired invitation, say).</summary>
+    public async Task<int> ExecuteSqlAsync(string sql, params (string Name, object Value)[] parameters)
+    {
+        await using var db = new NpgsqlConnection(await stack.ConnectionStringAsync("identitydb"));
+        await db.OpenAsync(Ct);
+        await using var command = new NpgsqlCommand(sql, db);
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+        return await command.ExecuteNonQueryAsync(Ct);
+    }
+
+    /// <summary>Reads one value from Identity's database (what is stored at rest).</summary>
+    public async Task<object?> ScalarAsync(string sql, params (string Name, object Value)[] parameters)
+    {
+        await using var db = new NpgsqlConnection(await stack.ConnectionStringAsync("identitydb"));
+        await db.OpenAsync(Ct);
+        await using var command = new NpgsqlCommand(sql, db);
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+        return await command.ExecuteScalarAsync(Ct);
+    }
+
+    /// <summary>An administrator invites <paramref name="email"/> with <paramref name="roleId"/>; returns the token of the queued e-mail.</summary>
+    public async Task<string> InviteAsync(string adminToken, string email, Guid roleId)
+    {
+        using var invited = await SendAsync(HttpMethod.Post, "/api/organizations/current/invitations", adminToken, new { email, roleIds = new[] { roleId } });
+        Assert.Equal(System.Net.HttpStatusCode.Created, invited.StatusCode);
+        return (await QueuedInvitationAsync(email)).GetProperty("token").GetString()!;
+    }
+
+    public async Task<HttpResponseMessage> AcceptInvitationAsync(object body, string? bearer = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/auth/invitations/accept") { Content = JsonContent.Create(body) };
+        if (bearer is not null)
+        {
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", bearer);
+        }
+        return await Http.SendAsync(request, Ct);
+    }
+
+    public Task<HttpResponseMessage> ClientCredentialsAsync(string clientId, string secret, string? scope = null) =>
+        TokenAsync([("grant_type", "client_credentials"), ("client_id", clientId), ("client_secret", secret), .. scope is null ? [] : new[] { ("scope", scope) }]);
+
+    public static async Task<JsonElement> JsonAsync(HttpResponseMessage response) => await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
+
+    /// <summary>The actions of the organization's audit trail (newest first), as its administrator sees them.</summary>
+    public async Task<string[]> AuditActionsAsync(string adminToken, string? action = null)
+    {
+        using var response = await SendAsync(HttpMethod.Get, "/api/audit-events?pageSize=200" + (action is null ? "" : "&action=" + action), adminToken);
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        return [.. (await JsonAsync(response)).GetProperty("items").EnumerateArray().Select(e => e.GetProperty("action").GetString()!)];
+    }
+
     public static readonly Guid OrgAdminRole = new("0195a000-0000-7000-8000-000000000001");
     public static readonly Guid PractitionerRole = new("0195a000-0000-7000-8000-000000000002");
     public static readonly Guid NurseRole = new("0195a000-0000-7000-8000-000000000003");
+    public static readonly Guid ReceptionistRole = new("0195a000-0000-7000-8000-000000000004");
 
     /// <summary>Until invitations exist: makes a user a member of an organization directly in Identity's database.</summary>
     public async Task JoinAsync(Guid userId, Guid organizationId, Guid roleId)

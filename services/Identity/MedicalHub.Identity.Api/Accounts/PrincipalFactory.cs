@@ -32,6 +32,11 @@ public sealed class PrincipalFactory(IdentityServiceDbContext db, IOptions<Token
         var roles = await db.OrganizationRoles
             .Where(r => membership.RoleIds.Contains(r.Id) && (r.OrganizationId == null || r.OrganizationId == membership.OrganizationId))
             .ToListAsync(ct);
+        var restricted = await MfaEnrollmentPolicy.RestrictsAsync(db, membership, authenticationMethods, ct);
+        if (restricted)
+        {
+            roles = []; // rights only after a login with MFA (the organization's policy)
+        }
 
         var identity = new ClaimsIdentity(TokenValidationParameters.DefaultAuthenticationType, Claims.Name, Claims.Role);
         identity.SetClaim(Claims.Subject, user.Id.ToString())
@@ -44,6 +49,10 @@ public sealed class PrincipalFactory(IdentityServiceDbContext db, IOptions<Token
             .SetClaims(Claims.Role, [.. roles.Select(r => r.Name).Order(StringComparer.Ordinal)])
             .SetClaims(PermissionClaim, [.. roles.SelectMany(r => r.Permissions).Distinct().Order(StringComparer.Ordinal)]);
 
+        if (restricted)
+        {
+            identity.SetClaim(MfaEnrollmentPolicy.Claim, true);
+        }
         identity.SetScopes(scopes);
         identity.SetResources(settings.Value.Audiences);
         identity.SetDestinations(claim => claim.Type switch

@@ -163,6 +163,11 @@ public static class TokenApi
             return SignIn(principal);
         }
 
+        if (request.IsClientCredentialsGrantType())
+        {
+            return await http.RequestServices.GetRequiredService<Clients.ClientCredentialsGrant>().ExchangeAsync(request, ct);
+        }
+
         return Forbid(Errors.UnsupportedGrantType, "The grant type is not supported.");
     }
 

@@ -60,6 +60,16 @@ public static class AuditActions
     public const string RolesChanged = "member.roles-changed";
     public const string MemberDeactivated = "member.deactivated";
     public const string MfaReset = "mfa.reset-by-administrator";
+    public const string InvitationSent = "invitation.sent";
+    public const string InvitationAccepted = "invitation.accepted";
+    public const string InvitationRevoked = "invitation.revoked";
+    public const string RoleCreated = "role.created";
+    public const string RoleChanged = "role.changed";
+    public const string RoleDeleted = "role.deleted";
+    public const string PolicyChanged = "organization.policy-changed";
+    public const string ClientCreated = "client.created";
+    public const string ClientDeleted = "client.deleted";
+    public const string ClientSecretRotated = "client.secret-rotated";
 }
 
 public static class AuditOutcomes

@@ -1,5 +1,7 @@
 using MedicalHub.Data;
+using MedicalHub.Identity.Api.Accounts;
 using MedicalHub.Identity.Api.Apis;
+using MedicalHub.Identity.Api.Clients;
 using MedicalHub.Identity.Api.Infrastructure;
 
 namespace MedicalHub.Identity.Api.Extensions;
@@ -14,6 +16,8 @@ public static class ApplicationServiceExtensions
     {
         builder.AddServiceDataStores<IdentityServiceDbContext>(DatabaseName, RedisName);
         builder.AddTokenServer();
+        builder.AddClientCredentials();
+        builder.Services.AddMfaEnrollmentPolicy();
         builder.Services.AddValidation();
         return builder;
     }
@@ -28,6 +32,10 @@ public static class ApplicationServiceExtensions
         app.MapPasswordApi();
         app.MapSessionsApi();
         app.MapOrganizationApi();
+        app.MapInvitationsApi();
+        app.MapRolesApi();
+        app.MapOrganizationPolicyApi();
+        app.MapApiClientsApi();
         return app;
     }
 }

@@ -28,6 +28,10 @@ public sealed class IdentityServiceDbContext(DbContextOptions<IdentityServiceDbC
 
     public DbSet<Accounts.UserSession> Sessions => Set<Accounts.UserSession>();
 
+    public DbSet<Invitation> Invitations => Set<Invitation>();
+
+    public DbSet<ApiClient> ApiClients => Set<ApiClient>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);

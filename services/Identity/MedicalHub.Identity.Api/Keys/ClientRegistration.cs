@@ -30,6 +30,7 @@ internal sealed class ClientRegistration(IServiceScopeFactory scopeFactory, ILog
         {
             logger.LogInformation(ex, "The {ClientId} client was registered by another replica", WebClientId);
         }
+        await scope.ServiceProvider.GetRequiredService<Clients.ServiceClients>().RegisterAsync(applications, cancellationToken);
     }
 
     private static OpenIddictApplicationDescriptor WebClient() => new()

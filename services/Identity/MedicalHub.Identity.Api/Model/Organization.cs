@@ -11,4 +11,7 @@ public sealed class Organization
     public required string Slug { get; set; }
 
     public DateTimeOffset CreatedAt { get; init; } = DateTimeOffset.UtcNow;
+
+    /// <summary>Policy: members holding any of these roles get their rights only after logging in with MFA.</summary>
+    public List<Guid> MfaRequiredRoleIds { get; set; } = [];
 }

@@ -1,0 +1,27 @@
+namespace MedicalHub.AppHost;
+
+public static class ServiceClientExtensions
+{
+    /// <summary>
+    /// Makes a service a confidential client of Identity (client credentials, for its calls to other services):
+    /// a generated secret parameter <c>&lt;service&gt;-client-secret</c>, given to Identity as the client's secret
+    /// (<c>MedicalHub:Identity:ServiceClients:&lt;service&gt;:Secret</c>) and to the service with its client id
+    /// (<c>MedicalHub:ServiceClient:ClientId</c> and <c>:Secret</c>). The client's audiences and permissions are
+    /// Identity's configuration (its appsettings.json).
+    /// </summary>
+    public static IResourceBuilder<ProjectResource>? WithServiceClient(this IResourceBuilder<ProjectResource>? service, IResourceBuilder<ProjectResource>? identity)
+    {
+        if (service is null)
+        {
+            return null;
+        }
+        var name = service.Resource.Name;
+        var secret = service.ApplicationBuilder.AddParameter($"{name}-client-secret",
+            new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true, persist: true);
+        service
+            .WithEnvironment("MedicalHub__ServiceClient__ClientId", name)
+            .WithEnvironment("MedicalHub__ServiceClient__Secret", secret);
+        identity?.WithEnvironment($"MedicalHub__Identity__ServiceClients__{name}__Secret", secret);
+        return service;
+    }
+}

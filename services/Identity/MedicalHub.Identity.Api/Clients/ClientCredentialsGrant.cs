@@ -1,0 +1,69 @@
+using System.Security.Claims;
+using MedicalHub.Identity.Api.Accounts;
+using MedicalHub.Identity.Api.Infrastructure;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.IdentityModel.Tokens;
+using OpenIddict.Abstractions;
+using OpenIddict.Server.AspNetCore;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+
+namespace MedicalHub.Identity.Api.Clients;
+
+/// <summary>
+/// <c>grant_type=client_credentials</c>. OpenIddict has already authenticated the confidential client and checked
+/// that it may use each requested scope. A scope naming a service (<c>content</c>, <c>communication</c>,
+/// <c>workflow</c>) asks for that audience; with none, the token is for every service the client may call.
+/// </summary>
+public sealed class ClientCredentialsGrant(ServiceClients services, IdentityServiceDbContext db)
+{
+    public const string ClientKindClaim = "client_kind";
+    public const string ServiceKind = "service";
+    public const string IntegrationKind = "integration";
+
+    public async Task<IResult> ExchangeAsync(OpenIddictRequest request, CancellationToken ct)
+    {
+        var clientId = request.ClientId!;
+        if (services.Find(clientId) is { } service)
+        {
+            return Issue(request, clientId, ServiceKind, organizationId: null, service.Permissions, ServiceClients.AllowedAudiences(service));
+        }
+
+        var integration = await db.ApiClients.AsNoTracking().SingleOrDefaultAsync(c => c.ClientId == clientId, ct);
+        if (integration is not null && await db.Organizations.AnyAsync(o => o.Id == integration.OrganizationId, ct))
+        {
+            return Issue(request, clientId, IntegrationKind, integration.OrganizationId, integration.Permissions, services.ServiceAudiences);
+        }
+        return Forbid(Errors.InvalidClient, "The client may not use the client credentials grant.");
+    }
+
+    private static IResult Issue(OpenIddictRequest request, string clientId, string kind, Guid? organizationId, string[] permissions, string[] allowedAudiences)
+    {
+        var requested = request.GetScopes().Where(allowedAudiences.Contains).ToArray();
+        var audiences = requested.Length > 0 ? requested : allowedAudiences;
+        if (audiences.Length == 0)
+        {
+            return Forbid(Errors.InvalidScope, "The client may call no service.");
+        }
+
+        var identity = new ClaimsIdentity(TokenValidationParameters.DefaultAuthenticationType, Claims.Name, Claims.Role);
+        identity.SetClaim(Claims.Subject, clientId)
+            .SetClaim(ClientKindClaim, kind)
+            .SetClaims(PrincipalFactory.PermissionClaim, [.. permissions.Where(Model.Permissions.Catalogue.ContainsKey).Distinct().Order(StringComparer.Ordinal)]);
+        if (organizationId is not null)
+        {
+            identity.SetClaim(PrincipalFactory.OrganizationClaim, organizationId.Value.ToString());
+        }
+        identity.SetScopes(request.GetScopes());
+        identity.SetResources(audiences);
+        identity.SetDestinations(_ => [Destinations.AccessToken]);
+        return Results.SignIn(new ClaimsPrincipal(identity), properties: null, OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+    }
+
+    private static IResult Forbid(string error, string description) =>
+        Results.Forbid(new AuthenticationProperties(new Dictionary<string, string?>
+        {
+            [OpenIddictServerAspNetCoreConstants.Properties.Error] = error,
+            [OpenIddictServerAspNetCoreConstants.Properties.ErrorDescription] = description,
+        }), [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
+}
