@@ -14,6 +14,7 @@ public static class ApplicationServiceExtensions
     {
         builder.AddServiceDataStores<IdentityServiceDbContext>(DatabaseName, RedisName);
         builder.AddTokenServer();
+        builder.AddLoginPage();
         builder.Services.AddValidation();
         return builder;
     }
@@ -21,6 +22,8 @@ public static class ApplicationServiceExtensions
     public static WebApplication MapIdentityApis(this WebApplication app)
     {
         app.MapTokenApi();
+        app.MapAuthorizationApi();
+        app.MapLoginApi();
         app.MapRegistrationApi();
         app.MapAccountApi();
         app.MapMfaApi();
