@@ -20,13 +20,13 @@ public static class LoginCookie
 
     private const string SecurityStampClaim = "stamp";
 
-    public static void Configure(CookieAuthenticationOptions options)
+    public static void Configure(CookieAuthenticationOptions options, CookieSecurePolicy securePolicy)
     {
         options.Cookie.Name = CookieName;
         options.Cookie.HttpOnly = true;
         // Lax: the browser comes back to /connect/authorize from the application's site with a top-level GET.
         options.Cookie.SameSite = SameSiteMode.Lax;
-        options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+        options.Cookie.SecurePolicy = securePolicy;
         options.ExpireTimeSpan = Lifetime;
         options.SlidingExpiration = false;
         options.LoginPath = "/account/login";

@@ -21,6 +21,7 @@ public static class ApplicationServiceExtensions
 
     public static WebApplication MapIdentityApis(this WebApplication app)
     {
+        app.UseAntiforgery(); // the login page's forms; after authentication, which WebApplication adds first
         app.MapTokenApi();
         app.MapAuthorizationApi();
         app.MapLoginApi();

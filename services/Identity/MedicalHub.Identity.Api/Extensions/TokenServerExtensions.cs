@@ -66,6 +66,8 @@ public static class TokenServerExtensions
                     .SetEndSessionEndpointUris("connect/endsession");
                 options.AllowPasswordFlow().AllowRefreshTokenFlow().AllowCustomFlow(TokenApi.MfaOtpGrantType);
                 options.AllowAuthorizationCodeFlow().RequireProofKeyForCodeExchange();
+                // PKCE with S256 only: "plain" sends the verifier itself in the authorization request.
+                options.Configure(server => server.CodeChallengeMethods.Remove(CodeChallengeMethods.Plain));
                 options.RegisterScopes(Scopes.OpenId, Scopes.Profile, Scopes.Email, Scopes.OfflineAccess);
                 options.SetAccessTokenLifetime(settings.AccessTokenLifetime);
                 // Signed, not encrypted: every service validates access tokens itself from the JWKS.
