@@ -97,6 +97,8 @@ public sealed partial class AuthorizationCodeTests(StackFixture stack)
         using var page = await browser.GetAsync(login, Ct);
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
         Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("frame-ancestors 'none'", page.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
+        Assert.Equal("no-store", page.Headers.CacheControl?.ToString());
         return await page.Content.ReadAsStringAsync(Ct);
     }
 
@@ -176,6 +178,7 @@ public sealed partial class AuthorizationCodeTests(StackFixture stack)
 
         var html = await LoginPageAsync(browser, authorizeUrl);
         Assert.Contains("""<label for="email">""", html, StringComparison.Ordinal);
+        Assert.Contains("""<input id="email" name="email" type="email" autocomplete="username" required""", html, StringComparison.Ordinal);
         Assert.Contains("""<label for="password">""", html, StringComparison.Ordinal);
         var code = await CodeAsync(browser, user, authorizeUrl);
 
@@ -564,7 +567,7 @@ public sealed partial class AuthorizationCodeTests(StackFixture stack)
     }
 
     [Fact]
-    public async Task Endsession_without_a_hint_ends_the_login_cookies_session_and_shows_the_signed_out_page()
+    public async Task Endsession_without_a_hint_asks_to_confirm_then_ends_the_login_cookies_session_and_shows_the_signed_out_page()
     {
         using var identity = new IdentityClient(stack);
         using var browser = identity.CreateBrowser();
@@ -572,7 +575,23 @@ public sealed partial class AuthorizationCodeTests(StackFixture stack)
         var pkce = Pkce.Create();
         var tokens = await TokensAsync(await ExchangeAsync(identity, await CodeAsync(browser, user, AuthorizeUrl(pkce)), pkce.Verifier));
 
-        using var endSession = await browser.GetAsync("/connect/endsession", Ct);
+        // A plain link (which another site could embed) only shows the confirmation.
+        using var confirm = await browser.GetAsync("/connect/endsession", Ct);
+        Assert.Equal(HttpStatusCode.OK, confirm.StatusCode);
+        var form = ParseForm(await confirm.Content.ReadAsStringAsync(Ct));
+        Assert.Equal("/connect/endsession", form.Action);
+        using (var notYet = await RefreshAsync(identity, tokens.RefreshToken!))
+        {
+            Assert.Equal(HttpStatusCode.OK, notYet.StatusCode);
+            tokens = tokens with { RefreshToken = (await notYet.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("refresh_token").GetString() };
+        }
+        // A forged form (no antiforgery token) is refused.
+        using (var forged = await browser.PostAsync("/connect/endsession", new FormUrlEncodedContent([]), Ct))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
+        }
+
+        using var endSession = await SubmitAsync(browser, form);
         var page = Location(endSession);
         Assert.Equal("/account/signed-out", page.IsAbsoluteUri ? page.AbsolutePath : page.OriginalString);
         using var signedOut = await browser.GetAsync(page, Ct);

@@ -3,6 +3,7 @@ using MedicalHub.Identity.Api.Accounts;
 using MedicalHub.Identity.Api.Audit;
 using MedicalHub.Identity.Api.Model;
 using Microsoft.AspNetCore;
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
 using OpenIddict.Abstractions;
@@ -103,13 +104,28 @@ public static class AuthorizationApi
     /// <summary>
     /// Ends the browser login and the session named by the <c>id_token_hint</c>'s <c>sid</c> (or the login
     /// cookie's): its refresh tokens stop working. Then back to the client's registered post-logout URI,
-    /// which OpenIddict has checked, or to the "signed out" page.
+    /// which OpenIddict has checked, or to the "signed out" page. Without an <c>id_token_hint</c> the user
+    /// confirms first (a form with an antiforgery token), so another site cannot sign them out.
     /// </summary>
-    private static async Task<IResult> EndSessionAsync(HttpContext http, Sessions sessions, AuditTrail audit, CancellationToken ct)
+    private static async Task<IResult> EndSessionAsync(HttpContext http, Sessions sessions, AuditTrail audit, IAntiforgery antiforgery, CancellationToken ct)
     {
         var request = http.GetOpenIddictServerRequest() ?? throw new InvalidOperationException("The OpenID Connect request cannot be retrieved.");
         var hint = (await http.AuthenticateAsync(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme)).Principal;
         var login = (await http.AuthenticateAsync(LoginCookie.Scheme)).Principal;
+
+        if (request.IdTokenHint is null)
+        {
+            if (!HttpMethods.IsPost(http.Request.Method))
+            {
+                var parameters = request.GetParameters().Select(p => KeyValuePair.Create(p.Key, (string?)p.Value));
+                return LoginPage.ConfirmSignOut(antiforgery.GetAndStoreTokens(http), parameters);
+            }
+            if (!await antiforgery.IsRequestValidAsync(http))
+            {
+                return LoginPage.Message("Sign-out not confirmed", "Sign out from the MedicalHub application, or confirm on the sign-out page.",
+                    StatusCodes.Status400BadRequest);
+            }
+        }
 
         var ended = hint?.GetClaim(PrincipalFactory.SessionClaim) is not null ? hint : login;
         if (Guid.TryParse(ended?.GetClaim(Claims.Subject), out var userId) && Guid.TryParse(ended.GetClaim(PrincipalFactory.SessionClaim), out var sessionId)

@@ -24,22 +24,15 @@ public static class LoginApi
     public static IEndpointRouteBuilder MapLoginApi(this IEndpointRouteBuilder app)
     {
         // HTML pages for browsers, not part of the JSON API's OpenAPI document.
-        var pages = app.MapGroup("/account").ExcludeFromDescription().AddEndpointFilter(async (context, next) =>
-        {
-            var headers = context.HttpContext.Response.Headers;
-            headers.CacheControl = "no-store";
-            headers.ContentSecurityPolicy = LoginPage.ContentSecurityPolicy;
-            headers["Referrer-Policy"] = "no-referrer";
-            return await next(context);
-        });
-        pages.MapGet("/login", ShowAsync);
+        var pages = app.MapGroup("/account").ExcludeFromDescription();
+        pages.MapGet("/login", ShowLogin);
         pages.MapPost("/login", PasswordAsync);
         pages.MapPost("/login/mfa", SecondFactorAsync);
         pages.MapGet("/signed-out", () => LoginPage.Message("Signed out", "You are signed out of MedicalHub. You can close this window."));
         return app;
     }
 
-    private static IResult ShowAsync(string? returnUrl, HttpContext http, IAntiforgery antiforgery) =>
+    private static IResult ShowLogin(string? returnUrl, HttpContext http, IAntiforgery antiforgery) =>
         IsAuthorizeUrl(returnUrl) ? LoginPage.Password(antiforgery.GetAndStoreTokens(http), returnUrl!) : NotFromAnApplication();
 
     private static async Task<IResult> PasswordAsync([FromForm(Name = "email")] string? email, [FromForm(Name = "password")] string? password,

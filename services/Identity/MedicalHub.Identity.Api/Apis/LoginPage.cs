@@ -23,7 +23,7 @@ internal static class LoginPage
         details { margin-top: 1.25rem; }
         """;
 
-    public const string ContentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'";
+    private const string ContentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'";
 
     public static IResult Password(AntiforgeryTokenSet antiforgery, string returnUrl, string? email = null, string? error = null) =>
         Page("Log in", $"""
@@ -63,30 +63,55 @@ internal static class LoginPage
             </form>
             """);
 
+    public static IResult ConfirmSignOut(AntiforgeryTokenSet antiforgery, IEnumerable<KeyValuePair<string, string?>> parameters) =>
+        Page("Sign out", $"""
+            <h1>Sign out of MedicalHub?</h1>
+            <p class="lead">You will need your password to log in again.</p>
+            <form method="post" action="/connect/endsession">
+              {Hidden(antiforgery.FormFieldName, antiforgery.RequestToken)}
+              {string.Concat(parameters.Where(p => p.Key != antiforgery.FormFieldName).Select(p => Hidden(p.Key, p.Value)))}
+              <button type="submit">Sign out</button>
+            </form>
+            """);
+
     public static IResult Message(string title, string text, int statusCode = StatusCodes.Status200OK) =>
         Page(title, $"""
             <h1>{Encode(title)}</h1>
             <p class="lead">{Encode(text)}</p>
             """, statusCode);
 
-    private static IResult Page(string title, string body, int statusCode = StatusCodes.Status200OK) =>
-        Results.Content($"""
-            <!doctype html>
-            <html lang="en">
-            <head>
-            <meta charset="utf-8">
-            <meta name="viewport" content="width=device-width, initial-scale=1">
-            <meta name="robots" content="noindex">
-            <title>{Encode(title)} · MedicalHub</title>
-            <style>{Style}</style>
-            </head>
-            <body>
-            <main>
-            {body}
-            </main>
-            </body>
-            </html>
-            """, "text/html", Encoding.UTF8, statusCode);
+    private static HtmlPage Page(string title, string body, int statusCode = StatusCodes.Status200OK) => new($"""
+        <!doctype html>
+        <html lang="en">
+        <head>
+        <meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <meta name="robots" content="noindex">
+        <title>{Encode(title)} · MedicalHub</title>
+        <style>{Style}</style>
+        </head>
+        <body>
+        <main>
+        {body}
+        </main>
+        </body>
+        </html>
+        """, statusCode);
+
+    /// <summary>A page that is never cached, runs no script, loads nothing and cannot be framed.</summary>
+    private sealed class HtmlPage(string html, int statusCode) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            var response = httpContext.Response;
+            response.StatusCode = statusCode;
+            response.ContentType = "text/html; charset=utf-8";
+            response.Headers.CacheControl = "no-store";
+            response.Headers.ContentSecurityPolicy = ContentSecurityPolicy;
+            response.Headers["Referrer-Policy"] = "no-referrer";
+            return response.WriteAsync(html, Encoding.UTF8);
+        }
+    }
 
     private static string Error(string? error) =>
         error is null ? "" : $"""<p class="error" role="alert">{Encode(error)}</p>""";

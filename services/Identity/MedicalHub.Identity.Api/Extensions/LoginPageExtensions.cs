@@ -1,4 +1,7 @@
 using MedicalHub.Identity.Api.Accounts;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using StackExchange.Redis;
 
 namespace MedicalHub.Identity.Api.Extensions;
 
@@ -17,6 +20,9 @@ public static class LoginPageExtensions
             options.Cookie.SecurePolicy = securePolicy;
             options.FormFieldName = "__antiforgery";
         });
+        builder.Services.AddDataProtection().SetApplicationName("MedicalHub.Identity");
+        builder.Services.AddOptions<KeyManagementOptions>()
+            .Configure<IConnectionMultiplexer>((options, redis) => options.XmlRepository = new RedisKeyRing(redis));
         return builder;
     }
 }
