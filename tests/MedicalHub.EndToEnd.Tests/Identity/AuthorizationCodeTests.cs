@@ -198,6 +198,8 @@ public sealed partial class AuthorizationCodeTests(StackFixture stack)
         Assert.Equal("n-0S6_WzA2Mj", idToken.GetProperty("nonce").GetString());
         Assert.Equal(sid, idToken.GetProperty("sid").GetString());
         Assert.Equal(user.Email, idToken.GetProperty("email").GetString());
+        var authTime = DateTimeOffset.FromUnixTimeSeconds(idToken.GetProperty("auth_time").GetInt64());
+        Assert.InRange(authTime, DateTimeOffset.UtcNow.AddMinutes(-10), DateTimeOffset.UtcNow.AddMinutes(1));
 
         // The session is one of the user's, and it is the token's.
         using var list = await identity.SendAsync(HttpMethod.Get, "/api/account/sessions", tokens.AccessToken);
@@ -363,6 +365,15 @@ public sealed partial class AuthorizationCodeTests(StackFixture stack)
         Assert.Contains(GenericError, await locked.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
         using var grant = await identity.PasswordGrantAsync(user.Email, user.Password);
         Assert.Equal("invalid_grant", await ErrorAsync(grant));
+
+        // Audited as for the password grant, in the user's organization (read by a second administrator).
+        var colleague = await identity.RegisterVerifiedAsync();
+        await identity.JoinAsync(colleague.UserId, user.OrganizationId, IdentityClient.OrgAdminRole);
+        var token = await identity.AccessTokenAsync(colleague, user.OrganizationId);
+        using var audit = await identity.SendAsync(HttpMethod.Get, $"/api/audit-events?actor={user.UserId}&pageSize=10", token);
+        var actions = (await audit.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("items").EnumerateArray()
+            .Select(e => (e.GetProperty("action").GetString(), e.GetProperty("reason").GetString())).Take(3).ToList();
+        Assert.Equal([("login.failed", "locked out"), ("account.locked-out", "too many failed attempts"), ("login.failed", "wrong password")], actions);
     }
 
     [Fact]

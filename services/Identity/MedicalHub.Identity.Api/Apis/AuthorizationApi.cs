@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Claims;
 using MedicalHub.Identity.Api.Accounts;
 using MedicalHub.Identity.Api.Audit;
@@ -60,6 +61,7 @@ public static class AuthorizationApi
 
         var principal = await principals.CreateAsync(user, membership, Guid.CreateVersion7().ToString(),
             login.Principal!.FindAll(PrincipalFactory.AuthenticationMethodClaim).Select(c => c.Value), request.GetScopes(), ct);
+        AuthorizationCodeGrant.SetAuthenticationTime(principal, login.Properties?.IssuedUtc?.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture));
         await sessions.StartAsync(principal, user.Id, membership.OrganizationId, request.ClientId!, http, ct);
         await LoginCookie.RememberSessionAsync(http, login, principal.GetClaim(PrincipalFactory.SessionClaim)!);
         return TokenApi.SignIn(principal);

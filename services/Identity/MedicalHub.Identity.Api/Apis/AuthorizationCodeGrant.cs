@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using MedicalHub.Identity.Api.Accounts;
 using MedicalHub.Identity.Api.Model;
 using Microsoft.AspNetCore.Authentication;
@@ -40,6 +41,19 @@ internal static class AuthorizationCodeGrant
         var principal = await principals.CreateAsync(user, membership, sessionId!, granted.GetClaims(PrincipalFactory.AuthenticationMethodClaim),
             granted.GetScopes(), ct);
         principal.SetAuthorizationId(granted.GetAuthorizationId());
+        SetAuthenticationTime(principal, granted.GetClaim(Claims.AuthenticationTime));
         return TokenApi.SignIn(principal);
+    }
+
+    /// <summary>When the user entered the password (Unix seconds): the identity token's <c>auth_time</c>, which <c>max_age</c> relies on.</summary>
+    public static void SetAuthenticationTime(ClaimsPrincipal principal, string? unixSeconds)
+    {
+        if (unixSeconds is null)
+        {
+            return;
+        }
+        var claim = new Claim(Claims.AuthenticationTime, unixSeconds, ClaimValueTypes.Integer64);
+        claim.SetDestinations(Destinations.IdentityToken);
+        ((ClaimsIdentity)principal.Identity!).AddClaim(claim);
     }
 }
