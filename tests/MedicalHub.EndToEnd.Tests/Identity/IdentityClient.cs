@@ -167,6 +167,28 @@ internal sealed class IdentityClient(StackFixture stack) : IDisposable
     public Task<HttpResponseMessage> PasswordGrantAsync(string email, string password, params (string Key, string Value)[] extra) =>
         TokenAsync([("grant_type", "password"), ("client_id", "medicalhub-web"), ("username", email), ("password", password), ("scope", "openid profile email offline_access"), .. extra]);
 
+    /// <summary>A browser for the login page: keeps cookies and follows no redirect by itself (the tests follow each one).</summary>
+    public HttpClient CreateBrowser() =>
+        new(new SocketsHttpHandler { UseCookies = true, CookieContainer = new System.Net.CookieContainer(), AllowAutoRedirect = false })
+        {
+            BaseAddress = stack.App.GetEndpoint("identity", "http"),
+        };
+
+    public sealed record TotpEnrolment(string Secret, string[] RecoveryCodes);
+
+    /// <summary>Turns TOTP on for the user (confirmed with the current step's code, so a login must use another step's).</summary>
+    public async Task<TotpEnrolment> EnrolTotpAsync(Registered user)
+    {
+        var token = await AccessTokenAsync(user);
+        using var started = await SendAsync(HttpMethod.Post, "/api/account/mfa/totp", token);
+        Assert.Equal(System.Net.HttpStatusCode.OK, started.StatusCode);
+        var secret = (await started.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("secret").GetString()!;
+        using var confirmed = await SendAsync(HttpMethod.Post, "/api/account/mfa/totp/confirm", token, new { code = Totp.Code(secret) });
+        Assert.Equal(System.Net.HttpStatusCode.OK, confirmed.StatusCode);
+        var codes = (await confirmed.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("codes").EnumerateArray().Select(c => c.GetString()!).ToArray();
+        return new TotpEnrolment(secret, codes);
+    }
+
     public static JsonElement Payload(string jwt) => JsonDocument.Parse(Base64Url(jwt.Split('.')[1])).RootElement.Clone();
 
     public static JsonElement Header(string jwt) => JsonDocument.Parse(Base64Url(jwt.Split('.')[0])).RootElement.Clone();

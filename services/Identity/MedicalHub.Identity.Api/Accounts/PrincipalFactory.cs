@@ -58,6 +58,8 @@ public sealed class PrincipalFactory(IdentityServiceDbContext db, IOptions<Token
         identity.SetDestinations(claim => claim.Type switch
         {
             Claims.Name or Claims.Email or Claims.EmailVerified => [Destinations.AccessToken, Destinations.IdentityToken],
+            // In the identity token too, so /connect/endsession's id_token_hint names the session to end.
+            SessionClaim => [Destinations.AccessToken, Destinations.IdentityToken],
             _ => [Destinations.AccessToken],
         });
         return new ClaimsPrincipal(identity);

@@ -30,44 +30,23 @@ public static class TokenApi
     }
 
     private static async Task<IResult> ExchangeAsync(HttpContext http, UserManager<User> users, PrincipalFactory principals,
-        IPasswordHasher<User> hasher, MfaChallenges challenges, AuditTrail audit, Sessions sessions, CancellationToken ct)
+        PasswordLogin logins, MfaChallenges challenges, AuditTrail audit, Sessions sessions, CancellationToken ct)
     {
         var request = http.GetOpenIddictServerRequest() ?? throw new InvalidOperationException("The OpenID Connect request cannot be retrieved.");
 
         if (request.IsPasswordGrantType())
         {
-            var user = await users.FindByEmailAsync(request.Username ?? "");
-            if (user is null)
+            var check = await logins.CheckPasswordAsync(request.Username, request.Password, request.ClientId, ct);
+            switch (check.Outcome)
             {
-                // Spend the time a real check takes, so the answer's timing does not reveal unknown accounts.
-                hasher.VerifyHashedPassword(TimingDummy.User, TimingDummy.Hash, request.Password ?? "");
-                await audit.RecordAsync(new(AuditActions.LoginFailed, AuditOutcomes.Failure, null, Reason: "unknown account", ClientId: request.ClientId), ct);
-                return InvalidCredentials();
+                case PasswordLogin.Outcome.InvalidCredentials:
+                    return InvalidCredentials();
+                case PasswordLogin.Outcome.EmailNotVerified:
+                    return Forbid(Errors.InvalidGrant, "The e-mail address is not verified yet: follow the link in the verification e-mail.");
+                case PasswordLogin.Outcome.MfaRequired:
+                    return MfaRequired(await challenges.IssueAsync(new MfaChallenges.Challenge(check.User!.Id, (string?)request[OrganizationParameter], [.. request.GetScopes()])));
             }
-            var home = await principals.HomeOrganizationAsync(user.Id, ct);
-            if (await users.IsLockedOutAsync(user))
-            {
-                hasher.VerifyHashedPassword(TimingDummy.User, TimingDummy.Hash, request.Password ?? "");
-                await audit.RecordAsync(new(AuditActions.LoginFailed, AuditOutcomes.Failure, home, SubjectUserId: user.Id, Reason: "locked out", ClientId: request.ClientId), ct);
-                return InvalidCredentials();
-            }
-            if (!await users.CheckPasswordAsync(user, request.Password ?? ""))
-            {
-                await FailedAttemptAsync(users, audit, user, home, "wrong password", request.ClientId, ct);
-                return InvalidCredentials();
-            }
-            if (!user.EmailConfirmed)
-            {
-                await audit.RecordAsync(new(AuditActions.LoginFailed, AuditOutcomes.Failure, home, SubjectUserId: user.Id, Reason: "e-mail not verified", ClientId: request.ClientId), ct);
-                return Forbid(Errors.InvalidGrant, "The e-mail address is not verified yet: follow the link in the verification e-mail.");
-            }
-            if (await users.GetTwoFactorEnabledAsync(user))
-            {
-                var mfaToken = await challenges.IssueAsync(new MfaChallenges.Challenge(user.Id, (string?)request[OrganizationParameter], [.. request.GetScopes()]));
-                await audit.RecordAsync(new(AuditActions.MfaChallenged, AuditOutcomes.Success, home, user.Id, ClientId: request.ClientId), ct);
-                return MfaRequired(mfaToken);
-            }
-            await users.ResetAccessFailedCountAsync(user);
+            var user = check.User!;
 
             var membership = await ChooseMembershipAsync(principals, user.Id, (string?)request[OrganizationParameter], ct);
             if (membership is null)
@@ -91,39 +70,21 @@ public static class TokenApi
                 return Forbid(Errors.InvalidGrant, "The mfa_token is invalid or has expired: log in again.");
             }
             var home = await principals.HomeOrganizationAsync(user.Id, ct);
-            if (await users.IsLockedOutAsync(user))
+            var second = await logins.CheckSecondFactorAsync(user, home, (string?)request["otp"], (string?)request["recovery_code"], request.ClientId, ct);
+            switch (second.Outcome)
             {
-                await audit.RecordAsync(new(AuditActions.LoginFailed, AuditOutcomes.Failure, home, SubjectUserId: user.Id, Reason: "locked out", ClientId: request.ClientId), ct);
-                return InvalidCredentials();
-            }
-
-            string method;
-            if ((string?)request["otp"] is { Length: > 0 } otp)
-            {
-                method = "otp";
-                if (!await MfaApi.CodeIsValidAsync(users, challenges, user, otp))
-                {
-                    await FailedAttemptAsync(users, audit, user, home, "wrong or reused TOTP code", request.ClientId, ct);
+                case PasswordLogin.SecondFactorOutcome.LockedOut:
+                    return InvalidCredentials();
+                case PasswordLogin.SecondFactorOutcome.WrongCode:
                     return Forbid(Errors.InvalidGrant, "The code is not right, or was already used.");
-                }
-            }
-            else if ((string?)request["recovery_code"] is { Length: > 0 } recoveryCode)
-            {
-                method = "rc";
-                if (!(await users.RedeemTwoFactorRecoveryCodeAsync(user, recoveryCode.Trim())).Succeeded)
-                {
-                    await FailedAttemptAsync(users, audit, user, home, "wrong or used recovery code", request.ClientId, ct);
+                case PasswordLogin.SecondFactorOutcome.WrongRecoveryCode:
                     return Forbid(Errors.InvalidGrant, "The recovery code is not right, or was already used.");
-                }
-                await audit.RecordAsync(new(AuditActions.RecoveryCodeUsed, AuditOutcomes.Success, home, user.Id, ClientId: request.ClientId), ct);
+                case PasswordLogin.SecondFactorOutcome.Missing:
+                    return Forbid(Errors.InvalidRequest, "Send the code from the authenticator as otp, or a recovery code as recovery_code.");
             }
-            else
-            {
-                return Forbid(Errors.InvalidRequest, "Send the code from the authenticator as otp, or a recovery code as recovery_code.");
-            }
+            var method = second.Method!;
 
             await challenges.EndAsync(mfaToken!);
-            await users.ResetAccessFailedCountAsync(user);
             var membership = await ChooseMembershipAsync(principals, user.Id, challenge.OrganizationId, ct);
             if (membership is null)
             {
@@ -133,6 +94,11 @@ public static class TokenApi
             await sessions.StartAsync(principal, user.Id, membership.OrganizationId, request.ClientId!, http, ct);
             await audit.RecordAsync(new(AuditActions.LoginSucceeded, AuditOutcomes.Success, membership.OrganizationId, user.Id, Reason: $"pwd+{method}", ClientId: request.ClientId), ct);
             return SignIn(principal);
+        }
+
+        if (request.IsAuthorizationCodeGrantType())
+        {
+            return await AuthorizationCodeGrant.ExchangeAsync(http, users, principals, sessions, ct);
         }
 
         if (request.IsRefreshTokenGrantType())
@@ -171,18 +137,7 @@ public static class TokenApi
         return Forbid(Errors.UnsupportedGrantType, "The grant type is not supported.");
     }
 
-    /// <summary>Counts a failed attempt towards the lockout and audits it, and the lockout itself when this attempt caused it.</summary>
-    private static async Task FailedAttemptAsync(UserManager<User> users, AuditTrail audit, User user, Guid? organizationId, string reason, string? clientId, CancellationToken ct)
-    {
-        await users.AccessFailedAsync(user);
-        await audit.RecordAsync(new(AuditActions.LoginFailed, AuditOutcomes.Failure, organizationId, SubjectUserId: user.Id, Reason: reason, ClientId: clientId), ct);
-        if (await users.IsLockedOutAsync(user))
-        {
-            await audit.RecordAsync(new(AuditActions.LockedOut, AuditOutcomes.Success, organizationId, SubjectUserId: user.Id, Reason: "too many failed attempts", ClientId: clientId), ct);
-        }
-    }
-
-    private static async Task<Membership?> ChooseMembershipAsync(PrincipalFactory principals, Guid userId, string? organizationId, CancellationToken ct)
+    internal static async Task<Membership?> ChooseMembershipAsync(PrincipalFactory principals, Guid userId, string? organizationId, CancellationToken ct)
     {
         var memberships = await principals.ActiveMembershipsAsync(userId, ct);
         if (organizationId is null)
@@ -205,20 +160,13 @@ public static class TokenApi
 
     private static IResult InvalidCredentials() => Forbid(Errors.InvalidGrant, "The e-mail address or password is incorrect.");
 
-    private static IResult SignIn(ClaimsPrincipal principal) =>
+    internal static IResult SignIn(ClaimsPrincipal principal) =>
         Results.SignIn(principal, properties: null, OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
 
-    private static IResult Forbid(string error, string description) =>
+    internal static IResult Forbid(string error, string description) =>
         Results.Forbid(new AuthenticationProperties(new Dictionary<string, string?>
         {
             [OpenIddictServerAspNetCoreConstants.Properties.Error] = error,
             [OpenIddictServerAspNetCoreConstants.Properties.ErrorDescription] = description,
         }), [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
-
-    /// <summary>A hash made once with the real hasher, checked against when there is no account, to keep timings equal.</summary>
-    private static class TimingDummy
-    {
-        public static readonly User User = new() { GivenName = "", FamilyName = "" };
-        public static readonly string Hash = new PasswordHasher<User>().HashPassword(User, Guid.NewGuid().ToString());
-    }
 }

@@ -18,13 +18,17 @@ public static class ApplicationServiceExtensions
         builder.AddTokenServer();
         builder.AddClientCredentials();
         builder.Services.AddMfaEnrollmentPolicy();
+        builder.AddLoginPage();
         builder.Services.AddValidation();
         return builder;
     }
 
     public static WebApplication MapIdentityApis(this WebApplication app)
     {
+        app.UseAntiforgery(); // the login page's forms; after authentication, which WebApplication adds first
         app.MapTokenApi();
+        app.MapAuthorizationApi();
+        app.MapLoginApi();
         app.MapRegistrationApi();
         app.MapAccountApi();
         app.MapMfaApi();

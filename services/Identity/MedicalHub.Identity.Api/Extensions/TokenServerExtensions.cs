@@ -43,6 +43,7 @@ public static class TokenServerExtensions
             .AddPasswordValidator<PasswordHistoryValidator>()
             .AddPasswordValidator<CommonPasswordValidator>();
         builder.Services.AddScoped<PrincipalFactory>();
+        builder.Services.AddScoped<PasswordLogin>();
         builder.Services.AddSingleton<MfaChallenges>();
         builder.Services.AddScoped<Sessions>();
         builder.Services.AddHttpContextAccessor();
@@ -59,14 +60,23 @@ public static class TokenServerExtensions
                 }
                 options.SetTokenEndpointUris("connect/token")
                     .SetIntrospectionEndpointUris("connect/introspect")
-                    .SetRevocationEndpointUris("connect/revoke");
+                    .SetRevocationEndpointUris("connect/revoke")
+                    .SetAuthorizationEndpointUris("connect/authorize")
+                    .SetUserInfoEndpointUris("connect/userinfo")
+                    .SetEndSessionEndpointUris("connect/endsession");
                 options.AllowPasswordFlow().AllowRefreshTokenFlow().AllowCustomFlow(TokenApi.MfaOtpGrantType);
+                options.AllowAuthorizationCodeFlow().RequireProofKeyForCodeExchange();
+                // PKCE with S256 only: "plain" sends the verifier itself in the authorization request.
+                options.Configure(server => server.CodeChallengeMethods.Remove(CodeChallengeMethods.Plain));
                 options.RegisterScopes(Scopes.OpenId, Scopes.Profile, Scopes.Email, Scopes.OfflineAccess);
                 options.SetAccessTokenLifetime(settings.AccessTokenLifetime);
                 // Signed, not encrypted: every service validates access tokens itself from the JWKS.
                 options.DisableAccessTokenEncryption();
                 options.UseAspNetCore()
                     .EnableTokenEndpointPassthrough()
+                    .EnableAuthorizationEndpointPassthrough()
+                    .EnableUserInfoEndpointPassthrough()
+                    .EnableEndSessionEndpointPassthrough()
                     // Inside the system requests are plain HTTP; TLS ends at the ingress.
                     .DisableTransportSecurityRequirement();
             })

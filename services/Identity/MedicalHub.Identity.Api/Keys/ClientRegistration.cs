@@ -4,7 +4,8 @@ using static OpenIddict.Abstractions.OpenIddictConstants;
 namespace MedicalHub.Identity.Api.Keys;
 
 /// <summary>Registers the first-party clients at start-up (idempotent; replicas racing to create one are harmless).</summary>
-internal sealed class ClientRegistration(IServiceScopeFactory scopeFactory, ILogger<ClientRegistration> logger) : IHostedService
+internal sealed class ClientRegistration(IServiceScopeFactory scopeFactory, IConfiguration configuration, IHostEnvironment environment,
+    ILogger<ClientRegistration> logger) : IHostedService
 {
     public const string WebClientId = "medicalhub-web";
 
@@ -13,6 +14,7 @@ internal sealed class ClientRegistration(IServiceScopeFactory scopeFactory, ILog
         await using var scope = scopeFactory.CreateAsyncScope();
         var applications = scope.ServiceProvider.GetRequiredService<IOpenIddictApplicationManager>();
         var descriptor = WebClient();
+        WebClientRedirects.Apply(descriptor, configuration, environment);
         try
         {
             // Converge on the descriptor: a client registered by an older release gains new grants here.
@@ -48,7 +50,12 @@ internal sealed class ClientRegistration(IServiceScopeFactory scopeFactory, ILog
             Permissions.Prefixes.GrantType + Apis.TokenApi.MfaOtpGrantType,
             Permissions.Scopes.Profile,
             Permissions.Scopes.Email,
+            Permissions.Endpoints.Authorization,
+            Permissions.Endpoints.EndSession,
+            Permissions.GrantTypes.AuthorizationCode,
+            Permissions.ResponseTypes.Code,
         },
+        Requirements = { Requirements.Features.ProofKeyForCodeExchange },
     };
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

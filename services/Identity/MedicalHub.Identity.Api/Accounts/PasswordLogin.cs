@@ -1,0 +1,118 @@
+using MedicalHub.Identity.Api.Apis;
+using MedicalHub.Identity.Api.Audit;
+using MedicalHub.Identity.Api.Model;
+using Microsoft.AspNetCore.Identity;
+
+namespace MedicalHub.Identity.Api.Accounts;
+
+/// <summary>
+/// The checks of a login, shared by the token endpoint's password and mfa-otp grants and the browser login
+/// page, so both apply the same rules: no account enumeration (unknown account, wrong password and locked
+/// account look the same, in timing too), lockout after repeated failures, verified e-mail required, and
+/// every outcome audited.
+/// </summary>
+public sealed class PasswordLogin(UserManager<User> users, PrincipalFactory principals, IPasswordHasher<User> hasher,
+    MfaChallenges challenges, AuditTrail audit)
+{
+    public enum Outcome { Succeeded, MfaRequired, InvalidCredentials, EmailNotVerified }
+
+    public enum SecondFactorOutcome { Succeeded, LockedOut, WrongCode, WrongRecoveryCode, Missing }
+
+    public sealed record PasswordResult(Outcome Outcome, User? User = null, Guid? HomeOrganizationId = null);
+
+    /// <summary>The outcome of the second step; <see cref="Method"/> is the <c>amr</c> value (<c>otp</c> or <c>rc</c>).</summary>
+    public sealed record SecondFactorResult(SecondFactorOutcome Outcome, string? Method = null);
+
+    /// <summary>The password step. With MFA on, the right password answers <see cref="Outcome.MfaRequired"/> (audited as the challenge).</summary>
+    public async Task<PasswordResult> CheckPasswordAsync(string? email, string? password, string? clientId, CancellationToken ct)
+    {
+        var user = string.IsNullOrEmpty(email) ? null : await users.FindByEmailAsync(email);
+        if (user is null)
+        {
+            // Spend the time a real check takes, so the answer's timing does not reveal unknown accounts.
+            hasher.VerifyHashedPassword(TimingDummy.User, TimingDummy.Hash, password ?? "");
+            await audit.RecordAsync(new(AuditActions.LoginFailed, AuditOutcomes.Failure, null, Reason: "unknown account", ClientId: clientId), ct);
+            return new(Outcome.InvalidCredentials);
+        }
+        var home = await principals.HomeOrganizationAsync(user.Id, ct);
+        if (await users.IsLockedOutAsync(user))
+        {
+            hasher.VerifyHashedPassword(TimingDummy.User, TimingDummy.Hash, password ?? "");
+            await audit.RecordAsync(new(AuditActions.LoginFailed, AuditOutcomes.Failure, home, SubjectUserId: user.Id, Reason: "locked out", ClientId: clientId), ct);
+            return new(Outcome.InvalidCredentials, user, home);
+        }
+        if (!await users.CheckPasswordAsync(user, password ?? ""))
+        {
+            await FailedAttemptAsync(user, home, "wrong password", clientId, ct);
+            return new(Outcome.InvalidCredentials, user, home);
+        }
+        if (!user.EmailConfirmed)
+        {
+            await audit.RecordAsync(new(AuditActions.LoginFailed, AuditOutcomes.Failure, home, SubjectUserId: user.Id, Reason: "e-mail not verified", ClientId: clientId), ct);
+            return new(Outcome.EmailNotVerified, user, home);
+        }
+        if (await users.GetTwoFactorEnabledAsync(user))
+        {
+            await audit.RecordAsync(new(AuditActions.MfaChallenged, AuditOutcomes.Success, home, user.Id, ClientId: clientId), ct);
+            return new(Outcome.MfaRequired, user, home);
+        }
+        await users.ResetAccessFailedCountAsync(user);
+        return new(Outcome.Succeeded, user, home);
+    }
+
+    /// <summary>The second step: a TOTP code (each accepted once) or a recovery code (each works once). Failures count towards the lockout.</summary>
+    public async Task<SecondFactorResult> CheckSecondFactorAsync(User user, Guid? homeOrganizationId, string? otp, string? recoveryCode, string? clientId, CancellationToken ct)
+    {
+        if (await users.IsLockedOutAsync(user))
+        {
+            await audit.RecordAsync(new(AuditActions.LoginFailed, AuditOutcomes.Failure, homeOrganizationId, SubjectUserId: user.Id, Reason: "locked out", ClientId: clientId), ct);
+            return new(SecondFactorOutcome.LockedOut);
+        }
+
+        string method;
+        if (!string.IsNullOrWhiteSpace(otp))
+        {
+            method = "otp";
+            if (!await MfaApi.CodeIsValidAsync(users, challenges, user, otp))
+            {
+                await FailedAttemptAsync(user, homeOrganizationId, "wrong or reused TOTP code", clientId, ct);
+                return new(SecondFactorOutcome.WrongCode);
+            }
+        }
+        else if (!string.IsNullOrWhiteSpace(recoveryCode))
+        {
+            method = "rc";
+            if (!(await users.RedeemTwoFactorRecoveryCodeAsync(user, recoveryCode.Trim())).Succeeded)
+            {
+                await FailedAttemptAsync(user, homeOrganizationId, "wrong or used recovery code", clientId, ct);
+                return new(SecondFactorOutcome.WrongRecoveryCode);
+            }
+            await audit.RecordAsync(new(AuditActions.RecoveryCodeUsed, AuditOutcomes.Success, homeOrganizationId, user.Id, ClientId: clientId), ct);
+        }
+        else
+        {
+            return new(SecondFactorOutcome.Missing);
+        }
+
+        await users.ResetAccessFailedCountAsync(user);
+        return new(SecondFactorOutcome.Succeeded, method);
+    }
+
+    /// <summary>Counts a failed attempt towards the lockout and audits it, and the lockout itself when this attempt caused it.</summary>
+    public async Task FailedAttemptAsync(User user, Guid? organizationId, string reason, string? clientId, CancellationToken ct)
+    {
+        await users.AccessFailedAsync(user);
+        await audit.RecordAsync(new(AuditActions.LoginFailed, AuditOutcomes.Failure, organizationId, SubjectUserId: user.Id, Reason: reason, ClientId: clientId), ct);
+        if (await users.IsLockedOutAsync(user))
+        {
+            await audit.RecordAsync(new(AuditActions.LockedOut, AuditOutcomes.Success, organizationId, SubjectUserId: user.Id, Reason: "too many failed attempts", ClientId: clientId), ct);
+        }
+    }
+
+    /// <summary>A hash made once with the real hasher, checked against when there is no account, to keep timings equal.</summary>
+    private static class TimingDummy
+    {
+        public static readonly User User = new() { GivenName = "", FamilyName = "" };
+        public static readonly string Hash = new PasswordHasher<User>().HashPassword(User, Guid.NewGuid().ToString());
+    }
+}
