@@ -60,6 +60,8 @@ public static class AuditActions
     public const string RolesChanged = "member.roles-changed";
     public const string MemberDeactivated = "member.deactivated";
     public const string MfaReset = "mfa.reset-by-administrator";
+    public const string RefreshTokenReused = "refresh-token.reused";
+    public const string LoginThrottled = "login.throttled";
 }
 
 public static class AuditOutcomes

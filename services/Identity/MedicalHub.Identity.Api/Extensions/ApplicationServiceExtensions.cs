@@ -1,6 +1,7 @@
 using MedicalHub.Data;
 using MedicalHub.Identity.Api.Apis;
 using MedicalHub.Identity.Api.Infrastructure;
+using MedicalHub.Identity.Api.Security;
 
 namespace MedicalHub.Identity.Api.Extensions;
 
@@ -14,6 +15,7 @@ public static class ApplicationServiceExtensions
     {
         builder.AddServiceDataStores<IdentityServiceDbContext>(DatabaseName, RedisName);
         builder.AddTokenServer();
+        builder.AddSecurityHardening();
         builder.Services.AddValidation();
         return builder;
     }
