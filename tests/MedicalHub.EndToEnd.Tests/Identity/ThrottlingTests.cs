@@ -1,0 +1,77 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using MedicalHub.EndToEnd.Tests.Infrastructure;
+
+namespace MedicalHub.EndToEnd.Tests.Identity;
+
+/// <summary>
+/// Per-address throttling with its defaults (20 password grants and 30 <c>/api/auth</c> requests a minute).
+/// Each client comes from an address of its own (the test stack trusts loopback as a proxy, see StackFixture).
+/// </summary>
+public sealed class ThrottlingTests(StackFixture stack)
+{
+    private const int PasswordGrantsPerMinute = 20;
+    private const int AuthRequestsPerMinute = 30;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static Task<HttpResponseMessage> PasswordGrantAsync(HttpClient client, string email, string password) =>
+        client.PostAsync("/connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "password", ["client_id"] = "medicalhub-web", ["username"] = email, ["password"] = password, ["scope"] = "openid",
+        }), Ct);
+
+    [Fact]
+    public async Task Password_guessing_from_one_address_gets_429_slow_down_is_audited_and_other_addresses_are_unaffected()
+    {
+        using var identity = new IdentityClient(stack);
+        var victim = await identity.RegisterVerifiedAsync();
+        using var attacker = stack.CreateHttpClient("identity");
+        var attackerAddress = attacker.DefaultRequestHeaders.GetValues("X-Forwarded-For").Single();
+
+        for (var i = 0; i < PasswordGrantsPerMinute; i++)
+        {
+            using var guess = await PasswordGrantAsync(attacker, IdentityClient.NewEmail(), "a guess that is wrong");
+            Assert.Equal(HttpStatusCode.BadRequest, guess.StatusCode);
+        }
+        using var throttled = await PasswordGrantAsync(attacker, victim.Email, "one guess too many");
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, throttled.StatusCode);
+        var retryAfter = int.Parse(throttled.Headers.GetValues("Retry-After").Single(), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(retryAfter, 1, 60);
+        Assert.Equal("slow_down", (await throttled.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("error").GetString());
+
+        // The victim, from their own address, logs in; the refused attempt never reached the password check.
+        var token = await identity.AccessTokenAsync(victim);
+        using var events = await identity.SendAsync(HttpMethod.Get, "/api/audit-events", token);
+        var items = (await events.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("items").EnumerateArray().ToList();
+        var audited = Assert.Single(items, e => e.GetProperty("action").GetString() == "login.throttled");
+        Assert.Equal(victim.UserId, audited.GetProperty("subjectUserId").GetGuid());
+        Assert.Equal(attackerAddress, audited.GetProperty("ipAddress").GetString());
+        Assert.Equal("failure", audited.GetProperty("outcome").GetString());
+        Assert.DoesNotContain(items, e => e.GetProperty("action").GetString() == "login.failed");
+    }
+
+    [Fact]
+    public async Task The_sign_up_and_recovery_API_answers_429_with_a_problem_and_Retry_After()
+    {
+        using var client = stack.CreateHttpClient("identity");
+
+        for (var i = 0; i < AuthRequestsPerMinute; i++)
+        {
+            using var accepted = await client.PostAsJsonAsync("/api/auth/forgot-password", new { email = IdentityClient.NewEmail() }, Ct);
+            Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+        }
+        using var throttled = await client.PostAsJsonAsync("/api/auth/forgot-password", new { email = IdentityClient.NewEmail() }, Ct);
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, throttled.StatusCode);
+        Assert.Equal("application/problem+json", throttled.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(429, (await throttled.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("status").GetInt32());
+        Assert.True(throttled.Headers.Contains("Retry-After"));
+
+        using var otherAddress = stack.CreateHttpClient("identity");
+        using var fine = await otherAddress.PostAsJsonAsync("/api/auth/forgot-password", new { email = IdentityClient.NewEmail() }, Ct);
+        Assert.Equal(HttpStatusCode.Accepted, fine.StatusCode);
+    }
+}
