@@ -26,7 +26,7 @@ public sealed class MfaSecretsAtRestTests(StackFixture stack)
         await using (var db = new NpgsqlConnection(await stack.ConnectionStringAsync("identitydb")))
         {
             await db.OpenAsync(Ct);
-            await using var query = new NpgsqlCommand("SELECT name, value FROM asp_net_user_tokens WHERE user_id = @user AND login_provider = '[AspNetUserStore]'", db);
+            await using var query = new NpgsqlCommand("SELECT name, value FROM \"AspNetUserTokens\" WHERE user_id = @user AND login_provider = '[AspNetUserStore]'", db);
             query.Parameters.AddWithValue("user", user.UserId);
             await using var reader = await query.ExecuteReaderAsync(Ct);
             while (await reader.ReadAsync(Ct))
