@@ -50,4 +50,3 @@ fi
 dotnet benchmarks/MedicalHub.Identity.Benchmark/bin/Release/net10.0/MedicalHub.Identity.Benchmark.dll \
   --url http://localhost:8001 --email doctor@demo.medicalhub.local --password "$password" \
   --seconds "$SECONDS_PER_FIGURE" --concurrency "$CONCURRENCY" "${client_args[@]}"
-echo "identity service configuration: $(ps -o args= -p "$(pgrep -f 'MedicalHub.Identity.Api' | head -1)" 2>/dev/null | grep -o -- '-c [A-Za-z]*\|--configuration [A-Za-z]*\|/bin/[A-Za-z]*/' | head -1)"
