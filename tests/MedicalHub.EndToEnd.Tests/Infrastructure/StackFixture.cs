@@ -32,7 +32,9 @@ public sealed class StackFixture : IAsyncLifetime
         // each test separately and the throttling tests choose their addresses. Deployments trust no proxy by default.
         builder.CreateResourceBuilder<ProjectResource>("identity")
             .WithEnvironment("MedicalHub__Identity__TrustedProxies__0", "127.0.0.1")
-            .WithEnvironment("MedicalHub__Identity__TrustedProxies__1", "::1");
+            .WithEnvironment("MedicalHub__Identity__TrustedProxies__1", "::1")
+            // The default limits over a longer window, so that a busy machine cannot stretch a throttling test past its window.
+            .WithEnvironment("MedicalHub__Identity__Throttling__Window", "00:05:00");
 
         _app = await builder.BuildAsync(cts.Token);
         await _app.StartAsync(cts.Token);
