@@ -23,6 +23,13 @@ public static class IdentityExtensions
                 new GenerateParameterDefault { MinLength = 16, Special = false }, secret: true, persist: true);
             identity.WithEnvironment("MedicalHub__Identity__DemoPassword", demoPassword);
         }
+
+        // scripts/benchmark-identity.sh turns the per-address throttling off for its run
+        // (MedicalHub:Identity:Throttling:Enabled=false); never set otherwise.
+        if (identity.ApplicationBuilder.Configuration["MedicalHub:Identity:Throttling:Enabled"] is { Length: > 0 } throttling)
+        {
+            identity.WithEnvironment("MedicalHub__Identity__Throttling__Enabled", throttling);
+        }
         return identity;
     }
 }

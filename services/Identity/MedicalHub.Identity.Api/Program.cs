@@ -1,6 +1,7 @@
 using MedicalHub.Data.Migrations;
 using MedicalHub.Identity.Api.Extensions;
 using MedicalHub.Identity.Api.Infrastructure;
+using MedicalHub.Identity.Api.Security;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -10,6 +11,7 @@ builder.AddApplicationServices();
 var app = builder.Build();
 
 app.MapDefaultEndpoints();
+app.UseRequestThrottling();
 app.MapIdentityApis();
 
 await app.RunWithMigrationsAsync<IdentityServiceDbContext>(args);

@@ -168,11 +168,16 @@ internal sealed class IdentityClient(StackFixture stack) : IDisposable
         TokenAsync([("grant_type", "password"), ("client_id", "medicalhub-web"), ("username", email), ("password", password), ("scope", "openid profile email offline_access"), .. extra]);
 
     /// <summary>A browser for the login page: keeps cookies and follows no redirect by itself (the tests follow each one).</summary>
-    public HttpClient CreateBrowser() =>
-        new(new SocketsHttpHandler { UseCookies = true, CookieContainer = new System.Net.CookieContainer(), AllowAutoRedirect = false })
+    public HttpClient CreateBrowser()
+    {
+        var browser = new HttpClient(new SocketsHttpHandler { UseCookies = true, CookieContainer = new System.Net.CookieContainer(), AllowAutoRedirect = false })
         {
             BaseAddress = stack.App.GetEndpoint("identity", "http"),
         };
+        // Like every Identity client of the suite, from an address of its own (the login page is throttled per address).
+        browser.DefaultRequestHeaders.Add("X-Forwarded-For", StackFixture.TestAddress());
+        return browser;
+    }
 
     public sealed record TotpEnrolment(string Secret, string[] RecoveryCodes);
 

@@ -27,6 +27,14 @@ public sealed class StackFixture : IAsyncLifetime
             (options, _) => options.DisableDashboard = true,
             cts.Token);
         builder.Services.ConfigureHttpClientDefaults(http => http.AddStandardResilienceHandler());
+        // Every test client reaches Identity from loopback: trusting it as a proxy lets each client present an
+        // address of its own (X-Forwarded-For, see CreateHttpClient), so the per-address throttling counts
+        // each test separately and the throttling tests choose their addresses. Deployments trust no proxy by default.
+        builder.CreateResourceBuilder<ProjectResource>("identity")
+            .WithEnvironment("MedicalHub__Identity__TrustedProxies__0", "127.0.0.1")
+            .WithEnvironment("MedicalHub__Identity__TrustedProxies__1", "::1")
+            // The default limits over a longer window, so that a busy machine cannot stretch a throttling test past its window.
+            .WithEnvironment("MedicalHub__Identity__Throttling__Window", "00:05:00");
 
         _app = await builder.BuildAsync(cts.Token);
         await _app.StartAsync(cts.Token);
@@ -40,7 +48,25 @@ public sealed class StackFixture : IAsyncLifetime
         }
     }
 
-    public HttpClient CreateHttpClient(string service) => App.CreateHttpClient(service, "http");
+    /// <summary>A client of a service; Identity's clients each come from an address of their own (see the throttling note above).</summary>
+    public HttpClient CreateHttpClient(string service)
+    {
+        var client = App.CreateHttpClient(service, "http");
+        if (service == "identity")
+        {
+            client.DefaultRequestHeaders.Add("X-Forwarded-For", TestAddress());
+        }
+        return client;
+    }
+
+    private static int _addresses;
+
+    /// <summary>A new address of 198.18.0.0/15, the range set aside for benchmarking (RFC 2544): only ever a header value, never dialled.</summary>
+    public static string TestAddress()
+    {
+        var n = Interlocked.Increment(ref _addresses);
+        return $"198.{18 + (n >> 16 & 1)}.{n >> 8 & 0xff}.{n & 0xff}";
+    }
 
     public async Task<string> ConnectionStringAsync(string resource) =>
         await App.GetConnectionStringAsync(resource, TestContext.Current.CancellationToken)

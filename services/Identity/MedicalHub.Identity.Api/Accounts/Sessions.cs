@@ -104,6 +104,17 @@ public sealed class Sessions(IdentityServiceDbContext db, IOpenIddictAuthorizati
         return sessions.Count;
     }
 
+    /// <summary>Ends the active session whose tokens belong to <paramref name="authorizationId"/> (its refresh token was replayed); null when there is none.</summary>
+    public async Task<UserSession?> EndByAuthorizationAsync(string authorizationId, CancellationToken ct)
+    {
+        var session = await db.Set<UserSession>().SingleOrDefaultAsync(s => s.AuthorizationId == authorizationId && s.RevokedAt == null, ct);
+        if (session is not null)
+        {
+            await EndAsync([session], ct);
+        }
+        return session;
+    }
+
     private async Task EndAsync(List<UserSession> sessions, CancellationToken ct)
     {
         foreach (var session in sessions)

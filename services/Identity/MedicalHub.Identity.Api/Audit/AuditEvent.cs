@@ -70,6 +70,8 @@ public static class AuditActions
     public const string ClientCreated = "client.created";
     public const string ClientDeleted = "client.deleted";
     public const string ClientSecretRotated = "client.secret-rotated";
+    public const string RefreshTokenReused = "refresh-token.reused";
+    public const string LoginThrottled = "login.throttled";
 }
 
 public static class AuditOutcomes

@@ -3,6 +3,7 @@ using MedicalHub.Identity.Api.Accounts;
 using MedicalHub.Identity.Api.Apis;
 using MedicalHub.Identity.Api.Clients;
 using MedicalHub.Identity.Api.Infrastructure;
+using MedicalHub.Identity.Api.Security;
 
 namespace MedicalHub.Identity.Api.Extensions;
 
@@ -19,6 +20,7 @@ public static class ApplicationServiceExtensions
         builder.AddClientCredentials();
         builder.Services.AddMfaEnrollmentPolicy();
         builder.AddLoginPage();
+        builder.AddSecurityHardening();
         builder.Services.AddValidation();
         return builder;
     }

@@ -12,6 +12,12 @@ public sealed class TokenServerSettings
 
     public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// How long after its exchange a rotated refresh token is still accepted (two tabs refreshing at once, an
+    /// answer lost in flight). Presented later, it is a replay: the session ends and every token of it is revoked.
+    /// </summary>
+    public TimeSpan RefreshTokenReuseLeeway { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>The audiences of a user's access token: every service validates that it is one of them.</summary>
     public string[] Audiences { get; set; } = ["identity", "content", "communication", "workflow"];
 }

@@ -1,0 +1,29 @@
+using MedicalHub.Identity.Api.Keys;
+using MedicalHub.Identity.Api.Model;
+using Microsoft.AspNetCore.Identity;
+
+namespace MedicalHub.Identity.Api.Security;
+
+public static class SecurityExtensions
+{
+    /// <summary>
+    /// Hardening on top of the token server (<see cref="Extensions.TokenServerExtensions.AddTokenServer"/>, which must
+    /// come first): per-address throttling, encrypted second-factor secrets, and refresh-token replay handling.
+    /// </summary>
+    public static IHostApplicationBuilder AddSecurityHardening(this IHostApplicationBuilder builder)
+    {
+        builder.AddRequestThrottling();
+
+        builder.Services.AddSingleton<UserSecretProtector>();
+        builder.Services.AddScoped<IUserStore<User>, ProtectedUserStore>(); // replaces the plain EF store registered by AddEntityFrameworkStores
+
+        var leeway = builder.Configuration.GetSection(TokenServerSettings.SectionName).Get<TokenServerSettings>()?.RefreshTokenReuseLeeway
+            ?? new TokenServerSettings().RefreshTokenReuseLeeway;
+        builder.Services.AddOpenIddict().AddServer(options =>
+        {
+            options.SetRefreshTokenReuseLeeway(leeway);
+            options.AddEventHandler(RefreshTokenReuseHandler.Descriptor);
+        });
+        return builder;
+    }
+}
