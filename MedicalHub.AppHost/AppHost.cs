@@ -27,5 +27,8 @@ builder.AddService<Projects.MedicalHub_Communication_Api>(infrastructure, "commu
     ?.WithMailSink(mail);
 builder.AddService<Projects.MedicalHub_Workflow_Api>(infrastructure, "workflow", postgresPort: 5436, redisPort: 6383);
 
+// The public entry in front of them, with its own Redis; tokens name its URL as issuer.
+builder.AddGateway(infrastructure);
+
 await builder.Build().RunAsync();
 return 0;
