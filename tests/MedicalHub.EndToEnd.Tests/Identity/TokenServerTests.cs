@@ -17,7 +17,8 @@ public sealed class TokenServerTests(StackFixture stack)
         var discovery = await identity.Http.GetFromJsonAsync<JsonElement>("/.well-known/openid-configuration", Ct);
 
         var issuer = discovery.GetProperty("issuer").GetString();
-        Assert.Equal(stack.App.GetEndpoint("identity", "http").ToString(), issuer);
+        // The public URL: the gateway's, which fronts Identity in the full stack.
+        Assert.Equal(stack.App.GetEndpoint("gateway", "http").ToString(), issuer);
         Assert.Equal($"{issuer}connect/token", discovery.GetProperty("token_endpoint").GetString());
         var grants = discovery.GetProperty("grant_types_supported").EnumerateArray().Select(g => g.GetString()).ToList();
         Assert.Contains("password", grants);
