@@ -1,28 +1,38 @@
 using System.Net;
-using System.Net.Sockets;
-using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace MedicalHub.EndToEnd.Tests.Gateway;
 
 /// <summary>
-/// A stand-in service that answers every request with the headers it received, as JSON, so the tests
-/// see exactly what the gateway forwards. The test stack routes <c>/test-echo</c> (token required) and
-/// <c>/test-echo-anonymous</c> (open) to it on both gateway instances.
+/// A stand-in service on loopback that answers every request with the headers it received, as JSON, so
+/// the tests see exactly what the gateway forwards. The test stack routes <c>/test-echo</c> (token
+/// required) and <c>/test-echo-anonymous</c> (open) to it on both gateway instances.
 /// </summary>
-public sealed class EchoBackend : IDisposable
+public sealed class EchoBackend : IAsyncDisposable
 {
-    private readonly HttpListener _listener = new();
-    private readonly CancellationTokenSource _stop = new();
+    private WebApplication? _app;
 
-    public Uri Address { get; }
+    public Uri Address { get; private set; } = null!;
 
-    public EchoBackend()
+    public async Task StartAsync(CancellationToken ct)
     {
-        var port = FreePort();
-        Address = new Uri($"http://127.0.0.1:{port}/");
-        _listener.Prefixes.Add(Address.ToString());
-        _listener.Start();
-        _ = Task.Run(ServeAsync);
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
+        _app = builder.Build();
+        _app.Run(context => context.Response.WriteAsJsonAsync(new
+        {
+            path = context.Request.Path.Value,
+            headers = context.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.Select(v => v ?? "").ToArray()),
+        }));
+        await _app.StartAsync(ct);
+        Address = new Uri(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
     }
 
     /// <summary>Configuration for a gateway instance (environment variables) adding the two echo routes.</summary>
@@ -38,44 +48,11 @@ public sealed class EchoBackend : IDisposable
         yield return new("ReverseProxy__Clusters__test-echo__Destinations__echo__Address", Address.ToString());
     }
 
-    private async Task ServeAsync()
+    public async ValueTask DisposeAsync()
     {
-        while (!_stop.IsCancellationRequested)
+        if (_app is not null)
         {
-            HttpListenerContext context;
-            try
-            {
-                context = await _listener.GetContextAsync();
-            }
-            catch (Exception) when (_stop.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (HttpListenerException)
-            {
-                return;
-            }
-            var headers = context.Request.Headers.AllKeys.OfType<string>()
-                .ToDictionary(k => k.ToLowerInvariant(), k => context.Request.Headers.GetValues(k) ?? []);
-            var body = JsonSerializer.SerializeToUtf8Bytes(new { path = context.Request.RawUrl, headers });
-            context.Response.ContentType = "application/json";
-            context.Response.ContentLength64 = body.Length;
-            await context.Response.OutputStream.WriteAsync(body);
-            context.Response.Close();
+            await _app.DisposeAsync();
         }
-    }
-
-    private static int FreePort()
-    {
-        using var socket = new TcpListener(IPAddress.Loopback, 0);
-        socket.Start();
-        return ((IPEndPoint)socket.LocalEndpoint).Port;
-    }
-
-    public void Dispose()
-    {
-        _stop.Cancel();
-        _listener.Close();
-        _stop.Dispose();
     }
 }

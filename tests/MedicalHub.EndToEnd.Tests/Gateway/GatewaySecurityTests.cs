@@ -71,9 +71,10 @@ public sealed class GatewaySecurityTests(StackFixture stack)
         Spoof(request);
         using var response = await gateway.SendAsync(request, Ct);
 
-        Assert.Equal([user.UserId.ToString()], await GatewayRoutingTests.ForwardedAsync(response, "x-user-id"));
-        Assert.Equal([user.OrganizationId.ToString()], await GatewayRoutingTests.ForwardedAsync(response, "x-tenant-id"));
-        var permissions = Assert.Single(await GatewayRoutingTests.ForwardedAsync(response, "x-permissions")).Split(' ');
+        var forwarded = await GatewayRoutingTests.ForwardedAsync(response);
+        Assert.Equal([user.UserId.ToString()], forwarded["x-user-id"]);
+        Assert.Equal([user.OrganizationId.ToString()], forwarded["x-tenant-id"]);
+        var permissions = Assert.Single(forwarded["x-permissions"]).Split(' ');
         Assert.Contains("users:manage", permissions);
         Assert.DoesNotContain("*", permissions);
     }
@@ -87,9 +88,11 @@ public sealed class GatewaySecurityTests(StackFixture stack)
         Spoof(request);
         using var response = await gateway.SendAsync(request, Ct);
 
-        Assert.Empty(await GatewayRoutingTests.ForwardedAsync(response, "x-user-id"));
-        Assert.Empty(await GatewayRoutingTests.ForwardedAsync(response, "x-tenant-id"));
-        Assert.Empty(await GatewayRoutingTests.ForwardedAsync(response, "x-permissions"));
+        var forwarded = await GatewayRoutingTests.ForwardedAsync(response);
+        Assert.Empty(forwarded["x-user-id"]);
+        Assert.Empty(forwarded["x-tenant-id"]);
+        Assert.Empty(forwarded["x-permissions"]);
+        Assert.NotEmpty(forwarded["x-request-id"]);
     }
 
     [Fact]

@@ -19,7 +19,8 @@ public sealed class TokenServerTests(StackFixture stack)
         var issuer = discovery.GetProperty("issuer").GetString();
         // The public URL: the gateway's, which fronts Identity in the full stack.
         Assert.Equal(stack.App.GetEndpoint("gateway", "http").ToString(), issuer);
-        Assert.Equal($"{issuer}connect/token", discovery.GetProperty("token_endpoint").GetString());
+        // Asked directly, Identity names its own address for the endpoints (through the gateway: the gateway's, see GatewayRoutingTests).
+        Assert.Equal($"{stack.App.GetEndpoint("identity", "http")}connect/token", discovery.GetProperty("token_endpoint").GetString());
         var grants = discovery.GetProperty("grant_types_supported").EnumerateArray().Select(g => g.GetString()).ToList();
         Assert.Contains("password", grants);
         Assert.Contains("refresh_token", grants);

@@ -23,6 +23,7 @@ public sealed class StackFixture : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         using var cts = new CancellationTokenSource(StartupTimeout);
+        await _echo.StartAsync(cts.Token);
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.MedicalHub_AppHost>(
             // Two gateway instances on one Redis, so the tests can prove they share the rate-limit counters.
             [$"MedicalHub:DataDirectory={_dataDirectory}", "MedicalHub:FixedPorts=false", "MedicalHub:Gateway:Replicas=2",
@@ -65,7 +66,7 @@ public sealed class StackFixture : IAsyncLifetime
             await _app.DisposeAsync();
         }
         // Stopping the AppHost must stop every Postgres and Redis it started: fail the run otherwise.
-        _echo.Dispose();
+        await _echo.DisposeAsync();
         await ProcessCheck.AssertNothingListensAsync(_storeEndpoints);
         Directory.Delete(_dataDirectory, recursive: true);
     }

@@ -19,7 +19,15 @@ public sealed class UserContextTransforms : ITransformProvider
 
     public void ValidateCluster(TransformClusterValidationContext context) { }
 
-    public void Apply(TransformBuilderContext context) => context.AddRequestTransform(transform =>
+    public void Apply(TransformBuilderContext context)
+    {
+        // The service sees the public host the caller used, so the URLs it writes (OpenID Connect
+        // discovery, Location headers) point at the gateway, not at the service's internal address.
+        context.AddOriginalHost(true);
+        context.AddRequestTransform(ApplyUserContext);
+    }
+
+    private static ValueTask ApplyUserContext(RequestTransformContext transform)
     {
         var headers = transform.ProxyRequest.Headers;
         headers.Remove(UserIdHeader);
@@ -41,7 +49,7 @@ public sealed class UserContextTransforms : ITransformProvider
         headers.Remove(RequestIds.HeaderName);
         headers.TryAddWithoutValidation(RequestIds.HeaderName, transform.HttpContext.TraceIdentifier);
         return ValueTask.CompletedTask;
-    });
+    }
 
     private static void SetFromClaim(System.Net.Http.Headers.HttpRequestHeaders headers, string name, string? value)
     {
