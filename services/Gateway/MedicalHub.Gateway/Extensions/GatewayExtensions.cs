@@ -33,10 +33,15 @@ public static class GatewayExtensions
             .SetPreflightMaxAge(TimeSpan.FromMinutes(10))));
 
         // The client's address (per-IP limits, X-Forwarded-For to the services) comes from X-Forwarded-For
-        // only when the connection is from a trusted proxy: loopback (the default) and the configured networks.
+        // only when the connection is from a trusted proxy: loopback and the configured networks. Set from
+        // scratch: ASPNETCORE_FORWARDEDHEADERS_ENABLED (Aspire sets it in deployments) would trust everyone.
         builder.Services.Configure<ForwardedHeadersOptions>(options =>
         {
             options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            options.KnownProxies.Clear();
+            options.KnownIPNetworks.Clear();
+            options.KnownIPNetworks.Add(System.Net.IPNetwork.Parse("127.0.0.0/8"));
+            options.KnownProxies.Add(IPAddress.IPv6Loopback);
             foreach (var network in settings.TrustedNetworks)
             {
                 options.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(network));
