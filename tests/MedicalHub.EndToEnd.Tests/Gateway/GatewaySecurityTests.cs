@@ -122,6 +122,7 @@ public sealed class GatewaySecurityTests(StackFixture stack)
             Assert.InRange(retryAfter.Value, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(1));
             var problem = await refused.Content.ReadFromJsonAsync<JsonElement>(Ct);
             Assert.Equal(429, problem.GetProperty("status").GetInt32());
+            Assert.Equal(Assert.Single(refused.Headers.GetValues("X-Request-Id")), problem.GetProperty("requestId").GetString());
         }
 
         // Another client is not affected.

@@ -21,6 +21,17 @@ public static class GatewayExtensions
         builder.Services.Configure<RateLimitSettings>(builder.Configuration.GetSection(RateLimitSettings.SectionName));
         var settings = section.Get<GatewaySettings>() ?? new GatewaySettings();
 
+        // Every error the gateway writes names the request id the caller sees in X-Request-Id.
+        builder.Services.PostConfigure<ProblemDetailsOptions>(options =>
+        {
+            var customize = options.CustomizeProblemDetails;
+            options.CustomizeProblemDetails = context =>
+            {
+                customize?.Invoke(context);
+                context.ProblemDetails.Extensions["requestId"] = context.HttpContext.TraceIdentifier;
+            };
+        });
+
         builder.AddRedisClient(GatewaySettings.RedisName);
         builder.Services.AddSingleton<RedisRateLimiter>();
         builder.AddGatewayAuthentication();
