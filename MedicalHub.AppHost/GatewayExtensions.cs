@@ -41,6 +41,15 @@ public static class GatewayExtensions
         var gateway = builder.AddGatewayInstance(Name, services, redis, infrastructure.FixedPorts ? RunModePort : null);
         redis.WithParentRelationship(gateway);
 
+        // Identity's per-address throttling believes X-Forwarded-For only from its trusted proxies. In run
+        // mode the gateway reaches it from loopback (through Aspire's proxy); a deployment lists the
+        // gateway's network in MedicalHub:Identity:TrustedProxies itself.
+        if (builder.ExecutionContext.IsRunMode)
+        {
+            identity?.WithEnvironment("MedicalHub__Identity__TrustedProxies__0", "127.0.0.1")
+                .WithEnvironment("MedicalHub__Identity__TrustedProxies__1", "::1");
+        }
+
         var issuer = ReferenceExpression.Create($"{gateway.GetEndpoint("http").Property(EndpointProperty.Url)}/");
         identity?.WithEnvironment("MedicalHub__Identity__Issuer", issuer);
         services.ForEach(s => s.WithEnvironment("MedicalHub__Authentication__Issuer", issuer));

@@ -17,6 +17,8 @@ public sealed class GatewayWiringTests
         {
             Assert.Equal("{gateway.bindings.http.url}/", await EnvironmentAsync(model, component, "MedicalHub__Authentication__Issuer"));
         }
+        // Identity's throttling counts the client's address the gateway forwards, not the gateway's.
+        Assert.Equal("127.0.0.1", await EnvironmentAsync(model, "identity", "MedicalHub__Identity__TrustedProxies__0"));
         var gateway = model.Resources.OfType<ProjectResource>().Single(r => r.Name == "gateway");
         Assert.Equal(8000, gateway.Annotations.OfType<EndpointAnnotation>().Single(e => e.Name == "http").Port);
         var waitsFor = gateway.Annotations.OfType<WaitAnnotation>().Select(w => w.Resource.Name).ToHashSet();
