@@ -14,11 +14,14 @@ public sealed class RateLimitSettings
     /// <summary>Per client IP, for calls without a valid token.</summary>
     public RateLimitPolicy Anonymous { get; set; } = new() { PermitLimit = 300 };
 
-    /// <summary>Per client IP, on the token endpoint (password guessing), whoever calls.</summary>
-    public RateLimitPolicy Token { get; set; } = new() { PermitLimit = 20 };
+    /// <summary>
+    /// Per client IP, on the token endpoint, whatever the grant: a coarse first line (a practice's users may
+    /// share one address). Identity itself counts password grants per address much tighter.
+    /// </summary>
+    public RateLimitPolicy Token { get; set; } = new() { PermitLimit = 60 };
 
     /// <summary>Per client IP, on sign-up and password-reset endpoints (<c>/api/auth/*</c>).</summary>
-    public RateLimitPolicy Auth { get; set; } = new() { PermitLimit = 20 };
+    public RateLimitPolicy Auth { get; set; } = new() { PermitLimit = 30 };
 
     /// <summary>Per user (<c>sub</c>), for calls with a valid token.</summary>
     public RateLimitPolicy User { get; set; } = new() { PermitLimit = 600 };
