@@ -31,5 +31,8 @@ builder.AddService<Projects.MedicalHub_Communication_Api>(infrastructure, "commu
 builder.AddService<Projects.MedicalHub_Workflow_Api>(infrastructure, "workflow", postgresPort: 5436, redisPort: 6383)
     .WithServiceClient(identity);
 
+// The public entry in front of them, with its own Redis; tokens name its URL as issuer.
+builder.AddGateway(infrastructure);
+
 await builder.Build().RunAsync();
 return 0;

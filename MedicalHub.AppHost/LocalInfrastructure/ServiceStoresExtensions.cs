@@ -21,24 +21,34 @@ public static class ServiceStoresExtensions
         string service, int postgresPort, int redisPort)
     {
         var postgresPassword = builder.AddGeneratedPassword($"{service}-postgres-password");
-        var redisPassword = builder.AddGeneratedPassword($"{service}-redis-password");
         int? pgPort = settings.FixedPorts ? postgresPort : null;
-        int? rdPort = settings.FixedPorts ? redisPort : null;
 
         if (settings.Mode == InfrastructureMode.Containers)
         {
             var postgres = builder.AddPostgres($"{service}-postgres", password: postgresPassword, port: pgPort)
                 .WithDataVolume($"medicalhub-{service}-postgres-data");
             var database = postgres.AddDatabase($"{service}db");
-            var redis = builder.AddRedis($"{service}-redis", rdPort, redisPassword)
-                .WithDataVolume($"medicalhub-{service}-redis-data");
-            return new ServiceStores(postgres, database, redis);
+            return new ServiceStores(postgres, database, builder.AddServiceRedis(settings, service, redisPort));
         }
 
         var localPostgres = builder.AddLocalPostgres($"{service}-postgres", settings, postgresPassword, pgPort);
         var localDatabase = localPostgres.AddLocalDatabase($"{service}db");
-        var localRedis = builder.AddLocalRedis($"{service}-redis", settings, redisPassword, rdPort);
-        return new ServiceStores(localPostgres, localDatabase, localRedis);
+        return new ServiceStores(localPostgres, localDatabase, builder.AddServiceRedis(settings, service, redisPort));
+    }
+
+    /// <summary>
+    /// Adds <c>{service}-redis</c> alone (for a component with no database, such as the gateway), as a
+    /// container or a local process, with a generated password and the given port in run mode unless
+    /// <c>MedicalHub:FixedPorts</c> is off.
+    /// </summary>
+    public static IResourceBuilder<IResourceWithConnectionString> AddServiceRedis(this IDistributedApplicationBuilder builder,
+        InfrastructureSettings settings, string service, int redisPort)
+    {
+        var redisPassword = builder.AddGeneratedPassword($"{service}-redis-password");
+        int? port = settings.FixedPorts ? redisPort : null;
+        return settings.Mode == InfrastructureMode.Containers
+            ? builder.AddRedis($"{service}-redis", port, redisPassword).WithDataVolume($"medicalhub-{service}-redis-data")
+            : builder.AddLocalRedis($"{service}-redis", settings, redisPassword, port);
     }
 
     /// <summary>References the service's stores, waits for them, and groups them under the service in the dashboard.</summary>

@@ -159,10 +159,11 @@ public sealed partial class AuthorizationCodeTests(StackFixture stack)
 
         var discovery = await identity.Http.GetFromJsonAsync<JsonElement>("/.well-known/openid-configuration", Ct);
 
-        var issuer = discovery.GetProperty("issuer").GetString();
-        Assert.Equal($"{issuer}connect/authorize", discovery.GetProperty("authorization_endpoint").GetString());
-        Assert.Equal($"{issuer}connect/userinfo", discovery.GetProperty("userinfo_endpoint").GetString());
-        Assert.Equal($"{issuer}connect/endsession", discovery.GetProperty("end_session_endpoint").GetString());
+        // Asked directly, Identity names its own address for its endpoints (the issuer is the gateway's).
+        var identityUrl = stack.App.GetEndpoint("identity", "http");
+        Assert.Equal(new Uri(identityUrl, "connect/authorize").ToString(), discovery.GetProperty("authorization_endpoint").GetString());
+        Assert.Equal(new Uri(identityUrl, "connect/userinfo").ToString(), discovery.GetProperty("userinfo_endpoint").GetString());
+        Assert.Equal(new Uri(identityUrl, "connect/endsession").ToString(), discovery.GetProperty("end_session_endpoint").GetString());
         Assert.Contains("authorization_code", discovery.GetProperty("grant_types_supported").EnumerateArray().Select(g => g.GetString()));
         Assert.Equal(["S256"], discovery.GetProperty("code_challenge_methods_supported").EnumerateArray().Select(m => m.GetString()));
     }

@@ -7,12 +7,12 @@ using Npgsql;
 
 namespace MedicalHub.EndToEnd.Tests.Identity;
 
-/// <summary>What a first-party app does against the Identity service, for the tests.</summary>
-internal sealed class IdentityClient(StackFixture stack) : IDisposable
+/// <summary>What a first-party app does against the Identity service (directly, or through the resource named by <paramref name="via"/>, e.g. the gateway), for the tests.</summary>
+internal sealed class IdentityClient(StackFixture stack, string via = "identity") : IDisposable
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    public HttpClient Http { get; } = stack.CreateHttpClient("identity");
+    public HttpClient Http { get; } = stack.CreateHttpClient(via);
 
     public sealed record Registered(Guid OrganizationId, Guid UserId, string Email, string Password);
 

@@ -17,8 +17,10 @@ public sealed class TokenServerTests(StackFixture stack)
         var discovery = await identity.Http.GetFromJsonAsync<JsonElement>("/.well-known/openid-configuration", Ct);
 
         var issuer = discovery.GetProperty("issuer").GetString();
-        Assert.Equal(stack.App.GetEndpoint("identity", "http").ToString(), issuer);
-        Assert.Equal($"{issuer}connect/token", discovery.GetProperty("token_endpoint").GetString());
+        // The public URL: the gateway's, which fronts Identity in the full stack.
+        Assert.Equal(stack.App.GetEndpoint("gateway", "http").ToString(), issuer);
+        // Asked directly, Identity names its own address for the endpoints (through the gateway: the gateway's, see GatewayRoutingTests).
+        Assert.Equal($"{stack.App.GetEndpoint("identity", "http")}connect/token", discovery.GetProperty("token_endpoint").GetString());
         var grants = discovery.GetProperty("grant_types_supported").EnumerateArray().Select(g => g.GetString()).ToList();
         Assert.Contains("password", grants);
         Assert.Contains("refresh_token", grants);

@@ -15,3 +15,12 @@ public sealed record ServiceUnderTest(string Name, string Database, string Postg
 
     public static TheoryData<string> Names => new(All.Select(s => s.Name));
 }
+
+/// <summary>The gateway's resources: two instances in the test stack (<c>MedicalHub:Gateway:Replicas=2</c>) sharing one Redis.</summary>
+public static class GatewayUnderTest
+{
+    public const string Name = "gateway";
+    public const string SecondInstance = "gateway-2";
+    public const string Redis = "gateway-redis";
+    public static readonly IReadOnlyList<string> Instances = [Name, SecondInstance];
+}

@@ -15,6 +15,7 @@ public sealed class StackFixture : IAsyncLifetime
 
     private readonly string _dataDirectory = TestDataDirectory.Create();
     private readonly List<string> _storeEndpoints = [];
+    private readonly Gateway.EchoBackend _echo = new();
     private DistributedApplication? _app;
 
     public DistributedApplication App => _app ?? throw new InvalidOperationException("The stack has not started.");
@@ -22,8 +23,11 @@ public sealed class StackFixture : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         using var cts = new CancellationTokenSource(StartupTimeout);
+        await _echo.StartAsync(cts.Token);
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.MedicalHub_AppHost>(
-            [$"MedicalHub:DataDirectory={_dataDirectory}", "MedicalHub:FixedPorts=false"],
+            // Two gateway instances on one Redis, so the tests can prove they share the rate-limit counters.
+            [$"MedicalHub:DataDirectory={_dataDirectory}", "MedicalHub:FixedPorts=false", "MedicalHub:Gateway:Replicas=2",
+             $"MedicalHub:Gateway:Cors:Origins:0={Gateway.GatewayClient.AllowedOrigin}"],
             (options, _) => options.DisableDashboard = true,
             cts.Token);
         builder.Services.ConfigureHttpClientDefaults(http => http.AddStandardResilienceHandler());
@@ -35,6 +39,14 @@ public sealed class StackFixture : IAsyncLifetime
             .WithEnvironment("MedicalHub__Identity__TrustedProxies__1", "::1")
             // The default limits over a longer window, so that a busy machine cannot stretch a throttling test past its window.
             .WithEnvironment("MedicalHub__Identity__Throttling__Window", "00:05:00");
+        foreach (var gateway in builder.Resources.OfType<ProjectResource>().Where(r => GatewayUnderTest.Instances.Contains(r.Name)).ToList())
+        {
+            var resource = builder.CreateResourceBuilder(gateway);
+            foreach (var (name, value) in _echo.GatewayRoutes())
+            {
+                resource.WithEnvironment(name, value);
+            }
+        }
 
         _app = await builder.BuildAsync(cts.Token);
         await _app.StartAsync(cts.Token);
@@ -46,13 +58,14 @@ public sealed class StackFixture : IAsyncLifetime
             _storeEndpoints.Add($"{pg.Host}:{pg.Port}");
             _storeEndpoints.Add(StackExchange.Redis.ConfigurationOptions.Parse(await ConnectionStringAsync(service.Redis)).EndPoints.Single().ToString()!);
         }
+        _storeEndpoints.Add(StackExchange.Redis.ConfigurationOptions.Parse(await ConnectionStringAsync(GatewayUnderTest.Redis)).EndPoints.Single().ToString()!);
     }
 
     /// <summary>A client of a service; Identity's clients each come from an address of their own (see the throttling note above).</summary>
     public HttpClient CreateHttpClient(string service)
     {
         var client = App.CreateHttpClient(service, "http");
-        if (service == "identity")
+        if (service == "identity" || GatewayUnderTest.Instances.Contains(service))
         {
             client.DefaultRequestHeaders.Add("X-Forwarded-For", TestAddress());
         }
@@ -79,16 +92,18 @@ public sealed class StackFixture : IAsyncLifetime
             await _app.DisposeAsync();
         }
         // Stopping the AppHost must stop every Postgres and Redis it started: fail the run otherwise.
+        await _echo.DisposeAsync();
         await ProcessCheck.AssertNothingListensAsync(_storeEndpoints);
         Directory.Delete(_dataDirectory, recursive: true);
     }
 
-    /// <summary>Waits for the four services, their eight stores and the mailbox to be healthy, failing at once (with its name) if one fails to start or exits.</summary>
+    /// <summary>Waits for the four services, their eight stores, the mailbox and the gateways with their Redis to be healthy, failing at once (with its name) if one fails to start or exits.</summary>
     private static async Task WaitUntilEveryResourceIsHealthyAsync(DistributedApplication app, CancellationToken ct)
     {
         var resources = ServiceUnderTest.All
             .SelectMany(s => new[] { s.PostgresServer, s.Database, s.Redis, s.Name })
             .Append("mail")
+            .Concat(GatewayUnderTest.Instances).Append(GatewayUnderTest.Redis)
             .ToList();
 
         await Task.WhenAll(resources.Select(async name =>
