@@ -20,11 +20,12 @@ catch (DistributedApplicationException unavailable)
 var mail = builder.AddMailSink(infrastructure);
 
 // Each service with its own Postgres (server + database) and its own Redis, which it waits for.
-builder.AddService<Projects.MedicalHub_Identity_Api>(infrastructure, "identity", postgresPort: 5433, redisPort: 6380)
+var identity = builder.AddService<Projects.MedicalHub_Identity_Api>(infrastructure, "identity", postgresPort: 5433, redisPort: 6380)
     ?.WithTokenServer();
 builder.AddService<Projects.MedicalHub_Content_Api>(infrastructure, "content", postgresPort: 5434, redisPort: 6381);
 builder.AddService<Projects.MedicalHub_Communication_Api>(infrastructure, "communication", postgresPort: 5435, redisPort: 6382)
-    ?.WithMailSink(mail);
+    ?.WithMailSink(mail)
+    .WithIdentityAuthentication(identity);
 builder.AddService<Projects.MedicalHub_Workflow_Api>(infrastructure, "workflow", postgresPort: 5436, redisPort: 6383);
 
 await builder.Build().RunAsync();

@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Protocols;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
-using Microsoft.IdentityModel.Tokens;
 
 namespace MedicalHub.Security.Authentication;
 
@@ -31,24 +30,7 @@ internal sealed class ConfigureJwtBearer(string audience, IOptions<Authenticatio
         options.RefreshOnIssuerKeyNotFound = true;
         options.MapInboundClaims = false;
         options.RequireHttpsMetadata = false;
-        options.TokenValidationParameters = new TokenValidationParameters
-        {
-            ValidIssuer = s.Issuer?.ToString(),
-            ValidateIssuer = true,
-            ValidAudience = audience,
-            ValidateAudience = true,
-            ValidateLifetime = true,
-            RequireExpirationTime = true,
-            ValidateIssuerSigningKey = true,
-            RequireSignedTokens = true,
-            // RS256 only: "alg: none" and HMAC tricks (signing with the public key as a shared secret) are refused.
-            ValidAlgorithms = [SecurityAlgorithms.RsaSha256],
-            // Access tokens only: an ID token (typ JWT) is not a credential for an API.
-            ValidTypes = ["at+jwt", "application/at+jwt"],
-            ClockSkew = s.ClockSkew,
-            NameClaimType = CallerClaims.Name,
-            RoleClaimType = CallerClaims.Role,
-        };
+        options.TokenValidationParameters = AccessTokenValidation.Parameters(audience, s);
     }
 
     public void Configure(JwtBearerOptions options) => Configure(Options.DefaultName, options);
