@@ -25,7 +25,8 @@ var identity = builder.AddService<Projects.MedicalHub_Identity_Api>(infrastructu
 builder.AddService<Projects.MedicalHub_Content_Api>(infrastructure, "content", postgresPort: 5434, redisPort: 6381);
 builder.AddService<Projects.MedicalHub_Communication_Api>(infrastructure, "communication", postgresPort: 5435, redisPort: 6382)
     ?.WithMailSink(mail)
-    .WithIdentityAuthentication(identity);
+    .WithIdentityAuthentication(identity)
+    .WithNotificationSettings();
 builder.AddService<Projects.MedicalHub_Workflow_Api>(infrastructure, "workflow", postgresPort: 5436, redisPort: 6383);
 
 await builder.Build().RunAsync();

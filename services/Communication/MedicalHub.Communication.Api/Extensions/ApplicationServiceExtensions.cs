@@ -34,6 +34,7 @@ public static class ApplicationServiceExtensions
         builder.Services.AddScoped<TemplateResolver>();
         builder.Services.AddSingleton<TemplateRenderer>();
         builder.Services.AddScoped<RecipientPreferences>();
+        builder.Services.AddSingleton<UnsubscribeTokens>();
         builder.Services.AddScoped<NotificationIntake>();
 
         builder.AddDeliveryEngine();
@@ -60,6 +61,7 @@ public static class ApplicationServiceExtensions
         app.MapNotificationsApi();
         app.MapTemplatesApi();
         app.MapRoutingApi();
+        app.MapPreferencesApi();
         return app;
     }
 }

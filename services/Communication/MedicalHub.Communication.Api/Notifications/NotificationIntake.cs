@@ -132,16 +132,14 @@ public sealed partial class NotificationIntake(
         foreach (var channel in channels)
         {
             var plan = await preferences.PlanAsync(notification, recipient, channel, requestedAt, ct);
-            if (plan.OptedOut)
-            {
-                continue;
-            }
             notification.Deliveries.Add(new NotificationDelivery
             {
                 OrganizationId = organizationId,
                 Channel = channel,
                 Address = AddressOf(recipient, channel),
-                Status = plan.SendAt > now ? NotificationStatus.Scheduled : NotificationStatus.Queued,
+                // An opted-out channel is kept, cancelled with the reason, so the sender sees why nothing went out.
+                Status = plan.OptedOut ? NotificationStatus.Cancelled : plan.SendAt > now ? NotificationStatus.Scheduled : NotificationStatus.Queued,
+                LastError = plan.OptedOut ? $"The recipient opted out of {notification.Category} by {channel.ToString().ToLowerInvariant()}." : null,
                 NextAttemptAt = plan.SendAt,
                 Subject = content.Subject,
                 TextBody = content.TextBody,

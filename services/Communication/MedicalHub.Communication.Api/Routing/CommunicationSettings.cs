@@ -22,7 +22,10 @@ public sealed class CommunicationSettings
     /// <summary>The default provider order per channel (first tried first); organizations may set their own.</summary>
     public Dictionary<Channel, string[]> Routing { get; set; } = [];
 
-    /// <summary>Categories that ignore opt-outs and carry no unsubscribe link.</summary>
+    /// <summary>Signs one-click unsubscribe links (a secret the AppHost generates).</summary>
+    public string? UnsubscribeKey { get; set; }
+
+    /// <summary>Categories that ignore opt-outs and quiet hours, and carry no unsubscribe link.</summary>
     public string[] CriticalCategories { get; set; } = ["account-security"];
 }
 

@@ -18,6 +18,7 @@ internal sealed class DeliveryEntityTypeConfiguration : IEntityTypeConfiguration
         builder.Property(d => d.Provider).HasMaxLength(100);
         builder.Property(d => d.ProviderMessageId).HasMaxLength(500);
         builder.Property(d => d.LastError).HasMaxLength(2000);
+        builder.Property(d => d.TraceParent).HasMaxLength(55);
         // A worker finishing after its lease was taken over must not overwrite the new owner's work.
         builder.Property(d => d.LeaseOwner).IsConcurrencyToken();
         // What the engine scans: deliveries waiting for their time, and claims whose lease may have expired.

@@ -22,6 +22,36 @@ namespace MedicalHub.Communication.Api.Infrastructure.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("MedicalHub.Communication.Api.Model.ChannelPreference", b =>
+                {
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.Property<string>("Category")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("category");
+
+                    b.Property<string>("Channel")
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasColumnName("channel");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("boolean")
+                        .HasColumnName("enabled");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("UserId", "Category", "Channel")
+                        .HasName("pk_channel_preferences");
+
+                    b.ToTable("channel_preferences", (string)null);
+                });
+
             modelBuilder.Entity("MedicalHub.Communication.Api.Model.ChannelRouting", b =>
                 {
                     b.Property<Guid>("OrganizationId")
@@ -349,7 +379,8 @@ namespace MedicalHub.Communication.Api.Infrastructure.Migrations
                         .HasColumnName("text_body");
 
                     b.Property<string>("TraceParent")
-                        .HasColumnType("text")
+                        .HasMaxLength(55)
+                        .HasColumnType("character varying(55)")
                         .HasColumnName("trace_parent");
 
                     b.Property<DateTimeOffset>("UpdatedAt")
@@ -371,6 +402,36 @@ namespace MedicalHub.Communication.Api.Infrastructure.Migrations
                         .HasDatabaseName("ix_deliveries_notification_id");
 
                     b.ToTable("deliveries", (string)null);
+                });
+
+            modelBuilder.Entity("MedicalHub.Communication.Api.Model.RecipientSettings", b =>
+                {
+                    b.Property<Guid>("UserId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.Property<TimeOnly?>("QuietHoursEnd")
+                        .HasColumnType("time without time zone")
+                        .HasColumnName("quiet_hours_end");
+
+                    b.Property<TimeOnly?>("QuietHoursStart")
+                        .HasColumnType("time without time zone")
+                        .HasColumnName("quiet_hours_start");
+
+                    b.Property<string>("TimeZone")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("time_zone");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("UserId")
+                        .HasName("pk_recipient_settings");
+
+                    b.ToTable("recipient_settings", (string)null);
                 });
 
             modelBuilder.Entity("MedicalHub.Communication.Api.Model.DeliveryAttempt", b =>

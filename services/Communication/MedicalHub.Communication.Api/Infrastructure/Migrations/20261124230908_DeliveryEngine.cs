@@ -73,6 +73,21 @@ namespace MedicalHub.Communication.Api.Infrastructure.Migrations
                 defaultValue: new DateTimeOffset(new DateTime(1, 1, 1, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)));
 
             migrationBuilder.CreateTable(
+                name: "channel_preferences",
+                columns: table => new
+                {
+                    user_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    category = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    channel = table.Column<string>(type: "character varying(10)", maxLength: 10, nullable: false),
+                    enabled = table.Column<bool>(type: "boolean", nullable: false),
+                    updated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_channel_preferences", x => new { x.user_id, x.category, x.channel });
+                });
+
+            migrationBuilder.CreateTable(
                 name: "channel_routings",
                 columns: table => new
                 {
@@ -111,7 +126,7 @@ namespace MedicalHub.Communication.Api.Infrastructure.Migrations
                     provider = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
                     provider_message_id = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
                     last_error = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
-                    trace_parent = table.Column<string>(type: "text", nullable: true),
+                    trace_parent = table.Column<string>(type: "character varying(55)", maxLength: 55, nullable: true),
                     sent_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     updated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
                 },
@@ -142,6 +157,21 @@ namespace MedicalHub.Communication.Api.Infrastructure.Migrations
                 constraints: table =>
                 {
                     table.PrimaryKey("pk_message_templates", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "recipient_settings",
+                columns: table => new
+                {
+                    user_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    time_zone = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    quiet_hours_start = table.Column<TimeOnly>(type: "time without time zone", nullable: true),
+                    quiet_hours_end = table.Column<TimeOnly>(type: "time without time zone", nullable: true),
+                    updated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_recipient_settings", x => x.user_id);
                 });
 
             migrationBuilder.CreateTable(
@@ -219,6 +249,9 @@ namespace MedicalHub.Communication.Api.Infrastructure.Migrations
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.DropTable(
+                name: "channel_preferences");
+
+            migrationBuilder.DropTable(
                 name: "channel_routings");
 
             migrationBuilder.DropTable(
@@ -226,6 +259,9 @@ namespace MedicalHub.Communication.Api.Infrastructure.Migrations
 
             migrationBuilder.DropTable(
                 name: "message_templates");
+
+            migrationBuilder.DropTable(
+                name: "recipient_settings");
 
             migrationBuilder.DropTable(
                 name: "deliveries");
