@@ -46,7 +46,8 @@ public sealed class DeliveryRestartTests(StackFixture stack) : IDisposable
 
         var commands = stack.App.Services.GetRequiredService<ResourceCommandService>();
         var communication = stack.App.Services.GetRequiredService<DistributedApplicationModel>().Resources.Single(r => r.Name == "communication");
-        Assert.True((await commands.ExecuteCommandAsync(communication, KnownResourceCommands.StopCommand, Ct)).Success);
+        var stopped = await commands.ExecuteCommandAsync(communication, KnownResourceCommands.StopCommand, Ct);
+        Assert.True(stopped.Success, stopped.ErrorMessage);
         await stack.App.ResourceNotifications.WaitForResourceAsync("communication", KnownResourceStates.TerminalStates, Ct);
         // While it is down, the operator routes the organization's e-mail to a provider that works.
         await ExecuteAsync("UPDATE channel_routings SET providers = ARRAY['smtp'] WHERE organization_id = @org", ("org", admin.OrganizationId));
@@ -56,7 +57,8 @@ public sealed class DeliveryRestartTests(StackFixture stack) : IDisposable
             await Task.Delay(untilDue, Ct); // past the scheduled time, with nobody to send
         }
 
-        Assert.True((await commands.ExecuteCommandAsync(communication, KnownResourceCommands.StartCommand, Ct)).Success);
+        var started = await commands.ExecuteCommandAsync(communication, KnownResourceCommands.StartCommand, Ct);
+        Assert.True(started.Success, started.ErrorMessage);
         await stack.App.ResourceNotifications.WaitForResourceHealthyAsync("communication", Ct);
 
         foreach (var (id, to) in due.Zip(dueTo))

@@ -36,12 +36,11 @@ public sealed class DeliveryStatusSink(IServiceScopeFactory scopeFactory, TimePr
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
             // Reports arrive out of order: only a message handed to the provider (Sent) or reported delivered can change,
             // and a bounce or failure outranks an earlier "delivered".
-            var allowed = status == NotificationStatus.Delivered
-                ? new[] { NotificationStatus.Sent }
-                : [NotificationStatus.Sent, NotificationStatus.Delivered];
+            var onlyFromSent = status == NotificationStatus.Delivered;
             var now = time.GetUtcNow();
             await db.Deliveries
-                .Where(d => d.Id == deliveryId && allowed.Contains(d.Status))
+                .Where(d => d.Id == deliveryId
+                    && (d.Status == NotificationStatus.Sent || (!onlyFromSent && d.Status == NotificationStatus.Delivered)))
                 .ExecuteUpdateAsync(d => d
                     .SetProperty(x => x.Status, status)
                     .SetProperty(x => x.LastError, statusEvent.Detail)
