@@ -47,7 +47,7 @@ public sealed class DeliveryRestartTests(StackFixture stack) : IDisposable
         var commands = stack.App.Services.GetRequiredService<ResourceCommandService>();
         var communication = stack.App.Services.GetRequiredService<DistributedApplicationModel>().Resources.Single(r => r.Name == "communication");
         var stopped = await commands.ExecuteCommandAsync(communication, KnownResourceCommands.StopCommand, Ct);
-        Assert.True(stopped.Success, stopped.ErrorMessage);
+        Assert.True(stopped.Success, stopped.Message);
         await stack.App.ResourceNotifications.WaitForResourceAsync("communication", KnownResourceStates.TerminalStates, Ct);
         // While it is down, the operator routes the organization's e-mail to a provider that works.
         await ExecuteAsync("UPDATE channel_routings SET providers = ARRAY['smtp'] WHERE organization_id = @org", ("org", admin.OrganizationId));
@@ -58,7 +58,7 @@ public sealed class DeliveryRestartTests(StackFixture stack) : IDisposable
         }
 
         var started = await commands.ExecuteCommandAsync(communication, KnownResourceCommands.StartCommand, Ct);
-        Assert.True(started.Success, started.ErrorMessage);
+        Assert.True(started.Success, started.Message);
         await stack.App.ResourceNotifications.WaitForResourceHealthyAsync("communication", Ct);
 
         foreach (var (id, to) in due.Zip(dueTo))
