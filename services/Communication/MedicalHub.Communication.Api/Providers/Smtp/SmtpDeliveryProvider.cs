@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net.Sockets;
 using MailKit;
 using MailKit.Net.Smtp;
@@ -8,11 +9,15 @@ using MimeKit;
 namespace MedicalHub.Communication.Api.Providers.Smtp;
 
 /// <summary>
-/// E-mail over SMTP (MailKit): the development mailbox, or any relay. SMTP has no idempotency key: the attempt id goes
-/// into the Message-ID, so a duplicate after a crash can at least be recognised by the receiving side.
+/// E-mail over SMTP (MailKit): the development mailbox, or any relay. Connections are kept open and reused (one message
+/// at a time each), so a burst does not pay a TCP and SMTP handshake per message. SMTP has no idempotency key: the
+/// attempt id goes into the Message-ID, so a duplicate after a crash can at least be recognised by the receiving side.
 /// </summary>
-public sealed class SmtpDeliveryProvider(string name, SmtpEndpoint endpoint, string from, ILogger<SmtpDeliveryProvider> logger) : IDeliveryProvider
+public sealed class SmtpDeliveryProvider(string name, SmtpEndpoint endpoint, string from, ILogger<SmtpDeliveryProvider> logger) : IDeliveryProvider, IDisposable
 {
+    private const int MaxIdleConnections = 16;
+    private readonly ConcurrentBag<SmtpClient> _idle = [];
+
     public string Name => name;
 
     public Channel Channel => Channel.Email;
@@ -29,16 +34,28 @@ public sealed class SmtpDeliveryProvider(string name, SmtpEndpoint endpoint, str
             return DeliveryResult.Permanent($"Invalid address: {ex.Message}");
         }
 
-        using var client = new SmtpClient();
+        SmtpClient? client = null;
         try
         {
-            await client.ConnectAsync(endpoint.Host, endpoint.Port, endpoint.UseTls ? SecureSocketOptions.SslOnConnect : SecureSocketOptions.StartTlsWhenAvailable, cancellationToken);
-            if (endpoint.UserName is not null)
+            var reused = _idle.TryTake(out client) && client.IsConnected;
+            if (!reused)
             {
-                await client.AuthenticateAsync(endpoint.UserName, endpoint.Password ?? "", cancellationToken);
+                client?.Dispose();
+                client = await ConnectAsync(cancellationToken);
             }
-            await client.SendAsync(mime, cancellationToken);
-            await client.DisconnectAsync(quit: true, cancellationToken);
+            try
+            {
+                await client!.SendAsync(mime, cancellationToken);
+            }
+            catch (Exception ex) when (reused && ex is ServiceNotConnectedException or IOException or SocketException)
+            {
+                // The server closed the idle connection before the message started: send it on a fresh one.
+                client!.Dispose();
+                client = await ConnectAsync(cancellationToken);
+                await client.SendAsync(mime, cancellationToken);
+            }
+            Return(client);
+            client = null;
             return DeliveryResult.Sent(mime.MessageId);
         }
         catch (SmtpCommandException ex) when ((int)ex.StatusCode >= 500)
@@ -51,6 +68,49 @@ public sealed class SmtpDeliveryProvider(string name, SmtpEndpoint endpoint, str
         {
             logger.LogDebug(ex, "SMTP provider {Provider} failed", name);
             return DeliveryResult.Transient($"{ex.GetType().Name}: {ex.Message}");
+        }
+        finally
+        {
+            client?.Dispose();
+        }
+    }
+
+    public void Dispose()
+    {
+        while (_idle.TryTake(out var client))
+        {
+            client.Dispose();
+        }
+    }
+
+    private async Task<SmtpClient> ConnectAsync(CancellationToken cancellationToken)
+    {
+        var client = new SmtpClient();
+        try
+        {
+            await client.ConnectAsync(endpoint.Host, endpoint.Port, endpoint.UseTls ? SecureSocketOptions.SslOnConnect : SecureSocketOptions.StartTlsWhenAvailable, cancellationToken);
+            if (endpoint.UserName is not null)
+            {
+                await client.AuthenticateAsync(endpoint.UserName, endpoint.Password ?? "", cancellationToken);
+            }
+            return client;
+        }
+        catch
+        {
+            client.Dispose();
+            throw;
+        }
+    }
+
+    private void Return(SmtpClient client)
+    {
+        if (client.IsConnected && _idle.Count < MaxIdleConnections)
+        {
+            _idle.Add(client);
+        }
+        else
+        {
+            client.Dispose();
         }
     }
 
