@@ -15,6 +15,9 @@ internal static class CommunicationStackSettings
     /// <summary>An SMTP provider whose server accepts the connection and then never answers: a call to it hangs until the provider timeout.</summary>
     public const string StallingSmtpProvider = "smtpstall";
 
+    /// <summary>The development mailbox again, limited to one call per second (shared by every replica through Redis).</summary>
+    public const string ThrottledSmtpProvider = "smtpslow";
+
     public static readonly TimeSpan ProviderTimeout = TimeSpan.FromSeconds(15);
     public static readonly TimeSpan LeaseDuration = TimeSpan.FromSeconds(20);
 
@@ -38,6 +41,9 @@ internal static class CommunicationStackSettings
             env[$"MedicalHub__Communication__Providers__{UnreachableSmtpProvider}__ConnectionString"] = $"smtp://127.0.0.1:{closedPort}";
             env[$"MedicalHub__Communication__Providers__{StallingSmtpProvider}__Type"] = "smtp";
             env[$"MedicalHub__Communication__Providers__{StallingSmtpProvider}__ConnectionString"] = $"smtp://127.0.0.1:{stallingPort}";
+            env[$"MedicalHub__Communication__Providers__{ThrottledSmtpProvider}__Type"] = "smtp";
+            env[$"MedicalHub__Communication__Providers__{ThrottledSmtpProvider}__ConnectionStringName"] = "mail";
+            env[$"MedicalHub__Communication__Providers__{ThrottledSmtpProvider}__RateLimitPerSecond"] = "1";
             env["MedicalHub__Communication__Delivery__ProviderTimeout"] = ProviderTimeout.ToString();
             env["MedicalHub__Communication__Delivery__LeaseDuration"] = LeaseDuration.ToString();
             env["MedicalHub__Communication__Delivery__FirstRetryDelay"] = "00:00:00.200";

@@ -73,6 +73,35 @@ public sealed class DeliveryEngineTests(StackFixture stack) : IDisposable
     }
 
     [Fact]
+    public async Task A_provider_s_rate_limit_spreads_its_calls_over_time_and_loses_nothing()
+    {
+        var admin = await _client.NewOrganizationAdminAsync();
+        await SetEmailRoutingAsync(admin, CommunicationStackSettings.ThrottledSmtpProvider);
+        var recipients = Enumerable.Range(0, 3).Select(_ => $"throttled.{Guid.NewGuid():N}@example.org").ToList();
+
+        var ids = new List<Guid>();
+        foreach (var to in recipients)
+        {
+            ids.Add(await _client.NotifyAsync(admin, new { recipient = new { email = to }, category = "document-shared", subject = "Throttled", body = "x" }));
+        }
+
+        var starts = new List<DateTimeOffset>();
+        foreach (var id in ids)
+        {
+            var email = Channel(await _client.WaitForAsync(admin, id, StatusIs("sent")), "email");
+            // Waiting for the limit spends no attempt.
+            var attempt = Assert.Single(email.GetProperty("attemptLog").EnumerateArray());
+            starts.Add(attempt.GetProperty("startedAt").GetDateTimeOffset());
+        }
+        // One call per one-second window: three calls span at least two window boundaries (unthrottled, they start together).
+        Assert.True(starts.Max() - starts.Min() >= TimeSpan.FromSeconds(1), $"calls started at {string.Join(", ", starts.Order().Select(s => s.ToString("HH:mm:ss.fff", System.Globalization.CultureInfo.InvariantCulture)))}");
+        foreach (var to in recipients)
+        {
+            Assert.Single(await _mail.MessagesToAsync(to));
+        }
+    }
+
+    [Fact]
     public async Task Routing_accepts_only_configured_providers_of_the_channel_and_is_per_organization()
     {
         var admin = await _client.NewOrganizationAdminAsync();
