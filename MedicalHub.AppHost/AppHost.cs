@@ -27,7 +27,8 @@ identity.WithServiceClient(identity);
 builder.AddService<Projects.MedicalHub_Content_Api>(infrastructure, "content", postgresPort: 5434, redisPort: 6381)
     .WithServiceClient(identity);
 builder.AddService<Projects.MedicalHub_Communication_Api>(infrastructure, "communication", postgresPort: 5435, redisPort: 6382)
-    ?.WithMailSink(mail).WithServiceClient(identity);
+    ?.WithMailSink(mail).WithServiceClient(identity)
+    ?.WithNotificationSettings();
 builder.AddService<Projects.MedicalHub_Workflow_Api>(infrastructure, "workflow", postgresPort: 5436, redisPort: 6383)
     .WithServiceClient(identity);
 

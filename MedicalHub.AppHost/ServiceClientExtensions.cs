@@ -7,7 +7,8 @@ public static class ServiceClientExtensions
     /// a generated secret parameter <c>&lt;service&gt;-client-secret</c>, given to Identity as the client's secret
     /// (<c>MedicalHub:Identity:ServiceClients:&lt;service&gt;:Secret</c>) and to the service with its client id
     /// (<c>MedicalHub:ServiceClient:ClientId</c> and <c>:Secret</c>). The client's audiences and permissions are
-    /// Identity's configuration (its appsettings.json).
+    /// Identity's configuration (its appsettings.json). The service also finds Identity by service discovery
+    /// (<c>http://identity</c>): the signing keys it checks tokens with, and the token endpoint.
     /// </summary>
     public static IResourceBuilder<ProjectResource>? WithServiceClient(this IResourceBuilder<ProjectResource>? service, IResourceBuilder<ProjectResource>? identity)
     {
@@ -21,7 +22,14 @@ public static class ServiceClientExtensions
         service
             .WithEnvironment("MedicalHub__ServiceClient__ClientId", name)
             .WithEnvironment("MedicalHub__ServiceClient__Secret", secret);
-        identity?.WithEnvironment($"MedicalHub__Identity__ServiceClients__{name}__Secret", secret);
+        if (identity is not null)
+        {
+            identity.WithEnvironment($"MedicalHub__Identity__ServiceClients__{name}__Secret", secret);
+            if (identity.Resource != service.Resource)
+            {
+                service.WithReference(identity);
+            }
+        }
         return service;
     }
 }

@@ -10,5 +10,6 @@ builder.AddApplicationServices();
 var app = builder.Build();
 
 app.MapDefaultEndpoints();
+app.MapCommunicationApis();
 
 await app.RunWithMigrationsAsync<CommunicationDbContext>(args);

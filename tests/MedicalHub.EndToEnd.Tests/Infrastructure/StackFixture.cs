@@ -47,6 +47,7 @@ public sealed class StackFixture : IAsyncLifetime
                 resource.WithEnvironment(name, value);
             }
         }
+        Communication.CommunicationStackSettings.Apply(builder);
 
         _app = await builder.BuildAsync(cts.Token);
         await _app.StartAsync(cts.Token);

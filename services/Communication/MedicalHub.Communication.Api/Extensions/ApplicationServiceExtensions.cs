@@ -1,5 +1,15 @@
-using MedicalHub.Data;
+using MedicalHub.Communication.Api.Apis;
+using MedicalHub.Communication.Api.Delivery;
+using MedicalHub.Communication.Api.Engine;
 using MedicalHub.Communication.Api.Infrastructure;
+using MedicalHub.Communication.Api.Notifications;
+using MedicalHub.Communication.Api.Preferences;
+using MedicalHub.Communication.Api.Providers.Smtp;
+using MedicalHub.Communication.Api.Routing;
+using MedicalHub.Communication.Api.Templates;
+using MedicalHub.Data;
+using MedicalHub.Security.Authentication;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace MedicalHub.Communication.Api.Extensions;
 
@@ -9,9 +19,49 @@ public static class ApplicationServiceExtensions
     public const string DatabaseName = "communicationdb";
     public const string RedisName = "communication-redis";
 
+    /// <summary>This service's name as an audience of access tokens.</summary>
+    public const string Audience = "communication";
+
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
         builder.AddServiceDataStores<CommunicationDbContext>(DatabaseName, RedisName);
+        builder.AddMedicalHubAuthentication(Audience);
+        builder.Services.TryAddSingleton(TimeProvider.System);
+
+        builder.Services.Configure<CommunicationSettings>(builder.Configuration.GetSection(CommunicationSettings.SectionName));
+        builder.Services.AddSingleton<LiquidTemplates>();
+        builder.Services.AddSingleton<SystemTemplates>();
+        builder.Services.AddScoped<TemplateResolver>();
+        builder.Services.AddSingleton<TemplateRenderer>();
+        builder.Services.AddScoped<RecipientPreferences>();
+        builder.Services.AddSingleton<UnsubscribeTokens>();
+        builder.Services.AddScoped<NotificationIntake>();
+
+        builder.AddDeliveryEngine();
+        builder.AddSmtpProviders();
         return builder;
+    }
+
+    /// <summary>The delivery engine in this process (every replica runs one), its provider routing and the webhook status sink.</summary>
+    public static IHostApplicationBuilder AddDeliveryEngine(this IHostApplicationBuilder builder)
+    {
+        builder.Services.Configure<DeliveryOptions>(builder.Configuration.GetSection(DeliveryOptions.SectionName));
+        builder.Services.AddSingleton<ProviderRouter>();
+        builder.Services.AddSingleton<ProviderRateLimiter>();
+        builder.Services.AddSingleton<DeliveryEngineSignal>();
+        builder.Services.AddScoped<DeliveryWorker>();
+        builder.Services.AddSingleton<IDeliveryStatusSink, DeliveryStatusSink>();
+        builder.Services.AddSingleton<DeliveryEngine>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<DeliveryEngine>());
+        return builder;
+    }
+
+    public static WebApplication MapCommunicationApis(this WebApplication app)
+    {
+        app.MapNotificationsApi();
+        app.MapTemplatesApi();
+        app.MapRoutingApi();
+        app.MapPreferencesApi();
+        return app;
     }
 }

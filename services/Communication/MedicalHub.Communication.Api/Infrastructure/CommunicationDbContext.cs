@@ -3,10 +3,22 @@ using Microsoft.EntityFrameworkCore;
 
 namespace MedicalHub.Communication.Api.Infrastructure;
 
-/// <summary>The Communication service's own database: email, SMS, push and in-app delivery with templates, scheduling, preferences and delivery status. No other service reads it.</summary>
+/// <summary>The Communication service's own database: notifications, their deliveries and attempts, templates, routing and recipients' preferences. No other service reads it.</summary>
 public sealed class CommunicationDbContext(DbContextOptions<CommunicationDbContext> options) : DbContext(options)
 {
     public DbSet<Notification> Notifications => Set<Notification>();
+
+    public DbSet<NotificationDelivery> Deliveries => Set<NotificationDelivery>();
+
+    public DbSet<DeliveryAttempt> DeliveryAttempts => Set<DeliveryAttempt>();
+
+    public DbSet<MessageTemplate> Templates => Set<MessageTemplate>();
+
+    public DbSet<ChannelRouting> ChannelRoutings => Set<ChannelRouting>();
+
+    public DbSet<RecipientSettings> RecipientSettings => Set<RecipientSettings>();
+
+    public DbSet<ChannelPreference> ChannelPreferences => Set<ChannelPreference>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(CommunicationDbContext).Assembly);

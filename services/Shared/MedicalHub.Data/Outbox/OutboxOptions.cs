@@ -1,3 +1,5 @@
+using MedicalHub.Data.Retries;
+
 namespace MedicalHub.Data.Outbox;
 
 public sealed class OutboxOptions
@@ -22,10 +24,5 @@ public sealed class OutboxOptions
     public TimeSpan HandlerTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>The delay before attempt <paramref name="attempt"/> + 1: exponential with full jitter, so failing replicas do not retry in step.</summary>
-    public TimeSpan RetryDelay(int attempt, double random)
-    {
-        var exponential = FirstRetryDelay.TotalMilliseconds * Math.Pow(2, Math.Min(attempt - 1, 30));
-        var capped = Math.Min(exponential, MaxRetryDelay.TotalMilliseconds);
-        return TimeSpan.FromMilliseconds(capped / 2 + capped / 2 * random);
-    }
+    public TimeSpan RetryDelay(int attempt, double random) => Backoff.ExponentialWithJitter(FirstRetryDelay, MaxRetryDelay, attempt, random);
 }

@@ -1,0 +1,32 @@
+using Microsoft.IdentityModel.Tokens;
+
+namespace MedicalHub.Security.Authentication;
+
+/// <summary>What makes an access token acceptable to a MedicalHub service, in one place (services and the gateway use it).</summary>
+public static class AccessTokenValidation
+{
+    public const string AccessTokenType = "at+jwt";
+
+    /// <summary>
+    /// Issued by <see cref="AuthenticationSettings.Issuer"/> for <paramref name="audience"/>, not expired, RS256-signed by
+    /// one of Identity's keys (supplied by the JWKS configuration), and an access token (<c>typ</c> <c>at+jwt</c>).
+    /// </summary>
+    public static TokenValidationParameters Parameters(string audience, AuthenticationSettings settings) => new()
+    {
+        ValidIssuer = settings.Issuer?.ToString(),
+        ValidateIssuer = true,
+        ValidAudience = audience,
+        ValidateAudience = true,
+        ValidateLifetime = true,
+        RequireExpirationTime = true,
+        ValidateIssuerSigningKey = true,
+        RequireSignedTokens = true,
+        // RS256 only: "alg: none" and HMAC tricks (signing with the public key as a shared secret) are refused.
+        ValidAlgorithms = [SecurityAlgorithms.RsaSha256],
+        // Access tokens only: an ID token (typ JWT) is not a credential for an API.
+        ValidTypes = [AccessTokenType, "application/" + AccessTokenType],
+        ClockSkew = settings.ClockSkew,
+        NameClaimType = CallerClaims.Name,
+        RoleClaimType = CallerClaims.Role,
+    };
+}

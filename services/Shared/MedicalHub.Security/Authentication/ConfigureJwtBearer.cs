@@ -1,0 +1,37 @@
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Protocols;
+using Microsoft.IdentityModel.Protocols.OpenIdConnect;
+
+namespace MedicalHub.Security.Authentication;
+
+internal sealed class ConfigureJwtBearer(string audience, IOptions<AuthenticationSettings> settings, IHttpClientFactory httpClients)
+    : IConfigureNamedOptions<JwtBearerOptions>
+{
+    public void Configure(string? name, JwtBearerOptions options)
+    {
+        if (name != JwtBearerDefaults.AuthenticationScheme)
+        {
+            return;
+        }
+
+        var s = settings.Value;
+        var jwks = new Uri(s.IdentityUrl, s.JwksPath).ToString();
+        // The keys come through service discovery ("http://identity"), never through the issuer (a public URL).
+        options.ConfigurationManager = new ConfigurationManager<OpenIdConnectConfiguration>(
+            jwks,
+            new JwksConfigurationRetriever(),
+            new HttpDocumentRetriever(httpClients.CreateClient(AuthenticationExtensions.JwksHttpClient)) { RequireHttps = false })
+        {
+            AutomaticRefreshInterval = s.KeyRefreshInterval,
+            RefreshInterval = s.MinimumKeyRefreshInterval,
+        };
+        // A token signed by a key not yet known (a rotation) makes the handler re-read the JWKS.
+        options.RefreshOnIssuerKeyNotFound = true;
+        options.MapInboundClaims = false;
+        options.RequireHttpsMetadata = false;
+        options.TokenValidationParameters = AccessTokenValidation.Parameters(audience, s);
+    }
+
+    public void Configure(JwtBearerOptions options) => Configure(Options.DefaultName, options);
+}

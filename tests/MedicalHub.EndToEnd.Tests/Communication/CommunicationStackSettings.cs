@@ -1,0 +1,66 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace MedicalHub.EndToEnd.Tests.Communication;
+
+/// <summary>
+/// What the suite adds to the Communication service's configuration: an SMTP provider that cannot be reached and one
+/// that never answers (an organization's routing can put them first, to watch retries, failover, the dead letter and a
+/// crash in the middle of a provider call), and short retry delays and leases.
+/// </summary>
+internal static class CommunicationStackSettings
+{
+    public const string UnreachableSmtpProvider = "smtpdown";
+
+    /// <summary>An SMTP provider whose server accepts the connection and then never answers: a call to it hangs until the provider timeout.</summary>
+    public const string StallingSmtpProvider = "smtpstall";
+
+    /// <summary>The development mailbox again, limited to one call per second (shared by every replica through Redis).</summary>
+    public const string ThrottledSmtpProvider = "smtpslow";
+
+    public static readonly TimeSpan ProviderTimeout = TimeSpan.FromSeconds(15);
+    public static readonly TimeSpan LeaseDuration = TimeSpan.FromSeconds(20);
+
+    /// <summary>Listens (for the whole run) without ever accepting: connections complete in the backlog and get no greeting.</summary>
+    private static readonly TcpListener StallingServer = new(IPAddress.Loopback, 0);
+    public const int MaxAttempts = 4;
+    public const int FailoverAfter = 2;
+
+    public static void Apply(IDistributedApplicationTestingBuilder builder)
+    {
+        if (builder.Resources.OfType<ProjectResource>().SingleOrDefault(r => r.Name == "communication") is not { } communication)
+        {
+            return;
+        }
+        var closedPort = ClosedPort();
+        StallingServer.Start(backlog: 100);
+        var stallingPort = ((IPEndPoint)StallingServer.LocalEndpoint).Port;
+        communication.Annotations.Add(new EnvironmentCallbackAnnotation(env =>
+        {
+            env[$"MedicalHub__Communication__Providers__{UnreachableSmtpProvider}__Type"] = "smtp";
+            env[$"MedicalHub__Communication__Providers__{UnreachableSmtpProvider}__ConnectionString"] = $"smtp://127.0.0.1:{closedPort}";
+            env[$"MedicalHub__Communication__Providers__{StallingSmtpProvider}__Type"] = "smtp";
+            env[$"MedicalHub__Communication__Providers__{StallingSmtpProvider}__ConnectionString"] = $"smtp://127.0.0.1:{stallingPort}";
+            env[$"MedicalHub__Communication__Providers__{ThrottledSmtpProvider}__Type"] = "smtp";
+            env[$"MedicalHub__Communication__Providers__{ThrottledSmtpProvider}__ConnectionStringName"] = "mail";
+            env[$"MedicalHub__Communication__Providers__{ThrottledSmtpProvider}__RateLimitPerSecond"] = "1";
+            env["MedicalHub__Communication__Delivery__ProviderTimeout"] = ProviderTimeout.ToString();
+            env["MedicalHub__Communication__Delivery__LeaseDuration"] = LeaseDuration.ToString();
+            env["MedicalHub__Communication__Delivery__FirstRetryDelay"] = "00:00:00.200";
+            env["MedicalHub__Communication__Delivery__MaxRetryDelay"] = "00:00:01";
+            env["MedicalHub__Communication__Delivery__MaxAttempts"] = MaxAttempts.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            env["MedicalHub__Communication__Delivery__FailoverAfter"] = FailoverAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            env["MedicalHub__Communication__Delivery__PollInterval"] = "00:00:00.200";
+        }));
+    }
+
+    /// <summary>A local port nothing listens on: taken from the OS, then released.</summary>
+    private static int ClosedPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+}
