@@ -1,6 +1,7 @@
 using MedicalHub.Data.Migrations;
 using MedicalHub.Communication.Api.Extensions;
 using MedicalHub.Communication.Api.Infrastructure;
+using MedicalHub.Communication.Api.Webhooks;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -10,5 +11,6 @@ builder.AddApplicationServices();
 var app = builder.Build();
 
 app.MapDefaultEndpoints();
+app.MapDeliveryWebhooks();
 
 await app.RunWithMigrationsAsync<CommunicationDbContext>(args);

@@ -1,5 +1,6 @@
 using MedicalHub.Data;
 using MedicalHub.Communication.Api.Infrastructure;
+using MedicalHub.Communication.Api.Providers;
 
 namespace MedicalHub.Communication.Api.Extensions;
 
@@ -12,6 +13,7 @@ public static class ApplicationServiceExtensions
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
         builder.AddServiceDataStores<CommunicationDbContext>(DatabaseName, RedisName);
+        builder.Services.AddDeliveryProviders(builder.Configuration);
         return builder;
     }
 }
