@@ -18,10 +18,15 @@ public sealed class FailureClassificationTests : IDisposable
 
     public static TheoryData<string> Providers => ["sendgrid", "mailgun", "twilio", "ovh", "fcm"];
 
-    private static Dictionary<string, string?> Settings(string type, string baseUrl)
+    private static Dictionary<string, string?> Settings(string type, string baseUrl, TimeSpan timeout)
     {
         var prefix = $"MedicalHub:Communication:Providers:{type}-under-test:";
-        var settings = new Dictionary<string, string?> { [prefix + "Type"] = type, [prefix + "BaseUrl"] = baseUrl, [prefix + "Timeout"] = "00:00:02" };
+        var settings = new Dictionary<string, string?>
+        {
+            [prefix + "Type"] = type,
+            [prefix + "BaseUrl"] = baseUrl,
+            [prefix + "Timeout"] = timeout.ToString("c", CultureInfo.InvariantCulture),
+        };
         var specific = type switch
         {
             "sendgrid" => new Dictionary<string, string?> { ["ApiKey"] = "k", ["FromEmail"] = "a@b.test" },
@@ -61,14 +66,14 @@ public sealed class FailureClassificationTests : IDisposable
         _ => ProviderFake.Sms(),
     };
 
-    private async Task<DeliveryResult> SendAsync(string type, WireMock.ResponseBuilders.IResponseBuilder response, string? baseUrl = null)
+    private async Task<DeliveryResult> SendAsync(string type, WireMock.ResponseBuilders.IResponseBuilder response, string? baseUrl = null, TimeSpan? timeout = null)
     {
         _fake.Server.Given(Request.Create().WithPath("/token").UsingPost())
             .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody("""{"access_token":"t","expires_in":3600}"""));
         _fake.Server.Given(Request.Create().WithPath("/1.0/auth/time").UsingGet())
             .RespondWith(Response.Create().WithStatusCode(200).WithBody(Now.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)));
         _fake.Server.Given(Request.Create().WithPath(SendPath(type)).UsingPost()).RespondWith(response);
-        await using var services = ProviderFake.BuildServices(Settings(type, baseUrl ?? _fake.BaseUrl), new FixedTimeProvider(Now));
+        await using var services = ProviderFake.BuildServices(Settings(type, baseUrl ?? _fake.BaseUrl, timeout ?? TimeSpan.FromSeconds(30)), new FixedTimeProvider(Now));
         return await ProviderFake.Provider(services, $"{type}-under-test").SendAsync(Message(type), TestContext.Current.CancellationToken);
     }
 
@@ -120,10 +125,9 @@ public sealed class FailureClassificationTests : IDisposable
     [MemberData(nameof(Providers))]
     public async Task A_provider_that_does_not_answer_in_time_is_transient(string type)
     {
-        var result = await SendAsync(type, Response.Create().WithStatusCode(200).WithDelay(TimeSpan.FromSeconds(5)));
+        var result = await SendAsync(type, Response.Create().WithStatusCode(200).WithDelay(TimeSpan.FromSeconds(8)), timeout: TimeSpan.FromSeconds(2));
 
         Assert.Equal(DeliveryOutcome.TransientFailure, result.Outcome);
-        Assert.Contains("did not answer", result.Error, StringComparison.Ordinal);
     }
 
     [Theory]
