@@ -49,11 +49,10 @@ public static class DeliveryProviderExtensions
                         new OvhSmsProvider(name, options, sp.GetRequiredService<IHttpClientFactory>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<OvhSmsProvider>>()));
                     break;
                 case "FCM":
+                    services.AddKeyedSingleton(section.Key, (sp, key) =>
+                        new GoogleAccessTokenSource(sp.GetRequiredKeyedService<FcmOptions>(key), sp.GetRequiredService<TimeProvider>()));
                     Register<FcmOptions>(services, section, errors, (sp, name, options) =>
-                    {
-                        var time = sp.GetRequiredService<TimeProvider>();
-                        return new FcmProvider(name, options, new GoogleAccessTokenSource(options, time), sp.GetRequiredService<IHttpClientFactory>(), time);
-                    });
+                        new FcmProvider(name, options, sp.GetRequiredKeyedService<GoogleAccessTokenSource>(name), sp.GetRequiredService<IHttpClientFactory>(), sp.GetRequiredService<TimeProvider>()));
                     break;
                 case "SMTP":
                     break;

@@ -60,7 +60,7 @@ public static class DeliveryWebhooksApi
         try
         {
             using var document = JsonDocument.Parse(body);
-            events = SendGridEventWebhook.Translate(name, document.RootElement);
+            events = SendGridEventWebhook.Translate(name, document.RootElement, time.GetUtcNow());
         }
         catch (JsonException exception)
         {
@@ -144,7 +144,7 @@ public static class DeliveryWebhooksApi
             ProviderStatusEvent? statusEvent;
             try
             {
-                statusEvent = MailgunEventWebhook.Translate(name, document.RootElement);
+                statusEvent = MailgunEventWebhook.Translate(name, document.RootElement, time.GetUtcNow());
             }
             catch (JsonException exception)
             {

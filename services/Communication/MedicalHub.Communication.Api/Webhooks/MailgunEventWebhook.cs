@@ -50,7 +50,7 @@ public static class MailgunEventWebhook
     /// delivered → delivered; failed with permanent severity → bounced (temporary failures are still being retried by
     /// Mailgun); rejected → failed; other events change nothing.
     /// </summary>
-    public static ProviderStatusEvent? Translate(string provider, JsonElement body)
+    public static ProviderStatusEvent? Translate(string provider, JsonElement body, DateTimeOffset receivedAt)
     {
         if (!body.TryGetProperty("event-data", out var data) || data.ValueKind != JsonValueKind.Object)
         {
@@ -75,7 +75,7 @@ public static class MailgunEventWebhook
 
         var occurredAt = data.TryGetProperty("timestamp", out var ts) && ts.TryGetDouble(out var unix)
             ? DateTimeOffset.FromUnixTimeMilliseconds((long)(unix * 1000))
-            : DateTimeOffset.UtcNow;
+            : receivedAt;
         string? detail = null;
         if (data.TryGetProperty("delivery-status", out var delivery) && delivery.ValueKind == JsonValueKind.Object)
         {

@@ -71,7 +71,7 @@ public static class SendGridEventWebhook
     }
 
     /// <summary>Delivered, bounced (bounce and block) and dropped events; the rest (processed, deferred, open...) change nothing here.</summary>
-    public static List<ProviderStatusEvent> Translate(string provider, JsonElement events)
+    public static List<ProviderStatusEvent> Translate(string provider, JsonElement events, DateTimeOffset receivedAt)
     {
         var translated = new List<ProviderStatusEvent>();
         if (events.ValueKind != JsonValueKind.Array)
@@ -97,7 +97,7 @@ public static class SendGridEventWebhook
 
             var occurredAt = item.TryGetProperty("timestamp", out var ts) && ts.TryGetInt64(out var unix)
                 ? DateTimeOffset.FromUnixTimeSeconds(unix)
-                : DateTimeOffset.UtcNow;
+                : receivedAt;
             var detail = string.Join(": ", new[] { String(item, "type"), String(item, "reason") }.Where(part => !string.IsNullOrEmpty(part)));
             translated.Add(new ProviderStatusEvent(provider, messageId, status.Value, occurredAt, detail.Length == 0 ? null : detail));
         }

@@ -16,7 +16,7 @@ public sealed class GoogleAccessTokenSource(FcmOptions options, TimeProvider tim
     private static readonly TimeSpan RenewBeforeExpiry = TimeSpan.FromMinutes(5);
 
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private (string Token, DateTimeOffset RenewAt)? _current;
+    private volatile CachedToken? _current;
 
     /// <summary>A valid token, or the reason none could be had (never throws for an HTTP failure).</summary>
     public async Task<(string? Token, string? Error)> GetTokenAsync(HttpClient client, CancellationToken cancellationToken)
@@ -75,7 +75,7 @@ public sealed class GoogleAccessTokenSource(FcmOptions options, TimeProvider tim
             }
 
             var lifetime = TimeSpan.FromSeconds(token.ExpiresIn > 0 ? token.ExpiresIn : 3600);
-            _current = (token.AccessToken, issuedAt + lifetime - RenewBeforeExpiry);
+            _current = new CachedToken(token.AccessToken, issuedAt + lifetime - RenewBeforeExpiry);
             return (token.AccessToken, null);
         }
         catch (Exception exception) when (exception is HttpRequestException or JsonException
@@ -113,6 +113,8 @@ public sealed class GoogleAccessTokenSource(FcmOptions options, TimeProvider tim
     public static string NormalizePem(string pem) => pem.Replace("\\n", "\n", StringComparison.Ordinal);
 
     private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    private sealed record CachedToken(string Token, DateTimeOffset RenewAt);
 
     private sealed record TokenResponse(
         [property: JsonPropertyName("access_token")] string? AccessToken,
