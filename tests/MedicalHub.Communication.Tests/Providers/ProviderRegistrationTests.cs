@@ -58,4 +58,28 @@ public sealed class ProviderRegistrationTests
 
         Assert.Empty(services.GetServices<IDeliveryProvider>());
     }
+
+    [Fact]
+    public void A_service_account_key_that_is_not_a_pem_rsa_key_stops_the_start()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => ProviderFake.BuildServices(new Dictionary<string, string?>
+        {
+            ["MedicalHub:Communication:Providers:fcm:Type"] = "fcm",
+            ["MedicalHub:Communication:Providers:fcm:ProjectId"] = "p1",
+            ["MedicalHub:Communication:Providers:fcm:ClientEmail"] = "push@p1.iam.gserviceaccount.com",
+            ["MedicalHub:Communication:Providers:fcm:PrivateKey"] = "not a key",
+        }));
+
+        Assert.Contains("MedicalHub:Communication:Providers:fcm:PrivateKey is not an RSA private key in PEM", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("https://eu.api.ovh.com/1.0")]
+    [InlineData("https://eu.api.ovh.com/1.0/")]
+    public void Endpoints_keep_the_base_url_s_path_with_or_without_a_trailing_slash(string baseUrl)
+    {
+        var options = new MedicalHub.Communication.Api.Providers.Ovh.OvhOptions { BaseUrl = new Uri(baseUrl) };
+
+        Assert.Equal("https://eu.api.ovh.com/1.0/sms/sms-1/jobs", options.Endpoint("sms/sms-1/jobs").AbsoluteUri);
+    }
 }

@@ -132,4 +132,17 @@ public sealed class SendGridWebhookTests
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
         Assert.Empty(host.Sink.Events);
     }
+
+    [Fact]
+    public async Task A_signed_body_that_is_not_an_event_array_is_a_400_problem()
+    {
+        using var sender = new SignedSender();
+        await using var host = await WebhookHost.StartAsync(Settings(sender.PublicKey), new FixedTimeProvider(Now));
+
+        using var response = await host.Client.SendAsync(sender.Request("/api/webhooks/sendgrid/sendgrid-main", """{"event":"delivered"}""", Now), TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Empty(host.Sink.Events);
+    }
 }
