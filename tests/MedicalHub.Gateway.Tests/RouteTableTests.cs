@@ -23,7 +23,7 @@ public sealed class RouteTableTests
         { "/api/auth/register", "identity" }, { "/api/account/profile", "identity" }, { "/api/organizations/current", "identity" },
         { "/api/permissions", "identity" }, { "/api/audit-events", "identity" },
         { "/api/notifications", "communication" }, { "/api/notification-templates/x", "communication" },
-        { "/api/notification-preferences", "communication" }, { "/api/webhooks/communication/sms", "communication" },
+        { "/api/notification-preferences", "communication" }, { "/api/notification-routing/email", "communication" }, { "/api/webhooks/communication/sms", "communication" },
         { "/api/documents/42", "content" }, { "/api/care-pathways", "workflow" },
     };
 
@@ -53,12 +53,12 @@ public sealed class RouteTableTests
         Assert.Equal("anonymous", Shipped.Routes.Single(r => r.Match.Path == path).AuthorizationPolicy);
 
     [Fact]
-    public void Every_api_route_of_a_service_needs_a_token_unless_it_is_sign_up_or_a_webhook()
+    public void Every_api_route_of_a_service_needs_a_token_unless_it_is_sign_up_a_webhook_or_one_click_unsubscribe()
     {
         var anonymousApis = Shipped.Routes
             .Where(r => r.Match.Path!.StartsWith("/api/", StringComparison.Ordinal) && r.AuthorizationPolicy == "anonymous")
             .Select(r => r.Match.Path).Order().ToList();
-        Assert.Equal(["/api/auth/{**rest}", "/api/webhooks/communication/{**rest}"], anonymousApis);
+        Assert.Equal(["/api/auth/{**rest}", "/api/notification-preferences/unsubscribe", "/api/webhooks/communication/{**rest}"], anonymousApis);
     }
 
     [Fact]

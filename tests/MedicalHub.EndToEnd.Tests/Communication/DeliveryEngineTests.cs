@@ -105,14 +105,14 @@ public sealed class DeliveryEngineTests(StackFixture stack) : IDisposable
     public async Task Routing_accepts_only_configured_providers_of_the_channel_and_is_per_organization()
     {
         var admin = await _client.NewOrganizationAdminAsync();
-        using (var unknown = await _client.SendAsync(HttpMethod.Put, "/api/routing/email", admin.Token, new { providers = new List<string> { "carrier-pigeon" } }))
+        using (var unknown = await _client.SendAsync(HttpMethod.Put, "/api/notification-routing/email", admin.Token, new { providers = new List<string> { "carrier-pigeon" } }))
         {
             Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
         }
         await SetEmailRoutingAsync(admin, CommunicationStackSettings.UnreachableSmtpProvider);
 
         var other = await _client.NewOrganizationAdminAsync();
-        using var otherRouting = await _client.SendAsync(HttpMethod.Get, "/api/routing/email", other.Token);
+        using var otherRouting = await _client.SendAsync(HttpMethod.Get, "/api/notification-routing/email", other.Token);
         var view = await otherRouting.Content.ReadFromJsonAsync<JsonElement>(Ct);
         Assert.True(view.GetProperty("isDefault").GetBoolean());
         Assert.Equal("smtp", Assert.Single(view.GetProperty("providers").EnumerateArray()).GetString());
@@ -120,7 +120,7 @@ public sealed class DeliveryEngineTests(StackFixture stack) : IDisposable
 
     private async Task SetEmailRoutingAsync(Caller admin, params string[] providers)
     {
-        using var response = await _client.SendAsync(HttpMethod.Put, "/api/routing/email", admin.Token, new { providers });
+        using var response = await _client.SendAsync(HttpMethod.Put, "/api/notification-routing/email", admin.Token, new { providers });
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 }

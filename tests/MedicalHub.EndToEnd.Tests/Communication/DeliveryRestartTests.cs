@@ -141,7 +141,7 @@ public sealed class DeliveryRestartTests(StackFixture stack) : IDisposable
 
     private async Task SetEmailRoutingAsync(Caller admin, params string[] providers)
     {
-        using var response = await _client.SendAsync(HttpMethod.Put, "/api/routing/email", admin.Token, new { providers });
+        using var response = await _client.SendAsync(HttpMethod.Put, "/api/notification-routing/email", admin.Token, new { providers });
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 }

@@ -88,7 +88,7 @@ public sealed partial class PreferenceTests(StackFixture stack) : IDisposable
         Assert.Contains("List-Unsubscribe-Post: List-Unsubscribe=One-Click", raw, StringComparison.Ordinal);
         var link = new Uri(UnsubscribeLink().Match(Unfold(raw)).Groups["url"].Value);
 
-        using (var forged = await _client.Http.PostAsync($"/api/unsubscribe?token={Uri.EscapeDataString("eyJhIjoxfQ.AAAA")}", OneClick(), Ct))
+        using (var forged = await _client.Http.PostAsync($"/api/notification-preferences/unsubscribe?token={Uri.EscapeDataString("eyJhIjoxfQ.AAAA")}", OneClick(), Ct))
         {
             Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
         }
@@ -97,7 +97,7 @@ public sealed partial class PreferenceTests(StackFixture stack) : IDisposable
             Assert.Equal(HttpStatusCode.OK, unsubscribe.StatusCode);
         }
 
-        using (var preferences = await _client.SendAsync(HttpMethod.Get, "/api/preferences", recipient.Token))
+        using (var preferences = await _client.SendAsync(HttpMethod.Get, "/api/notification-preferences", recipient.Token))
         {
             var choice = Assert.Single((await preferences.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("channels").EnumerateArray());
             Assert.Equal("document-shared", choice.GetProperty("category").GetString());
@@ -117,7 +117,7 @@ public sealed partial class PreferenceTests(StackFixture stack) : IDisposable
 
     private async Task SavePreferencesAsync(Caller caller, object preferences)
     {
-        using var response = await _client.SendAsync(HttpMethod.Put, "/api/preferences", caller.Token, preferences);
+        using var response = await _client.SendAsync(HttpMethod.Put, "/api/notification-preferences", caller.Token, preferences);
         Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync(Ct));
     }
 

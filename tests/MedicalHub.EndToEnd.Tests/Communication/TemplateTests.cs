@@ -25,7 +25,7 @@ public sealed class TemplateTests(StackFixture stack) : IDisposable
     public async Task A_broken_template_is_refused_at_save_with_the_line_and_the_reason()
     {
         var admin = await _client.NewOrganizationAdminAsync();
-        using var response = await _client.SendAsync(HttpMethod.Put, "/api/templates/email.verify-address", admin.Token, new
+        using var response = await _client.SendAsync(HttpMethod.Put, "/api/notification-templates/email.verify-address", admin.Token, new
         {
             subject = "Welcome",
             textBody = "Hello {{ givenName }},\nplease verify: {{ token | }}\nThanks",
@@ -37,7 +37,7 @@ public sealed class TemplateTests(StackFixture stack) : IDisposable
         Assert.Contains("identifier was expected", error, StringComparison.Ordinal);
 
         // Nothing was saved: the system default still applies.
-        using var current = await _client.SendAsync(HttpMethod.Get, "/api/templates/email.verify-address", admin.Token);
+        using var current = await _client.SendAsync(HttpMethod.Get, "/api/notification-templates/email.verify-address", admin.Token);
         Assert.Equal("system", (await current.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("source").GetString());
     }
 
@@ -46,7 +46,7 @@ public sealed class TemplateTests(StackFixture stack) : IDisposable
     {
         var owner = await _client.NewOrganizationAdminAsync();
         var other = await _client.NewOrganizationAdminAsync();
-        using (var saved = await _client.SendAsync(HttpMethod.Put, "/api/templates/email.verify-address", owner.Token, new
+        using (var saved = await _client.SendAsync(HttpMethod.Put, "/api/notification-templates/email.verify-address", owner.Token, new
         {
             subject = "Welcome to our practice, {{ givenName }}",
             textBody = "Confirm here: {{ app.url }}/verify?t={{ token }}",
@@ -65,16 +65,16 @@ public sealed class TemplateTests(StackFixture stack) : IDisposable
         Assert.Equal("Verify your e-mail address", Assert.Single(await _mail.MessagesToAsync(othersRecipient)).GetProperty("subject").GetString());
 
         // The other organization neither sees nor can delete the override.
-        using (var list = await _client.SendAsync(HttpMethod.Get, "/api/templates", other.Token))
+        using (var list = await _client.SendAsync(HttpMethod.Get, "/api/notification-templates", other.Token))
         {
             var templates = await list.Content.ReadFromJsonAsync<JsonElement>(Ct);
             Assert.DoesNotContain(templates.EnumerateArray(), t => t.GetProperty("source").GetString() == "organization");
         }
-        using (var delete = await _client.SendAsync(HttpMethod.Delete, "/api/templates/email.verify-address", other.Token))
+        using (var delete = await _client.SendAsync(HttpMethod.Delete, "/api/notification-templates/email.verify-address", other.Token))
         {
             Assert.Equal(HttpStatusCode.NotFound, delete.StatusCode);
         }
-        using (var get = await _client.SendAsync(HttpMethod.Get, "/api/templates/email.verify-address", owner.Token))
+        using (var get = await _client.SendAsync(HttpMethod.Get, "/api/notification-templates/email.verify-address", owner.Token))
         {
             Assert.Equal("organization", (await get.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("source").GetString());
         }
@@ -96,12 +96,12 @@ public sealed class TemplateTests(StackFixture stack) : IDisposable
         Assert.Equal("fr", (await _client.GetAsync(admin, frId)).GetProperty("locale").GetString());
 
         // An organization's own French variant then wins over the system's.
-        using (var saved = await _client.SendAsync(HttpMethod.Put, "/api/templates/email.verify-address", admin.Token,
+        using (var saved = await _client.SendAsync(HttpMethod.Put, "/api/notification-templates/email.verify-address", admin.Token,
             new { locale = "fr", subject = "Bienvenue au cabinet", textBody = "Lien : {{ token }}" }))
         {
             Assert.Equal(HttpStatusCode.OK, saved.StatusCode);
         }
-        using var resolved = await _client.SendAsync(HttpMethod.Get, "/api/templates/email.verify-address?locale=fr-BE", admin.Token);
+        using var resolved = await _client.SendAsync(HttpMethod.Get, "/api/notification-templates/email.verify-address?locale=fr-BE", admin.Token);
         var variant = await resolved.Content.ReadFromJsonAsync<JsonElement>(Ct);
         Assert.Equal("organization", variant.GetProperty("source").GetString());
         Assert.Equal("fr", variant.GetProperty("locale").GetString());
@@ -111,7 +111,7 @@ public sealed class TemplateTests(StackFixture stack) : IDisposable
     public async Task Preview_renders_a_saved_template_with_sample_data_and_a_draft_with_given_data()
     {
         var admin = await _client.NewOrganizationAdminAsync();
-        using (var saved = await _client.SendAsync(HttpMethod.Post, "/api/templates/preview", admin.Token, new { key = "email.reset-password" }))
+        using (var saved = await _client.SendAsync(HttpMethod.Post, "/api/notification-templates/preview", admin.Token, new { key = "email.reset-password" }))
         {
             Assert.Equal(HttpStatusCode.OK, saved.StatusCode);
             var preview = await saved.Content.ReadFromJsonAsync<JsonElement>(Ct);
@@ -120,7 +120,7 @@ public sealed class TemplateTests(StackFixture stack) : IDisposable
             Assert.Contains("token=sample-token", preview.GetProperty("htmlBody").GetString(), StringComparison.Ordinal);
         }
 
-        using (var draft = await _client.SendAsync(HttpMethod.Post, "/api/templates/preview", admin.Token, new
+        using (var draft = await _client.SendAsync(HttpMethod.Post, "/api/notification-templates/preview", admin.Token, new
         {
             subject = "Hi {{ name | upcase }}",
             textBody = "{% for d in documents %}- {{ d }}\n{% endfor %}",
@@ -135,7 +135,7 @@ public sealed class TemplateTests(StackFixture stack) : IDisposable
             Assert.Equal("<b>&lt;Zo&#xE9;&gt;</b>", preview.GetProperty("htmlBody").GetString());
         }
 
-        using var broken = await _client.SendAsync(HttpMethod.Post, "/api/templates/preview", admin.Token, new { textBody = "{% if x %}never closed" });
+        using var broken = await _client.SendAsync(HttpMethod.Post, "/api/notification-templates/preview", admin.Token, new { textBody = "{% if x %}never closed" });
         Assert.Equal(HttpStatusCode.BadRequest, broken.StatusCode);
     }
 
@@ -144,7 +144,7 @@ public sealed class TemplateTests(StackFixture stack) : IDisposable
     {
         var admin = await _client.NewOrganizationAdminAsync();
         var nurse = await _client.MemberAsync(admin, IdentityClient.NurseRole);
-        using var response = await _client.SendAsync(HttpMethod.Put, "/api/templates/email.invitation", nurse.Token, new { textBody = "Hello" });
+        using var response = await _client.SendAsync(HttpMethod.Put, "/api/notification-templates/email.invitation", nurse.Token, new { textBody = "Hello" });
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
     }
 }

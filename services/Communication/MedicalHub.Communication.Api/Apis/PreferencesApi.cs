@@ -16,11 +16,11 @@ public static class PreferencesApi
 {
     public static IEndpointRouteBuilder MapPreferencesApi(this IEndpointRouteBuilder app)
     {
-        var preferences = app.MapGroup("/api/preferences").WithTags("Preferences").RequireAuthorization();
+        var preferences = app.MapGroup("/api/notification-preferences").WithTags("Preferences").RequireAuthorization();
         preferences.MapGet("/", GetAsync).WithName("GetPreferences").WithSummary("The caller's time zone, quiet hours and per-category channel choices");
         preferences.MapPut("/", SaveAsync).WithName("SavePreferences").WithSummary("Replace the caller's preferences");
 
-        var unsubscribe = app.MapGroup("/api/unsubscribe").WithTags("Preferences").AllowAnonymous();
+        var unsubscribe = app.MapGroup("/api/notification-preferences/unsubscribe").WithTags("Preferences").AllowAnonymous();
         unsubscribe.MapPost("/", UnsubscribeAsync).WithName("Unsubscribe").DisableAntiforgery()
             .WithSummary("One-click unsubscribe (RFC 8058): the signed token names the user, category and channel");
         unsubscribe.MapGet("/", ConfirmPage).WithName("UnsubscribePage")
@@ -122,7 +122,7 @@ public static class PreferencesApi
 
     private static ContentHttpResult ConfirmPage(string? token) => TypedResults.Content($"""
         <!doctype html><meta charset="utf-8"><title>Unsubscribe</title>
-        <form method="post" action="/api/unsubscribe?token={Uri.EscapeDataString(token ?? "")}">
+        <form method="post" action="/api/notification-preferences/unsubscribe?token={Uri.EscapeDataString(token ?? "")}">
         <input type="hidden" name="List-Unsubscribe" value="One-Click"><button>Unsubscribe</button></form>
         """, "text/html");
 

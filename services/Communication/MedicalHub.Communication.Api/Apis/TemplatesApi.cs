@@ -19,7 +19,7 @@ public static class TemplatesApi
 
     public static IEndpointRouteBuilder MapTemplatesApi(this IEndpointRouteBuilder app)
     {
-        var templates = app.MapGroup("/api/templates").WithTags("Templates").RequirePermission(ManagePermission);
+        var templates = app.MapGroup("/api/notification-templates").WithTags("Templates").RequirePermission(ManagePermission);
         templates.MapGet("/", ListAsync).WithName("ListTemplates").WithSummary("The system defaults and the organization's own variants");
         templates.MapGet("/{key}", GetAsync).WithName("GetTemplate").WithSummary("The variant a recipient with the given locale gets");
         templates.MapPut("/{key}", SaveAsync).WithName("SaveTemplate").WithSummary("Create or replace the organization's variant of a template for a locale");

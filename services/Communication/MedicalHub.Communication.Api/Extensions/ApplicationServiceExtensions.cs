@@ -4,11 +4,13 @@ using MedicalHub.Communication.Api.Engine;
 using MedicalHub.Communication.Api.Infrastructure;
 using MedicalHub.Communication.Api.Notifications;
 using MedicalHub.Communication.Api.Preferences;
+using MedicalHub.Communication.Api.Providers;
 using MedicalHub.Communication.Api.Providers.Smtp;
 using MedicalHub.Communication.Api.Routing;
 using MedicalHub.Communication.Api.Templates;
 using MedicalHub.Data;
 using MedicalHub.Security.Authentication;
+using MedicalHub.Communication.Api.Webhooks;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace MedicalHub.Communication.Api.Extensions;
@@ -39,6 +41,7 @@ public static class ApplicationServiceExtensions
 
         builder.AddDeliveryEngine();
         builder.AddSmtpProviders();
+        builder.Services.AddDeliveryProviders(builder.Configuration);
         return builder;
     }
 
@@ -62,6 +65,7 @@ public static class ApplicationServiceExtensions
         app.MapTemplatesApi();
         app.MapRoutingApi();
         app.MapPreferencesApi();
+        app.MapDeliveryWebhooks();
         return app;
     }
 }

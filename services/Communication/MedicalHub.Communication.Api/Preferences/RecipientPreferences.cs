@@ -50,7 +50,7 @@ public sealed class RecipientPreferences(CommunicationDbContext db, UnsubscribeT
         if (channel == Channel.Email)
         {
             var token = unsubscribe.Create(new UnsubscribeTokens.Subscription(userId, notification.Category, channel));
-            var url = new Uri(settings.Value.PublicUrl, $"/api/unsubscribe?token={Uri.EscapeDataString(token)}");
+            var url = new Uri(settings.Value.PublicUrl, $"/api/notification-preferences/unsubscribe?token={Uri.EscapeDataString(token)}");
             headers["List-Unsubscribe"] = $"<{url}>";
             headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click";
         }
