@@ -40,6 +40,8 @@ public static class GatewayExtensions
         var redis = builder.AddServiceRedis(infrastructure, Name, RedisRunModePort);
         var gateway = builder.AddGatewayInstance(Name, services, redis, infrastructure.FixedPorts ? RunModePort : null);
         redis.WithParentRelationship(gateway);
+        // Its own client of Identity: it reads the ended sessions whose tokens it refuses.
+        gateway.WithServiceClient(identity);
 
         // Identity's per-address throttling believes X-Forwarded-For only from its trusted proxies. In run
         // mode the gateway reaches it from loopback (through Aspire's proxy); a deployment lists the
@@ -60,6 +62,7 @@ public static class GatewayExtensions
         {
             builder.AddGatewayInstance($"{Name}-{i}", services, redis, port: null)
                 .WithEnvironment("MedicalHub__Authentication__Issuer", issuer)
+                .WithSameServiceClientAs(gateway)
                 .WithParentRelationship(gateway);
         }
         return gateway;

@@ -32,4 +32,14 @@ public static class ServiceClientExtensions
         }
         return service;
     }
+
+    /// <summary>Another instance of <paramref name="original"/> (a replica) uses its client id and secret.</summary>
+    public static IResourceBuilder<ProjectResource> WithSameServiceClientAs(this IResourceBuilder<ProjectResource> replica, IResourceBuilder<ProjectResource> original)
+    {
+        var name = original.Resource.Name;
+        var secret = replica.ApplicationBuilder.Resources.OfType<ParameterResource>().Single(p => p.Name == $"{name}-client-secret");
+        return replica
+            .WithEnvironment("MedicalHub__ServiceClient__ClientId", name)
+            .WithEnvironment("MedicalHub__ServiceClient__Secret", replica.ApplicationBuilder.CreateResourceBuilder(secret));
+    }
 }

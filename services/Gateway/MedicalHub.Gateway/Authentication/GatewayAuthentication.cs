@@ -1,9 +1,5 @@
 using MedicalHub.Gateway.Extensions;
-using Microsoft.AspNetCore.Authentication.JwtBearer;
-using Microsoft.Extensions.Options;
-using Microsoft.IdentityModel.Protocols;
-using Microsoft.IdentityModel.Protocols.OpenIdConnect;
-using Microsoft.IdentityModel.Tokens;
+using MedicalHub.Security.Authentication;
 
 namespace MedicalHub.Gateway.Authentication;
 
@@ -16,60 +12,17 @@ public static class GatewayAuthentication
     public const string AnonymousPolicy = "anonymous";
 
     /// <summary>
-    /// JWT bearer validation of Identity's access tokens: RS256 only, <c>typ: at+jwt</c>, the configured
-    /// issuer, one of the services' audiences, lifetime, and a signature from Identity's JWKS, fetched
-    /// through service discovery (refreshed when an unknown key id shows up, so key rotation works).
-    /// Claims keep their JWT names (<c>sub</c>, <c>org_id</c>, <c>permission</c>).
+    /// The services' own validation rules (<see cref="AccessTokenValidation"/>: RS256 only, <c>typ: at+jwt</c>, the
+    /// configured issuer, lifetime, a signature from Identity's JWKS reached through service discovery), for any one of
+    /// the services' audiences, and the same refusal of tokens whose session has ended. Claims keep their JWT names
+    /// (<c>sub</c>, <c>org_id</c>, <c>permission</c>).
     /// </summary>
     public static IHostApplicationBuilder AddGatewayAuthentication(this IHostApplicationBuilder builder)
     {
-        builder.Services.Configure<AuthenticationSettings>(builder.Configuration.GetSection(AuthenticationSettings.SectionName));
-        builder.Services.AddHttpClient(JwksRetriever.HttpClientName);
-        builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
-        builder.Services.AddSingleton<IConfigureOptions<JwtBearerOptions>, ConfigureJwtBearer>();
+        var audiences = builder.Configuration.GetSection(GatewaySettings.SectionName).Get<GatewaySettings>()?.Audiences ?? new GatewaySettings().Audiences;
+        builder.AddMedicalHubAuthentication(audiences);
         builder.Services.AddAuthorizationBuilder()
-            .AddPolicy(AuthenticatedPolicy, policy => policy.RequireAuthenticatedUser().RequireClaim("sub"));
+            .AddPolicy(AuthenticatedPolicy, policy => policy.RequireAuthenticatedUser().RequireClaim(CallerClaims.Subject));
         return builder;
-    }
-
-    private sealed class ConfigureJwtBearer(
-        IOptions<AuthenticationSettings> authentication, IOptions<GatewaySettings> gateway, IHttpClientFactory httpClients)
-        : IConfigureNamedOptions<JwtBearerOptions>
-    {
-        public void Configure(string? name, JwtBearerOptions options)
-        {
-            if (name != JwtBearerDefaults.AuthenticationScheme)
-            {
-                return;
-            }
-
-            var issuer = authentication.Value.Issuer
-                ?? throw new InvalidOperationException($"{AuthenticationSettings.SectionName}:Issuer is not set: the gateway cannot check who issued a token. The AppHost passes it.");
-            options.MapInboundClaims = false;
-            options.RequireHttpsMetadata = false;
-            options.ConfigurationManager = new ConfigurationManager<OpenIdConnectConfiguration>(
-                authentication.Value.JwksUri.ToString(),
-                new JwksRetriever(issuer.ToString()),
-                new HttpDocumentRetriever(httpClients.CreateClient(JwksRetriever.HttpClientName)) { RequireHttps = false })
-            {
-                AutomaticRefreshInterval = TimeSpan.FromHours(1),
-                RefreshInterval = TimeSpan.FromSeconds(30),
-            };
-            options.TokenValidationParameters = new TokenValidationParameters
-            {
-                ValidIssuer = issuer.ToString(),
-                ValidAudiences = gateway.Value.Audiences,
-                ValidAlgorithms = [SecurityAlgorithms.RsaSha256],
-                ValidTypes = ["at+jwt"],
-                RequireSignedTokens = true,
-                RequireExpirationTime = true,
-                ValidateIssuerSigningKey = true,
-                ClockSkew = TimeSpan.FromSeconds(30),
-                NameClaimType = "sub",
-                RoleClaimType = "role",
-            };
-        }
-
-        public void Configure(JwtBearerOptions options) => Configure(Options.DefaultName, options);
     }
 }

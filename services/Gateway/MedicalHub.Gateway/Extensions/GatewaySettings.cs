@@ -22,15 +22,3 @@ public sealed class GatewaySettings
         public string[] Origins { get; set; } = [];
     }
 }
-
-/// <summary>The issuer every MedicalHub component checks (section <c>MedicalHub:Authentication</c>, shared with the services).</summary>
-public sealed class AuthenticationSettings
-{
-    public const string SectionName = "MedicalHub:Authentication";
-
-    /// <summary>The public URL of the token issuer (the gateway's when a gateway fronts Identity); set by the AppHost.</summary>
-    public Uri? Issuer { get; set; }
-
-    /// <summary>Where the signing keys are fetched: Identity's JWKS through service discovery, never through the public URL.</summary>
-    public Uri JwksUri { get; set; } = new("http://identity/.well-known/jwks");
-}

@@ -18,8 +18,9 @@ public static class ClientCredentialsExtensions
 
         var tokenServer = builder.Configuration.GetSection(TokenServerSettings.SectionName).Get<TokenServerSettings>() ?? new TokenServerSettings();
         var configured = builder.Configuration.GetSection(ServiceClients.SectionName).Get<Dictionary<string, ServiceClientSettings>>() ?? [];
-        string[] audienceScopes = [.. tokenServer.Audiences.Concat(configured.Values.SelectMany(ServiceClients.AllowedAudiences))
-            .Where(a => a != ServiceClients.IdentityAudience).Distinct(StringComparer.Ordinal)];
+        // "identity" is a scope only when a service client is configured for it (to read the session revocations).
+        string[] audienceScopes = [.. tokenServer.Audiences.Where(a => a != ServiceClients.IdentityAudience)
+            .Concat(configured.Values.Where(c => !string.IsNullOrEmpty(c.Secret)).SelectMany(ServiceClients.AllowedAudiences)).Distinct(StringComparer.Ordinal)];
 
         builder.Services.AddOpenIddict().AddServer(options =>
         {

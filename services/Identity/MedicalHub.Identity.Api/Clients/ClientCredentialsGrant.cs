@@ -40,7 +40,8 @@ public sealed class ClientCredentialsGrant(ServiceClients services, IdentityServ
     private static IResult Issue(OpenIddictRequest request, string clientId, string kind, Guid? organizationId, string[] permissions, string[] allowedAudiences)
     {
         var requested = request.GetScopes().Where(allowedAudiences.Contains).ToArray();
-        var audiences = requested.Length > 0 ? requested : allowedAudiences;
+        // Without a scope: every service the client may call, but never Identity (asked for explicitly, or not at all).
+        var audiences = requested.Length > 0 ? requested : [.. allowedAudiences.Where(a => a != ServiceClients.IdentityAudience)];
         if (audiences.Length == 0)
         {
             return Forbid(Errors.InvalidScope, "The client may call no service.");
@@ -49,7 +50,9 @@ public sealed class ClientCredentialsGrant(ServiceClients services, IdentityServ
         var identity = new ClaimsIdentity(TokenValidationParameters.DefaultAuthenticationType, Claims.Name, Claims.Role);
         identity.SetClaim(Claims.Subject, clientId)
             .SetClaim(ClientKindClaim, kind)
-            .SetClaims(PrincipalFactory.PermissionClaim, [.. permissions.Where(Model.Permissions.Catalogue.ContainsKey).Distinct().Order(StringComparer.Ordinal)]);
+            .SetClaims(PrincipalFactory.PermissionClaim, [.. permissions
+                .Where(p => Model.Permissions.Catalogue.ContainsKey(p) || (kind == ServiceKind && ServiceClients.ServiceOnlyPermissions.Contains(p)))
+                .Distinct().Order(StringComparer.Ordinal)]);
         if (organizationId is not null)
         {
             identity.SetClaim(PrincipalFactory.OrganizationClaim, organizationId.Value.ToString());

@@ -28,10 +28,14 @@ public sealed class ServiceClients(IOptions<Dictionary<string, ServiceClientSett
     public const string SectionName = "MedicalHub:Identity:ServiceClients";
 
     /// <summary>
-    /// Identity's own API serves people only (its endpoints read a user and an organization from the token),
-    /// so no client token is ever for the <c>identity</c> audience.
+    /// Identity's own API serves people (its endpoints read a user and an organization from the token). A service
+    /// client configured with this audience gets it only when it asks for it (scope <c>identity</c>), and its token
+    /// reaches only the endpoints made for services (<see cref="Apis.SessionRevocationsApi"/>); integrations never.
     /// </summary>
     public const string IdentityAudience = "identity";
+
+    /// <summary>Permissions only the platform's services can hold (configured here, not in the catalogue roles grant from).</summary>
+    public static readonly IReadOnlySet<string> ServiceOnlyPermissions = new HashSet<string>(StringComparer.Ordinal) { Apis.SessionRevocationsApi.ReadPermission };
 
     public IReadOnlyDictionary<string, ServiceClientSettings> All => options.Value;
 
@@ -41,7 +45,7 @@ public sealed class ServiceClients(IOptions<Dictionary<string, ServiceClientSett
     public ServiceClientSettings? Find(string? clientId) =>
         clientId is not null && options.Value.TryGetValue(clientId, out var client) && !string.IsNullOrEmpty(client.Secret) ? client : null;
 
-    public static string[] AllowedAudiences(ServiceClientSettings client) => [.. client.Audiences.Where(a => a != IdentityAudience).Distinct()];
+    public static string[] AllowedAudiences(ServiceClientSettings client) => [.. client.Audiences.Distinct()];
 
     /// <summary>Creates or converges every configured service client; one configured without a secret is removed.</summary>
     public async Task RegisterAsync(IOpenIddictApplicationManager applications, CancellationToken ct)

@@ -19,6 +19,7 @@ public static class ApplicationServiceExtensions
         builder.AddTokenServer();
         builder.AddClientCredentials();
         builder.Services.AddMfaEnrollmentPolicy();
+        builder.Services.AddServiceTokenBoundaries();
         builder.AddLoginPage();
         builder.AddSecurityHardening();
         builder.Services.AddValidation();
@@ -42,6 +43,7 @@ public static class ApplicationServiceExtensions
         app.MapRolesApi();
         app.MapOrganizationPolicyApi();
         app.MapApiClientsApi();
+        app.MapSessionRevocationsApi();
         return app;
     }
 }

@@ -11,11 +11,14 @@ public static class AccessTokenValidation
     /// Issued by <see cref="AuthenticationSettings.Issuer"/> for <paramref name="audience"/>, not expired, RS256-signed by
     /// one of Identity's keys (supplied by the JWKS configuration), and an access token (<c>typ</c> <c>at+jwt</c>).
     /// </summary>
-    public static TokenValidationParameters Parameters(string audience, AuthenticationSettings settings) => new()
+    public static TokenValidationParameters Parameters(string audience, AuthenticationSettings settings) => Parameters([audience], settings);
+
+    /// <summary>As <see cref="Parameters(string, AuthenticationSettings)"/>, for any one of <paramref name="audiences"/> (the gateway, in front of every service).</summary>
+    public static TokenValidationParameters Parameters(IReadOnlyCollection<string> audiences, AuthenticationSettings settings) => new()
     {
         ValidIssuer = settings.Issuer?.ToString(),
         ValidateIssuer = true,
-        ValidAudience = audience,
+        ValidAudiences = audiences,
         ValidateAudience = true,
         ValidateLifetime = true,
         RequireExpirationTime = true,

@@ -1,4 +1,5 @@
 using MedicalHub.Security.Authorization;
+using MedicalHub.Security.Revocation;
 using MedicalHub.Security.ServiceClients;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Configuration;
@@ -23,6 +24,20 @@ public static class AuthenticationExtensions
     public static IHostApplicationBuilder AddMedicalHubAuthentication(this IHostApplicationBuilder builder, string audience)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(audience);
+        return builder.AddMedicalHubAuthentication([audience]);
+    }
+
+    /// <summary>
+    /// As <see cref="AddMedicalHubAuthentication(IHostApplicationBuilder, string)"/>, accepting tokens for any one of
+    /// <paramref name="audiences"/> (the gateway, which fronts every service). Tokens of ended sessions are refused
+    /// within seconds (<see cref="SessionRevocationExtensions.AddSessionRevocations"/>).
+    /// </summary>
+    public static IHostApplicationBuilder AddMedicalHubAuthentication(this IHostApplicationBuilder builder, string[] audiences)
+    {
+        if (audiences.Length == 0 || audiences.Any(string.IsNullOrWhiteSpace))
+        {
+            throw new ArgumentException("At least one audience, none empty.", nameof(audiences));
+        }
         builder.Services.Configure<AuthenticationSettings>(builder.Configuration.GetSection(AuthenticationSettings.SectionName));
         builder.Services.AddOptions<AuthenticationSettings>()
             .Validate(s => s.Issuer is not null, $"{AuthenticationSettings.SectionName}:Issuer must be configured (the AppHost passes it).")
@@ -31,7 +46,8 @@ public static class AuthenticationExtensions
         builder.Services.AddHttpClient(JwksHttpClient);
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         builder.Services.AddSingleton<IConfigureOptions<JwtBearerOptions>>(sp => new ConfigureJwtBearer(
-            audience, sp.GetRequiredService<IOptions<AuthenticationSettings>>(), sp.GetRequiredService<IHttpClientFactory>()));
+            audiences, sp.GetRequiredService<IOptions<AuthenticationSettings>>(), sp.GetRequiredService<IHttpClientFactory>(),
+            sp.GetRequiredService<RevokedSessions>()));
         builder.Services.AddAuthorization();
         builder.Services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationHandler, PermissionHandler>();
 
@@ -39,6 +55,7 @@ public static class AuthenticationExtensions
         builder.Services.TryAddScoped(sp => CurrentCaller.From(sp.GetRequiredService<Microsoft.AspNetCore.Http.IHttpContextAccessor>().HttpContext?.User));
 
         builder.AddServiceTokenClient();
+        builder.AddSessionRevocations();
         return builder;
     }
 }

@@ -11,6 +11,9 @@ public static class CallerClaims
     public const string Name = "name";
     public const string Role = "role";
 
+    /// <summary>The session (login) a user's token belongs to; absent from service tokens.</summary>
+    public const string Session = "sid";
+
     /// <summary>The <see cref="ClientKind"/> of a service's own (client-credentials) token: no user, no organization.</summary>
     public const string ServiceClientKind = "service";
 }

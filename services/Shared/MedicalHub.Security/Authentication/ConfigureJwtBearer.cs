@@ -1,3 +1,4 @@
+using MedicalHub.Security.Revocation;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Protocols;
@@ -5,7 +6,8 @@ using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 
 namespace MedicalHub.Security.Authentication;
 
-internal sealed class ConfigureJwtBearer(string audience, IOptions<AuthenticationSettings> settings, IHttpClientFactory httpClients)
+internal sealed class ConfigureJwtBearer(
+    string[] audiences, IOptions<AuthenticationSettings> settings, IHttpClientFactory httpClients, RevokedSessions revoked)
     : IConfigureNamedOptions<JwtBearerOptions>
 {
     public void Configure(string? name, JwtBearerOptions options)
@@ -30,7 +32,19 @@ internal sealed class ConfigureJwtBearer(string audience, IOptions<Authenticatio
         options.RefreshOnIssuerKeyNotFound = true;
         options.MapInboundClaims = false;
         options.RequireHttpsMetadata = false;
-        options.TokenValidationParameters = AccessTokenValidation.Parameters(audience, s);
+        options.TokenValidationParameters = AccessTokenValidation.Parameters(audiences, s);
+
+        // A token of an ended session is refused, though its signature and lifetime are fine.
+        options.Events ??= new JwtBearerEvents();
+        var validated = options.Events.OnTokenValidated;
+        options.Events.OnTokenValidated = async context =>
+        {
+            await validated(context);
+            if (revoked.IsRevoked(context.Principal?.FindFirst(CallerClaims.Session)?.Value))
+            {
+                context.Fail("The session of this token has ended.");
+            }
+        };
     }
 
     public void Configure(JwtBearerOptions options) => Configure(Options.DefaultName, options);

@@ -89,6 +89,8 @@ internal sealed class UserSessionEntityTypeConfiguration : IEntityTypeConfigurat
         builder.Property(s => s.Device).HasMaxLength(300);
         builder.Property(s => s.IpAddress).HasMaxLength(45);
         builder.HasIndex(s => new { s.UserId, s.RevokedAt });
+        // The recent revocations the gateway and the services poll for.
+        builder.HasIndex(s => s.RevokedAt).HasFilter("revoked_at IS NOT NULL");
         builder.HasOne<User>().WithMany().HasForeignKey(s => s.UserId).OnDelete(DeleteBehavior.Cascade);
     }
 }

@@ -172,6 +172,10 @@ namespace MedicalHub.Identity.Api.Infrastructure.Migrations
                     b.HasKey("Id")
                         .HasName("pk_sessions");
 
+                    b.HasIndex("RevokedAt")
+                        .HasDatabaseName("ix_sessions_revoked_at")
+                        .HasFilter("revoked_at IS NOT NULL");
+
                     b.HasIndex("UserId", "RevokedAt")
                         .HasDatabaseName("ix_sessions_user_id_revoked_at");
 
