@@ -10,8 +10,8 @@ using Microsoft.Extensions.DependencyInjection;
 namespace MedicalHub.EndToEnd.Tests.Security;
 
 /// <summary>
-/// An ended session's access tokens, still signed and unexpired, are refused at the gateway and at a service
-/// (Communication) within seconds, while the user's other sessions keep working.
+/// An ended session's access tokens, still signed and unexpired, are refused at the gateway, at a service
+/// (Communication) and at Identity's own API within seconds, while the user's other sessions keep working.
 /// </summary>
 public sealed class SessionRevocationTests(StackFixture stack) : IDisposable
 {
@@ -145,28 +145,30 @@ public sealed class SessionRevocationTests(StackFixture stack) : IDisposable
         return new Session(access, IdentityClient.Payload(access).GetProperty("sid").GetString()!);
     }
 
-    private async Task<(HttpStatusCode Gateway, HttpStatusCode Service)> StatusesAsync(Session session)
+    private async Task<(HttpStatusCode Gateway, HttpStatusCode Service, HttpStatusCode Identity)> StatusesAsync(Session session)
     {
         using var viaGateway = await _gateway.SendAsync(GatewayClient.Request(HttpMethod.Get, Notifications, session.AccessToken), Ct);
         using var direct = new HttpRequestMessage(HttpMethod.Get, Notifications);
         direct.Headers.Authorization = new AuthenticationHeaderValue("Bearer", session.AccessToken);
         using var atService = await _communication.SendAsync(direct, Ct);
-        return (viaGateway.StatusCode, atService.StatusCode);
+        using var atIdentity = await _identity.SendAsync(HttpMethod.Get, "/api/account/profile", session.AccessToken);
+        return (viaGateway.StatusCode, atService.StatusCode, atIdentity.StatusCode);
     }
 
     private async Task AssertAcceptedEverywhereAsync(Session session) =>
-        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK), await StatusesAsync(session));
+        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK), await StatusesAsync(session));
 
     private async Task AssertRefusedEverywhereSoonAsync(Session session)
     {
         var giveUpAt = DateTimeOffset.UtcNow + Deadline;
         var statuses = await StatusesAsync(session);
-        while (statuses != (HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized) && DateTimeOffset.UtcNow < giveUpAt)
+        var refused = (HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized);
+        while (statuses != refused && DateTimeOffset.UtcNow < giveUpAt)
         {
             await Task.Delay(TimeSpan.FromMilliseconds(250), Ct);
             statuses = await StatusesAsync(session);
         }
-        Assert.Equal((HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized), statuses);
+        Assert.Equal(refused, statuses);
     }
 
     private async Task<string> ParameterAsync(string name)

@@ -211,6 +211,7 @@ public static class RequestThrottlingExtensions
 
     public static IHostApplicationBuilder AddRequestThrottling(this IHostApplicationBuilder builder)
     {
+        builder.Services.AddMemoryCache();
         builder.Services.Configure<ThrottlingSettings>(builder.Configuration.GetSection(ThrottlingSettings.SectionName));
         var trusted = builder.Configuration.GetSection(TrustedProxiesKey).Get<string[]>() ?? [];
         builder.Services.Configure<ForwardedHeadersOptions>(options =>
@@ -240,13 +241,15 @@ public static class RequestThrottlingExtensions
 
     /// <summary>
     /// The client's address from trusted proxies, then the throttling, then authentication (placed here
-    /// explicitly: OpenIddict answers token requests inside the authentication middleware, which must come after).
+    /// explicitly: OpenIddict answers token requests inside the authentication middleware, which must come after),
+    /// the refusal of ended sessions' tokens, and authorization.
     /// </summary>
     public static WebApplication UseRequestThrottling(this WebApplication app)
     {
         app.UseForwardedHeaders();
         app.UseMiddleware<RequestThrottlingMiddleware>();
         app.UseAuthentication();
+        app.UseMiddleware<EndedSessionCheck>();
         app.UseAuthorization();
         return app;
     }
