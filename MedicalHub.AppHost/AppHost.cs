@@ -26,9 +26,11 @@ var identity = builder.AddService<Projects.MedicalHub_Identity_Api>(infrastructu
 identity.WithServiceClient(identity);
 builder.AddService<Projects.MedicalHub_Content_Api>(infrastructure, "content", postgresPort: 5434, redisPort: 6381)
     .WithServiceClient(identity);
-builder.AddService<Projects.MedicalHub_Communication_Api>(infrastructure, "communication", postgresPort: 5435, redisPort: 6382)
+var communication = builder.AddService<Projects.MedicalHub_Communication_Api>(infrastructure, "communication", postgresPort: 5435, redisPort: 6382)
     ?.WithMailSink(mail).WithServiceClient(identity)
     ?.WithNotificationSettings();
+// Identity's outbox relay sends its e-mails through Communication (found by discovery, never waited for).
+identity.WithAccountEmails(communication);
 builder.AddService<Projects.MedicalHub_Workflow_Api>(infrastructure, "workflow", postgresPort: 5436, redisPort: 6383)
     .WithServiceClient(identity);
 

@@ -30,8 +30,8 @@ internal sealed class IdentityClient(StackFixture stack, string via = "identity"
     }
 
     /// <summary>
-    /// The verification token, read where Identity queued the e-mail (its outbox): until the Communication
-    /// service delivers these e-mails, the outbox is the mailbox.
+    /// The verification token, read where Identity queued the e-mail (its outbox): the quickest way for tests about
+    /// something else. <see cref="AccountEmailTests"/> read the same e-mails from the mailbox, through Communication.
     /// </summary>
     public Task<string> VerificationTokenAsync(Guid userId) => QueuedEmailTokenAsync("email.verify-address", userId);
 

@@ -55,7 +55,8 @@ public static class InvitationsApi
     public sealed record AcceptResponse(Guid OrganizationId, Guid UserId, bool AccountCreated);
 
     /// <summary>The e-mail's content, the shape of the other account e-mails; the sender builds the link from <c>token</c>.</summary>
-    public sealed record InvitationEmail(Guid InvitationId, string Email, string OrganizationName, string InviterName, string Locale, string Token, DateTimeOffset ExpiresAt);
+    public sealed record InvitationEmail(Guid InvitationId, string Email, string OrganizationName, string InviterName, string Locale, string Token, DateTimeOffset ExpiresAt,
+        Guid OrganizationId);
 
     private static async Task<Results<Created<InvitationView>, ValidationProblem, ProblemHttpResult>> InviteAsync(InvitationRequest request,
         ClaimsPrincipal principal, IdentityServiceDbContext db, AuditTrail audit, TimeProvider time, CancellationToken ct)
@@ -297,7 +298,7 @@ public static class InvitationsApi
         var inviterId = inviter.UserId();
         var from = await db.Users.Where(u => u.Id == inviterId).Select(u => new { u.GivenName, u.FamilyName, u.Locale }).SingleAsync(ct);
         db.AddOutboxMessage(InvitationEmailMessage, new InvitationEmail(invitation.Id, invitation.Email, organizationName,
-            $"{from.GivenName} {from.FamilyName}", from.Locale, token, invitation.ExpiresAt));
+            $"{from.GivenName} {from.FamilyName}", from.Locale, token, invitation.ExpiresAt, invitation.OrganizationId));
     }
 
     private static InvitationView ToView(Invitation i, DateTimeOffset now) =>

@@ -36,7 +36,8 @@ public static class PasswordApi
 
     public sealed record ResetRequest([Required] Guid UserId, [Required, StringLength(2000)] string Token, [Required, StringLength(128, MinimumLength = 12)] string NewPassword);
 
-    public sealed record ResetEmail(Guid UserId, string Email, string GivenName, string Locale, string Token);
+    /// <param name="OrganizationId">The account's home organization, which Communication sends the e-mail for.</param>
+    public sealed record ResetEmail(Guid UserId, string Email, string GivenName, string Locale, string Token, Guid? OrganizationId);
 
     private static async Task<Results<NoContent, NotFound, ValidationProblem>> ChangeAsync(ChangeRequest request, ClaimsPrincipal principal,
         UserManager<User> users, IdentityServiceDbContext db, Sessions sessions, AuditTrail audit, CancellationToken ct)
@@ -65,9 +66,9 @@ public static class PasswordApi
         if (user is { EmailConfirmed: true })
         {
             var token = await users.GeneratePasswordResetTokenAsync(user);
-            db.AddOutboxMessage(ResetEmailMessage, new ResetEmail(user.Id, user.Email!, user.GivenName, user.Locale, token));
-            await db.SaveChangesAsync(ct);
             var home = await principals.HomeOrganizationAsync(user.Id, ct);
+            db.AddOutboxMessage(ResetEmailMessage, new ResetEmail(user.Id, user.Email!, user.GivenName, user.Locale, token, home));
+            await db.SaveChangesAsync(ct);
             await audit.RecordAsync(new(AuditActions.PasswordResetRequested, AuditOutcomes.Success, home, SubjectUserId: user.Id), ct);
         }
         // The same answer whether or not the address is known: no account enumeration.

@@ -44,7 +44,7 @@ public static partial class RegistrationApi
 
     public sealed record VerifyEmailRequest([Required] Guid UserId, [Required, StringLength(2000)] string Token);
 
-    public sealed record VerificationEmail(Guid UserId, string Email, string GivenName, string Locale, string Token);
+    public sealed record VerificationEmail(Guid UserId, string Email, string GivenName, string Locale, string Token, Guid OrganizationId);
 
     private static async Task<Results<Created<RegisterResponse>, ValidationProblem>> RegisterAsync(
         RegisterRequest request, UserManager<User> users, IdentityServiceDbContext db, AuditTrail audit, CancellationToken ct)
@@ -77,7 +77,7 @@ public static partial class RegistrationApi
             await PasswordHistoryValidator.RememberAsync(db, user, ct);
             db.Memberships.Add(new Membership { OrganizationId = organization.Id, UserId = user.Id, RoleIds = [OrganizationRole.BuiltIn.OrgAdmin.Id] });
             var token = await users.GenerateEmailConfirmationTokenAsync(user);
-            db.AddOutboxMessage(VerificationEmailMessage, new VerificationEmail(user.Id, email, user.GivenName, user.Locale, token));
+            db.AddOutboxMessage(VerificationEmailMessage, new VerificationEmail(user.Id, email, user.GivenName, user.Locale, token, organization.Id));
             await db.SaveChangesAsync(ct);
             await transaction.CommitAsync(ct);
 

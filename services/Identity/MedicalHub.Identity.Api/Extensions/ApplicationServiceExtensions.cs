@@ -2,6 +2,7 @@ using MedicalHub.Data;
 using MedicalHub.Identity.Api.Accounts;
 using MedicalHub.Identity.Api.Apis;
 using MedicalHub.Identity.Api.Clients;
+using MedicalHub.Identity.Api.Emails;
 using MedicalHub.Identity.Api.Infrastructure;
 using MedicalHub.Identity.Api.Security;
 
@@ -23,6 +24,7 @@ public static class ApplicationServiceExtensions
         builder.AddLoginPage();
         builder.AddSecurityHardening();
         builder.Services.AddValidation();
+        builder.AddAccountEmails();
         return builder;
     }
 
