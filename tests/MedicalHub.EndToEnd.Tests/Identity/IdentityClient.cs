@@ -47,6 +47,17 @@ internal sealed class IdentityClient(StackFixture stack, string via = "identity"
         return (string)(await query.ExecuteScalarAsync(Ct) ?? throw new InvalidOperationException($"No {type} e-mail was queued."));
     }
 
+    /// <summary>How many e-mails of the given type Identity has queued for the user.</summary>
+    public async Task<long> QueuedEmailCountAsync(string type, Guid userId)
+    {
+        await using var db = new NpgsqlConnection(await stack.ConnectionStringAsync("identitydb"));
+        await db.OpenAsync(Ct);
+        await using var query = new NpgsqlCommand("SELECT count(*) FROM outbox_messages WHERE type = @type AND payload->>'userId' = @user", db);
+        query.Parameters.AddWithValue("type", type);
+        query.Parameters.AddWithValue("user", userId.ToString());
+        return (long)(await query.ExecuteScalarAsync(Ct))!;
+    }
+
     /// <summary>The newest invitation e-mail queued for an address: its payload (token, organizationName, inviterName...).</summary>
     public async Task<JsonElement> QueuedInvitationAsync(string email)
     {

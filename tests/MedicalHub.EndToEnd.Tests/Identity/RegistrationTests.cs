@@ -31,6 +31,28 @@ public sealed class RegistrationTests(StackFixture stack)
         Assert.Contains(problem.GetProperty("errors").EnumerateObject(), e => e.Name.Equals(field, StringComparison.OrdinalIgnoreCase));
     }
 
+    [Fact]
+    public async Task Resending_the_verification_e_mail_queues_a_new_working_link_only_for_an_unverified_account()
+    {
+        using var identity = new IdentityClient(stack);
+        var pending = await identity.RegisterAsync();
+        var verified = await identity.RegisterVerifiedAsync();
+
+        foreach (var email in new[] { pending.Email, verified.Email, IdentityClient.NewEmail() })
+        {
+            using var resent = await identity.Http.PostAsJsonAsync("/api/auth/verify-email/resend", new { email }, Ct);
+            Assert.Equal(HttpStatusCode.Accepted, resent.StatusCode); // the same answer for every address: no enumeration
+        }
+
+        Assert.Equal(2, await identity.QueuedEmailCountAsync("email.verify-address", pending.UserId));
+        Assert.Equal(1, await identity.QueuedEmailCountAsync("email.verify-address", verified.UserId));
+        using var confirmed = await identity.VerifyEmailAsync(pending.UserId, await identity.VerificationTokenAsync(pending.UserId));
+        Assert.Equal(HttpStatusCode.NoContent, confirmed.StatusCode);
+
+        using var invalid = await identity.Http.PostAsJsonAsync("/api/auth/verify-email/resend", new { email = "not-an-email" }, Ct);
+        Assert.Equal(HttpStatusCode.BadRequest, invalid.StatusCode);
+    }
+
     [Theory]
     [InlineData("{ not json")]
     [InlineData("")]

@@ -30,6 +30,10 @@ public static partial class RegistrationApi
             .WithName("VerifyEmail")
             .WithSummary("Verify an e-mail address with the token from the verification e-mail");
 
+        api.MapPost("/verify-email/resend", ResendVerificationAsync)
+            .WithName("ResendVerificationEmail")
+            .WithSummary("Send the verification e-mail again to an account not verified yet; the answer is the same either way");
+
         return app;
     }
 
@@ -44,7 +48,9 @@ public static partial class RegistrationApi
 
     public sealed record VerifyEmailRequest([Required] Guid UserId, [Required, StringLength(2000)] string Token);
 
-    public sealed record VerificationEmail(Guid UserId, string Email, string GivenName, string Locale, string Token, Guid OrganizationId);
+    public sealed record ResendVerificationRequest([Required, EmailAddress, StringLength(254)] string Email);
+
+    public sealed record VerificationEmail(Guid UserId, string Email, string GivenName, string Locale, string Token, Guid? OrganizationId);
 
     private static async Task<Results<Created<RegisterResponse>, ValidationProblem>> RegisterAsync(
         RegisterRequest request, UserManager<User> users, IdentityServiceDbContext db, AuditTrail audit, CancellationToken ct)
@@ -105,6 +111,25 @@ public static partial class RegistrationApi
         return result.Succeeded
             ? TypedResults.NoContent()
             : TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["token"] = ["The verification link is invalid or has expired."] });
+    }
+
+    /// <summary>
+    /// A new link for an unverified account (earlier links keep working until their expiry). 202 whether or not the
+    /// address has an account, or is already verified, so the answer does not reveal which addresses are registered.
+    /// </summary>
+    private static async Task<Accepted> ResendVerificationAsync(ResendVerificationRequest request, UserManager<User> users,
+        IdentityServiceDbContext db, PrincipalFactory principals, AuditTrail audit, CancellationToken ct)
+    {
+        var user = await users.FindByEmailAsync(request.Email.Trim());
+        if (user is { EmailConfirmed: false, Email: not null })
+        {
+            var home = await principals.HomeOrganizationAsync(user.Id, ct);
+            var token = await users.GenerateEmailConfirmationTokenAsync(user);
+            db.AddOutboxMessage(VerificationEmailMessage, new VerificationEmail(user.Id, user.Email, user.GivenName, user.Locale, token, home));
+            await db.SaveChangesAsync(ct);
+            await audit.RecordAsync(new(AuditActions.VerificationEmailResent, AuditOutcomes.Success, home, user.Id), ct);
+        }
+        return TypedResults.Accepted((string?)null);
     }
 
     private static Dictionary<string, string[]> ToErrors(IdentityResult result) =>

@@ -43,6 +43,7 @@ public static class AuditActions
 {
     public const string Registered = "account.registered";
     public const string EmailVerified = "email.verified";
+    public const string VerificationEmailResent = "email.verification-resent";
     public const string LoginSucceeded = "login.succeeded";
     public const string LoginFailed = "login.failed";
     public const string LockedOut = "account.locked-out";
