@@ -100,4 +100,27 @@ public sealed class SessionTests(StackFixture stack)
         Assert.Equal(HttpStatusCode.NotFound, notAGuid.StatusCode);
         Assert.Equal(HttpStatusCode.OK, await RefreshAsync(identity, alice));
     }
+
+    [Fact]
+    public async Task Revoking_a_refresh_token_at_the_revocation_endpoint_ends_its_session_and_is_audited()
+    {
+        using var identity = new IdentityClient(stack);
+        var user = await identity.RegisterVerifiedAsync();
+        var app = await LoginAsync(identity, user, "App/1.0");
+        var other = await LoginAsync(identity, user, "Other/1.0");
+
+        using var revoked = await identity.Http.PostAsync("/connect/revoke", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["client_id"] = "medicalhub-web", ["token"] = app.RefreshToken, ["token_type_hint"] = "refresh_token",
+        }), Ct);
+
+        Assert.Equal(HttpStatusCode.OK, revoked.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, await RefreshAsync(identity, app));
+        using var list = await SendAsync(identity, HttpMethod.Get, "/api/account/sessions", other);
+        var ids = (await list.Content.ReadFromJsonAsync<JsonElement>(Ct)).EnumerateArray().Select(s => s.GetProperty("id").GetString()).ToList();
+        Assert.Equal([other.Id], ids);
+        using var profile = await SendAsync(identity, HttpMethod.Get, "/api/account/profile", app);
+        Assert.Equal(HttpStatusCode.Unauthorized, profile.StatusCode); // the session's access token too
+        Assert.Contains("token.revoked", await identity.AuditActionsAsync(other.AccessToken, "token.revoked"));
+    }
 }

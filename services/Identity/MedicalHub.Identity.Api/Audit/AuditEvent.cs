@@ -57,6 +57,7 @@ public static class AuditActions
     public const string PasswordResetRequested = "password.reset-requested";
     public const string PasswordReset = "password.reset";
     public const string SessionRevoked = "session.revoked";
+    public const string TokenRevoked = "token.revoked";
     public const string OrganizationChanged = "organization.changed";
     public const string RolesChanged = "member.roles-changed";
     public const string MemberDeactivated = "member.deactivated";

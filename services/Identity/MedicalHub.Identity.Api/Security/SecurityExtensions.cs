@@ -23,6 +23,7 @@ public static class SecurityExtensions
         {
             options.SetRefreshTokenReuseLeeway(leeway);
             options.AddEventHandler(RefreshTokenReuseHandler.Descriptor);
+            options.AddEventHandler(TokenRevocationHandler.Descriptor);
         });
         return builder;
     }
