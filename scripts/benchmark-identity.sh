@@ -6,7 +6,8 @@
 # with the per-address throttling turned off, and logs in as the demo practice's doctor (its password is
 # generated for the run). Uses the run-mode ports (Identity on 8001): stop a running stack first.
 # Options (environment): SECONDS_PER_FIGURE (15), CONCURRENCY (8), BENCH_CLIENT_ID / BENCH_CLIENT_SECRET
-# (a confidential client allowed the client-credentials grant; without them that figure prints n/a).
+# (a confidential client allowed the client-credentials grant; without them the demo administrator creates an
+# integrator's API client for the run), COUNT_SQL (1: afterwards, count the SQL statements per operation).
 source "$(dirname "${BASH_SOURCE[0]}")/prerequisites.sh"
 cd "$medicalhub_root"
 SECONDS_PER_FIGURE="${SECONDS_PER_FIGURE:-15}"
@@ -43,10 +44,51 @@ until [ "$(curl -s -m 1 http://localhost:8001/health)" = Healthy ]; do
 done
 say "Identity healthy after $(( $(date +%s) - start )) s; measuring"
 
-client_args=()
+client_args=(--admin-email admin@demo.medicalhub.local --print-client)
 if [ -n "${BENCH_CLIENT_ID:-}" ] && [ -n "${BENCH_CLIENT_SECRET:-}" ]; then
-  client_args=(--client-id "$BENCH_CLIENT_ID" --client-secret "$BENCH_CLIENT_SECRET")
+  client_args=(--client-id "$BENCH_CLIENT_ID" --client-secret "$BENCH_CLIENT_SECRET" --print-client)
 fi
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 dotnet benchmarks/MedicalHub.Identity.Benchmark/bin/Release/net10.0/MedicalHub.Identity.Benchmark.dll \
   --url http://localhost:8001 --email doctor@demo.medicalhub.local --password "$password" \
-  --seconds "$SECONDS_PER_FIGURE" --concurrency "$CONCURRENCY" "${client_args[@]}"
+  --seconds "$SECONDS_PER_FIGURE" --concurrency "$CONCURRENCY" "${client_args[@]}" | tee "$data/benchmark.out"
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+
+# SQL statements per operation, which does not depend on the machine's load: Identity's Postgres logs every
+# statement (log_statement=all, set for this throw-away server only) while one client runs each operation in turn.
+[ "${COUNT_SQL:-1}" = 1 ] || exit 0
+say "Counting SQL statements per operation (Postgres log_statement=all, one client)"
+pg_pid="$(pgrep -f -- "postgres -D $data/identity-postgres" | head -1)"
+pg_log="$(grep -lE "\\[$pg_pid\\] LOG: +database system is ready" /tmp/aspire-dcp*/*_err 2>/dev/null | head -1 || true)"
+if [ -z "$pg_pid" ] || [ -z "$pg_log" ]; then echo "Identity's Postgres or its log (DCP keeps it in /tmp/aspire-dcp*/<id>_err) not found: no SQL counts" >&2; exit 0; fi
+echo "log_statement = 'all'" >> "$data/identity-postgres/postgresql.auto.conf"
+kill -HUP "$pg_pid"
+sleep 2
+statements() { sleep 2; grep -cE 'LOG: +(statement|execute)' "$pg_log" || true; }
+token() { curl -s -m 30 http://localhost:8001/connect/token "$@"; }
+login() { token -d grant_type=password -d client_id=medicalhub-web -d username=doctor@demo.medicalhub.local --data-urlencode "password=$password" -d "scope=openid offline_access"; }
+per() { awk -v a="$1" -v b="$2" -v n="$3" 'BEGIN { printf "%.1f", (b - a) / n }'; }
+repeat=20
+
+login >/dev/null
+before=$(statements)
+for _ in $(seq 1 $repeat); do login >/dev/null; done
+after=$(statements)
+echo "SQL statements per password login: $(per "$before" "$after" $repeat)"
+
+refresh_token="$(login | jq -r .refresh_token)"
+before=$(statements)
+for _ in $(seq 1 $repeat); do
+  refresh_token="$(token -d grant_type=refresh_token -d client_id=medicalhub-web --data-urlencode "refresh_token=$refresh_token" | jq -r .refresh_token)"
+done
+after=$(statements)
+[ "$refresh_token" != null ] || echo "a refresh failed: the count below is not valid" >&2
+echo "SQL statements per refresh grant: $(per "$before" "$after" $repeat)"
+
+read -r _ _ client_id client_secret < <(grep '^api client:' "$data/benchmark.out") || true
+if [ -n "${client_id:-}" ]; then
+  before=$(statements)
+  for _ in $(seq 1 $repeat); do token -d grant_type=client_credentials -d client_id="$client_id" --data-urlencode "client_secret=$client_secret" >/dev/null; done
+  after=$(statements)
+  echo "SQL statements per client-credentials grant: $(per "$before" "$after" $repeat)"
+fi
