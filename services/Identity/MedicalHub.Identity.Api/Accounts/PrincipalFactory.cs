@@ -47,6 +47,43 @@ public sealed class PrincipalFactory(IdentityServiceDbContext db, IOptions<Token
         return [.. rows.Select(r => r.Membership)];
     }
 
+    /// <summary>
+    /// For a refresh: the user and <see cref="ActiveMembershipsAsync"/>, in one query (null when the user no longer exists).
+    /// The user is not tracked: a refresh only reads it.
+    /// </summary>
+    public async Task<(User User, List<Membership> Memberships)?> UserWithActiveMembershipsAsync(Guid userId, CancellationToken ct)
+    {
+        var row = await db.Users.AsNoTracking()
+            .Where(u => u.Id == userId)
+            .Select(u => new
+            {
+                User = u,
+                Memberships = db.Memberships
+                    .Where(m => m.UserId == u.Id && m.IsActive)
+                    .OrderBy(m => m.CreatedAt)
+                    .Select(m => new
+                    {
+                        Membership = m,
+                        Roles = db.OrganizationRoles
+                            .Where(r => m.RoleIds.Contains(r.Id) && (r.OrganizationId == null || r.OrganizationId == m.OrganizationId))
+                            .Select(r => new RoleGrant(r.Name, r.Permissions))
+                            .ToList(),
+                        MfaRequiredRoleIds = db.Organizations.Where(o => o.Id == m.OrganizationId).Select(o => o.MfaRequiredRoleIds).FirstOrDefault(),
+                    })
+                    .ToList(),
+            })
+            .SingleOrDefaultAsync(ct);
+        if (row is null)
+        {
+            return null;
+        }
+        foreach (var member in row.Memberships)
+        {
+            _rights[member.Membership.Id] = new MembershipRights(member.Roles, member.MfaRequiredRoleIds);
+        }
+        return (row.User, [.. row.Memberships.Select(m => m.Membership)]);
+    }
+
     /// <summary>The organization a user's events are recorded under when no token names one: their oldest active membership.</summary>
     public Task<Guid?> HomeOrganizationAsync(Guid userId, CancellationToken ct) =>
         db.Memberships.Where(m => m.UserId == userId && m.IsActive).OrderBy(m => m.CreatedAt).Select(m => (Guid?)m.OrganizationId).FirstOrDefaultAsync(ct);
