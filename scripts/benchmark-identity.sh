@@ -6,7 +6,8 @@
 # with the per-address throttling turned off, and logs in as the demo practice's doctor (its password is
 # generated for the run). Uses the run-mode ports (Identity on 8001): stop a running stack first.
 # Options (environment): SECONDS_PER_FIGURE (15), CONCURRENCY (8), BENCH_CLIENT_ID / BENCH_CLIENT_SECRET
-# (a confidential client allowed the client-credentials grant; without them that figure prints n/a).
+# (a confidential client allowed the client-credentials grant; without them the demo administrator creates an
+# integrator's API client for the run), COUNT_SQL (1: afterwards, count the SQL statements per operation).
 source "$(dirname "${BASH_SOURCE[0]}")/prerequisites.sh"
 cd "$medicalhub_root"
 SECONDS_PER_FIGURE="${SECONDS_PER_FIGURE:-15}"
@@ -43,10 +44,72 @@ until [ "$(curl -s -m 1 http://localhost:8001/health)" = Healthy ]; do
 done
 say "Identity healthy after $(( $(date +%s) - start )) s; measuring"
 
-client_args=()
+client_args=(--admin-email admin@demo.medicalhub.local --print-client)
 if [ -n "${BENCH_CLIENT_ID:-}" ] && [ -n "${BENCH_CLIENT_SECRET:-}" ]; then
-  client_args=(--client-id "$BENCH_CLIENT_ID" --client-secret "$BENCH_CLIENT_SECRET")
+  client_args=(--client-id "$BENCH_CLIENT_ID" --client-secret "$BENCH_CLIENT_SECRET" --print-client)
 fi
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 dotnet benchmarks/MedicalHub.Identity.Benchmark/bin/Release/net10.0/MedicalHub.Identity.Benchmark.dll \
   --url http://localhost:8001 --email doctor@demo.medicalhub.local --password "$password" \
-  --seconds "$SECONDS_PER_FIGURE" --concurrency "$CONCURRENCY" "${client_args[@]}"
+  --seconds "$SECONDS_PER_FIGURE" --concurrency "$CONCURRENCY" "${client_args[@]}" | tee "$data/benchmark.out"
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+
+# Per operation, figures that do not depend on the machine's load: the CPU time Identity's process and its Postgres
+# spend (one client, operations in turn, /proc's tick counts), then the SQL statements Postgres runs (log_statement=all,
+# set for this throw-away server only; counted separately, since logging every statement costs CPU itself).
+[ "${COUNT_SQL:-1}" = 1 ] || exit 0
+say "Per operation: CPU time and SQL statements (one client)"
+pg_pid="$(pgrep -f -- "postgres -D $data/identity-postgres" | head -1)"
+service_pid="$(pgrep -f -- "$medicalhub_root/services/Identity/MedicalHub.Identity.Api/bin/Release/" | head -1)"
+pg_log="$(grep -lE "\\[$pg_pid\\] LOG: +database system is ready" /tmp/aspire-dcp*/*_err 2>/dev/null | head -1 || true)"
+if [ -z "$pg_pid" ] || [ -z "$service_pid" ] || [ -z "$pg_log" ]; then
+  echo "Identity, its Postgres or the Postgres log (DCP keeps it in /tmp/aspire-dcp*/<id>_err) not found: no per-operation figures" >&2
+  exit 0
+fi
+ticks() { # CPU ticks (1/100 s) of the service and of the Postgres server with its backends
+  local pg=0 p
+  for p in "$pg_pid" $(pgrep -P "$pg_pid"); do pg=$(( pg + $(awk '{ print $14 + $15 }' "/proc/$p/stat" 2>/dev/null || echo 0) )); done
+  echo "$(awk '{ print $14 + $15 }' "/proc/$service_pid/stat") $pg"
+}
+statements() { sleep 2; grep -cE 'LOG: +(statement|execute)' "$pg_log" || true; }
+token() { curl -s -m 30 http://localhost:8001/connect/token "$@"; }
+login() { token -d grant_type=password -d client_id=medicalhub-web -d username=doctor@demo.medicalhub.local --data-urlencode "password=$password" -d "scope=openid offline_access"; }
+refresh() { token -d grant_type=refresh_token -d client_id=medicalhub-web --data-urlencode "refresh_token=$1" | jq -r .refresh_token; }
+read -r _ _ client_id client_secret < <(grep '^api client:' "$data/benchmark.out") || true
+client_credentials() { token -d grant_type=client_credentials -d client_id="$client_id" --data-urlencode "client_secret=$client_secret" >/dev/null; }
+per() { awk -v a="$1" -v b="$2" -v n="$3" -v f="${4:-1}" 'BEGIN { printf "%.1f", (b - a) * f / n }'; }
+
+# Runs operation $1 $2 times; prints "<service CPU ms> <Postgres CPU ms> <statements>" per operation ($3 = count statements).
+measure() {
+  local op="$1" n="$2" rt s0 s1 a b
+  [ "$op" = refresh ] && rt="$(login | jq -r .refresh_token)"
+  [ "$3" = 1 ] && s0=$(statements)
+  read -r a b < <(ticks)
+  for _ in $(seq 1 "$n"); do
+    case "$op" in
+      login) login >/dev/null ;;
+      refresh) rt="$(refresh "$rt")"; [ "$rt" != null ] || { echo "a refresh failed: figures not valid" >&2; rt="$(login | jq -r .refresh_token)"; } ;;
+      client_credentials) client_credentials ;;
+    esac
+  done
+  read -r a1 b1 < <(ticks)
+  [ "$3" = 1 ] && s1=$(statements)
+  if [ "$3" = 1 ]; then echo "$(per "$s0" "$s1" "$n")"; else echo "$(per "$a" "$a1" "$n" 10) $(per "$b" "$b1" "$n" 10)"; fi
+}
+
+ops=(login refresh)
+[ -n "${client_id:-}" ] && ops+=(client_credentials)
+login >/dev/null
+declare -A cpu sql
+for op in "${ops[@]}"; do cpu[$op]="$(measure "$op" 50 0)"; done
+echo "log_statement = 'all'" >> "$data/identity-postgres/postgresql.auto.conf"
+kill -HUP "$pg_pid"
+sleep 2
+for op in "${ops[@]}"; do sql[$op]="$(measure "$op" 20 1)"; done
+echo
+echo "| operation (one client) | service CPU ms | Postgres CPU ms | SQL statements |"
+echo "|---|---|---|---|"
+for op in "${ops[@]}"; do
+  read -r service_ms pg_ms <<<"${cpu[$op]}"
+  echo "| $op | $service_ms | $pg_ms | ${sql[$op]} |"
+done

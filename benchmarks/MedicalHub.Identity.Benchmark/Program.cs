@@ -112,20 +112,44 @@ figures.Add(await MeasureAsync("refresh grants/s", options.Concurrency, async _ 
     };
 }));
 
-if (options.ClientId is not null && options.ClientSecret is not null)
+// Without a client given, the demo practice's administrator creates an integrator's API client for the run.
+var (clientId, clientSecret) = (options.ClientId, options.ClientSecret);
+if ((clientId is null || clientSecret is null) && options.AdminEmail is not null)
 {
+    var admin = await TokenAsync(("grant_type", "password"), ("client_id", "medicalhub-web"), ("username", options.AdminEmail), ("password", options.Password), ("scope", "openid"));
+    using var create = new HttpRequestMessage(HttpMethod.Post, "/api/organizations/current/clients")
+    {
+        Content = System.Net.Http.Json.JsonContent.Create(new { name = $"benchmark {DateTime.UtcNow:yyyy-MM-dd HH:mm}", permissions = (string[])["documents:read"] }),
+    };
+    create.Headers.Authorization = new AuthenticationHeaderValue("Bearer", admin.GetProperty("access_token").GetString());
+    using var created = await http.SendAsync(create);
+    var body = await created.Content.ReadAsStringAsync();
+    if (!created.IsSuccessStatusCode)
+    {
+        throw new HttpRequestException($"Creating the API client failed: {(int)created.StatusCode}: {body}");
+    }
+    var client = JsonDocument.Parse(body).RootElement;
+    (clientId, clientSecret) = (client.GetProperty("clientId").GetString(), client.GetProperty("clientSecret").GetString());
+}
+
+if (clientId is not null && clientSecret is not null)
+{
+    if (options.PrintClient)
+    {
+        Console.WriteLine($"api client: {clientId} {clientSecret}");
+    }
     figures.Add(await MeasureAsync("client-credentials grants/s", options.Concurrency, _ => Task.FromResult<Func<Task<bool>>>(async () =>
     {
         using var response = await http.PostAsync("/connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
         {
-            ["grant_type"] = "client_credentials", ["client_id"] = options.ClientId, ["client_secret"] = options.ClientSecret,
+            ["grant_type"] = "client_credentials", ["client_id"] = clientId, ["client_secret"] = clientSecret,
         }));
         return response.IsSuccessStatusCode;
     })));
 }
 else
 {
-    figures.Add(new Figure("client-credentials grants/s", null, 0, "n/a: no client given (--client-id/--client-secret)"));
+    figures.Add(new Figure("client-credentials grants/s", null, 0, "n/a: no client given (--client-id/--client-secret or --admin-email)"));
 }
 
 var accessToken = first.GetProperty("access_token").GetString()!;
@@ -159,7 +183,8 @@ return 0;
 
 internal sealed record Figure(string Name, double? Rate, long Failed, string? Note = null);
 
-internal sealed record Options(string Url, string Email, string Password, int Seconds, int Concurrency, string? ClientId, string? ClientSecret)
+internal sealed record Options(string Url, string Email, string Password, int Seconds, int Concurrency, string? ClientId, string? ClientSecret,
+    string? AdminEmail, bool PrintClient)
 {
     public static Options Parse(string[] args)
     {
@@ -171,6 +196,8 @@ internal sealed record Options(string Url, string Email, string Password, int Se
             int.Parse(Value("--seconds") ?? "15", CultureInfo.InvariantCulture),
             int.Parse(Value("--concurrency") ?? "8", CultureInfo.InvariantCulture),
             Value("--client-id"),
-            Value("--client-secret"));
+            Value("--client-secret"),
+            Value("--admin-email"),
+            args.Contains("--print-client"));
     }
 }

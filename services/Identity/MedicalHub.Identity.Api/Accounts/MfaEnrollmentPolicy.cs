@@ -1,7 +1,5 @@
-using MedicalHub.Identity.Api.Infrastructure;
 using MedicalHub.Identity.Api.Model;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.EntityFrameworkCore;
 
 namespace MedicalHub.Identity.Api.Accounts;
 
@@ -15,16 +13,9 @@ public static class MfaEnrollmentPolicy
 {
     public const string Claim = "mfa_enrollment_required";
 
-    /// <summary>True when the organization requires MFA for one of the member's roles and the login did not use it.</summary>
-    public static async Task<bool> RestrictsAsync(IdentityServiceDbContext db, Membership membership, IEnumerable<string> authenticationMethods, CancellationToken ct)
-    {
-        if (authenticationMethods.Contains("mfa"))
-        {
-            return false;
-        }
-        var required = await db.Organizations.Where(o => o.Id == membership.OrganizationId).Select(o => o.MfaRequiredRoleIds).SingleOrDefaultAsync(ct);
-        return required is not null && membership.RoleIds.Any(required.Contains);
-    }
+    /// <summary>True when the organization requires MFA (<paramref name="mfaRequiredRoleIds"/>) for one of the member's roles and the login did not use it.</summary>
+    public static bool Restricts(IReadOnlyCollection<Guid>? mfaRequiredRoleIds, Membership membership, IEnumerable<string> authenticationMethods) =>
+        !authenticationMethods.Contains("mfa") && mfaRequiredRoleIds is not null && membership.RoleIds.Any(mfaRequiredRoleIds.Contains);
 
     /// <summary>Part of Identity's default authorization policy: a restricted token only reaches the account endpoints.</summary>
     public sealed class Requirement : AuthorizationHandler<Requirement>, IAuthorizationRequirement

@@ -18,6 +18,7 @@ public sealed class PasswordLogin(UserManager<User> users, PrincipalFactory prin
 
     public enum SecondFactorOutcome { Succeeded, LockedOut, WrongCode, WrongRecoveryCode, Missing }
 
+    /// <summary><see cref="HomeOrganizationId"/> is the organization a failure was audited under (not read on success).</summary>
     public sealed record PasswordResult(Outcome Outcome, User? User = null, Guid? HomeOrganizationId = null);
 
     /// <summary>The outcome of the second step; <see cref="Method"/> is the <c>amr</c> value (<c>otp</c> or <c>rc</c>).</summary>
@@ -34,30 +35,35 @@ public sealed class PasswordLogin(UserManager<User> users, PrincipalFactory prin
             await audit.RecordAsync(new(AuditActions.LoginFailed, AuditOutcomes.Failure, null, Reason: "unknown account", ClientId: clientId), ct);
             return new(Outcome.InvalidCredentials);
         }
-        var home = await principals.HomeOrganizationAsync(user.Id, ct);
+        // The organization an outcome is audited under; a successful login records its own (the chosen one), so it skips this read.
+        Task<Guid?> HomeAsync() => principals.HomeOrganizationAsync(user.Id, ct);
         if (await users.IsLockedOutAsync(user))
         {
             hasher.VerifyHashedPassword(TimingDummy.User, TimingDummy.Hash, password ?? "");
-            await audit.RecordAsync(new(AuditActions.LoginFailed, AuditOutcomes.Failure, home, SubjectUserId: user.Id, Reason: "locked out", ClientId: clientId), ct);
-            return new(Outcome.InvalidCredentials, user, home);
+            var lockedHome = await HomeAsync();
+            await audit.RecordAsync(new(AuditActions.LoginFailed, AuditOutcomes.Failure, lockedHome, SubjectUserId: user.Id, Reason: "locked out", ClientId: clientId), ct);
+            return new(Outcome.InvalidCredentials, user, lockedHome);
         }
         if (!await users.CheckPasswordAsync(user, password ?? ""))
         {
+            var home = await HomeAsync();
             await FailedAttemptAsync(user, home, "wrong password", clientId, ct);
             return new(Outcome.InvalidCredentials, user, home);
         }
         if (!user.EmailConfirmed)
         {
+            var home = await HomeAsync();
             await audit.RecordAsync(new(AuditActions.LoginFailed, AuditOutcomes.Failure, home, SubjectUserId: user.Id, Reason: "e-mail not verified", ClientId: clientId), ct);
             return new(Outcome.EmailNotVerified, user, home);
         }
         if (await users.GetTwoFactorEnabledAsync(user))
         {
+            var home = await HomeAsync();
             await audit.RecordAsync(new(AuditActions.MfaChallenged, AuditOutcomes.Success, home, user.Id, ClientId: clientId), ct);
             return new(Outcome.MfaRequired, user, home);
         }
         await users.ResetAccessFailedCountAsync(user);
-        return new(Outcome.Succeeded, user, home);
+        return new(Outcome.Succeeded, user);
     }
 
     /// <summary>The second step: a TOTP code (each accepted once) or a recovery code (each works once). Failures count towards the lockout.</summary>

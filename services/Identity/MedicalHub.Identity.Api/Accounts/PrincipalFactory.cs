@@ -13,26 +13,95 @@ namespace MedicalHub.Identity.Api.Accounts;
 /// <summary>Builds what a user's tokens say: who, in which organization, with which roles and permissions.</summary>
 public sealed class PrincipalFactory(IdentityServiceDbContext db, IOptions<TokenServerSettings> settings)
 {
+    private readonly Dictionary<Guid, MembershipRights> _rights = [];
+
     public const string OrganizationClaim = "org_id";
     public const string PermissionClaim = "permission";
     public const string SessionClaim = "sid";
     public const string AuthenticationMethodClaim = "amr";
 
-    /// <summary>The active memberships of a user, oldest first (the default organization is the first).</summary>
-    public Task<List<Membership>> ActiveMembershipsAsync(Guid userId, CancellationToken ct) =>
-        db.Memberships.Where(m => m.UserId == userId && m.IsActive).OrderBy(m => m.CreatedAt).ToListAsync(ct);
+    /// <summary>
+    /// The active memberships of a user, oldest first (the default organization is the first), read in one query
+    /// together with what <see cref="CreateAsync"/> needs for each: its roles' names and permissions and the
+    /// organization's MFA policy. They are kept for this request, so building the principal reads nothing more.
+    /// </summary>
+    public async Task<List<Membership>> ActiveMembershipsAsync(Guid userId, CancellationToken ct)
+    {
+        var rows = await db.Memberships.AsNoTracking()
+            .Where(m => m.UserId == userId && m.IsActive)
+            .OrderBy(m => m.CreatedAt)
+            .Select(m => new
+            {
+                Membership = m,
+                Roles = db.OrganizationRoles
+                    .Where(r => m.RoleIds.Contains(r.Id) && (r.OrganizationId == null || r.OrganizationId == m.OrganizationId))
+                    .Select(r => new RoleGrant(r.Name, r.Permissions))
+                    .ToList(),
+                MfaRequiredRoleIds = db.Organizations.Where(o => o.Id == m.OrganizationId).Select(o => o.MfaRequiredRoleIds).FirstOrDefault(),
+            })
+            .ToListAsync(ct);
+        foreach (var row in rows)
+        {
+            _rights[row.Membership.Id] = new MembershipRights(row.Roles, row.MfaRequiredRoleIds);
+        }
+        return [.. rows.Select(r => r.Membership)];
+    }
+
+    /// <summary>
+    /// For a refresh: the user and <see cref="ActiveMembershipsAsync"/>, in one query (null when the user no longer exists).
+    /// The user is not tracked: a refresh only reads it.
+    /// </summary>
+    public async Task<(User User, List<Membership> Memberships)?> UserWithActiveMembershipsAsync(Guid userId, CancellationToken ct)
+    {
+        var row = await db.Users.AsNoTracking()
+            .Where(u => u.Id == userId)
+            .Select(u => new
+            {
+                User = u,
+                Memberships = db.Memberships
+                    .Where(m => m.UserId == u.Id && m.IsActive)
+                    .OrderBy(m => m.CreatedAt)
+                    .Select(m => new
+                    {
+                        Membership = m,
+                        Roles = db.OrganizationRoles
+                            .Where(r => m.RoleIds.Contains(r.Id) && (r.OrganizationId == null || r.OrganizationId == m.OrganizationId))
+                            .Select(r => new RoleGrant(r.Name, r.Permissions))
+                            .ToList(),
+                        MfaRequiredRoleIds = db.Organizations.Where(o => o.Id == m.OrganizationId).Select(o => o.MfaRequiredRoleIds).FirstOrDefault(),
+                    })
+                    .ToList(),
+            })
+            .SingleOrDefaultAsync(ct);
+        if (row is null)
+        {
+            return null;
+        }
+        foreach (var member in row.Memberships)
+        {
+            _rights[member.Membership.Id] = new MembershipRights(member.Roles, member.MfaRequiredRoleIds);
+        }
+        return (row.User, [.. row.Memberships.Select(m => m.Membership)]);
+    }
 
     /// <summary>The organization a user's events are recorded under when no token names one: their oldest active membership.</summary>
-    public async Task<Guid?> HomeOrganizationAsync(Guid userId, CancellationToken ct) =>
-        (await ActiveMembershipsAsync(userId, ct)).FirstOrDefault()?.OrganizationId;
+    public Task<Guid?> HomeOrganizationAsync(Guid userId, CancellationToken ct) =>
+        db.Memberships.Where(m => m.UserId == userId && m.IsActive).OrderBy(m => m.CreatedAt).Select(m => (Guid?)m.OrganizationId).FirstOrDefaultAsync(ct);
 
     public async Task<ClaimsPrincipal> CreateAsync(User user, Membership membership, string sessionId, IEnumerable<string> authenticationMethods,
         IEnumerable<string> scopes, CancellationToken ct)
     {
-        var roles = await db.OrganizationRoles
-            .Where(r => membership.RoleIds.Contains(r.Id) && (r.OrganizationId == null || r.OrganizationId == membership.OrganizationId))
-            .ToListAsync(ct);
-        var restricted = await MfaEnrollmentPolicy.RestrictsAsync(db, membership, authenticationMethods, ct);
+        if (!_rights.TryGetValue(membership.Id, out var rights))
+        {
+            rights = new MembershipRights(
+                await db.OrganizationRoles
+                    .Where(r => membership.RoleIds.Contains(r.Id) && (r.OrganizationId == null || r.OrganizationId == membership.OrganizationId))
+                    .Select(r => new RoleGrant(r.Name, r.Permissions))
+                    .ToListAsync(ct),
+                await db.Organizations.Where(o => o.Id == membership.OrganizationId).Select(o => o.MfaRequiredRoleIds).SingleOrDefaultAsync(ct));
+        }
+        var roles = rights.Roles;
+        var restricted = MfaEnrollmentPolicy.Restricts(rights.MfaRequiredRoleIds, membership, authenticationMethods);
         if (restricted)
         {
             roles = []; // rights only after a login with MFA (the organization's policy)
@@ -65,3 +134,9 @@ public sealed class PrincipalFactory(IdentityServiceDbContext db, IOptions<Token
         return new ClaimsPrincipal(identity);
     }
 }
+
+/// <summary>A role as tokens show it: its name and permissions.</summary>
+public sealed record RoleGrant(string Name, string[] Permissions);
+
+/// <summary>What a membership grants: its roles, and the roles its organization requires MFA for.</summary>
+public sealed record MembershipRights(List<RoleGrant> Roles, List<Guid>? MfaRequiredRoleIds);

@@ -61,15 +61,31 @@ public sealed class Sessions(IdentityServiceDbContext db, IOpenIddictAuthorizati
         await db.SaveChangesAsync(ct);
     }
 
-    /// <summary>True, and the last-seen time moves on, when the session exists and was not revoked.</summary>
+    /// <summary>How stale a session's last-seen time may get before a refresh moves it: the session list does not need finer.</summary>
+    public static readonly TimeSpan LastSeenResolution = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// True when the session exists and was not revoked. Its last-seen time (and the organization it is in) moves on
+    /// when it is older than <see cref="LastSeenResolution"/> (or the organization changed), so frequent refreshes read
+    /// the row instead of writing a new version of it each time. One statement either way.
+    /// </summary>
     public async Task<bool> TouchAsync(string? sessionId, Guid organizationId, CancellationToken ct)
     {
         if (!Guid.TryParse(sessionId, out var id))
         {
             return false;
         }
-        return await db.Set<UserSession>().Where(s => s.Id == id && s.RevokedAt == null)
-            .ExecuteUpdateAsync(s => s.SetProperty(x => x.LastSeenAt, DateTimeOffset.UtcNow).SetProperty(x => x.OrganizationId, organizationId), ct) == 1;
+        var now = DateTimeOffset.UtcNow;
+        var staleBefore = now - LastSeenResolution;
+        // Not composed (ToListAsync, not SingleAsync): Postgres only allows a data-modifying WITH at the top level.
+        var active = await db.Database.SqlQuery<bool>($"""
+            WITH touched AS (
+                UPDATE sessions SET last_seen_at = {now}, organization_id = {organizationId}
+                WHERE id = {id} AND revoked_at IS NULL AND (last_seen_at < {staleBefore} OR organization_id <> {organizationId})
+                RETURNING 1)
+            SELECT EXISTS (SELECT 1 FROM touched) OR EXISTS (SELECT 1 FROM sessions WHERE id = {id} AND revoked_at IS NULL) AS "Value"
+            """).ToListAsync(ct);
+        return active.Single();
     }
 
     public Task<List<UserSession>> ActiveAsync(Guid userId, CancellationToken ct) =>

@@ -105,15 +105,16 @@ public static class TokenApi
         {
             var result = await http.AuthenticateAsync(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
             var previous = result.Principal;
-            var user = previous?.GetClaim(Claims.Subject) is { } subject ? await users.FindByIdAsync(subject) : null;
-            if (previous is null || user is null || await users.IsLockedOutAsync(user))
+            // The user, their memberships, roles and the MFA policy in one query.
+            var found = Guid.TryParse(previous?.GetClaim(Claims.Subject), out var subject) ? await principals.UserWithActiveMembershipsAsync(subject, ct) : null;
+            if (previous is null || found is not var (user, memberships) || await users.IsLockedOutAsync(user))
             {
                 return Forbid(Errors.InvalidGrant, "The refresh token is no longer valid.");
             }
 
             // A refresh may switch organizations; otherwise it keeps the one the session chose.
             var organization = (string?)request[OrganizationParameter] ?? previous.GetClaim(PrincipalFactory.OrganizationClaim);
-            var membership = await ChooseMembershipAsync(principals, user.Id, organization, ct);
+            var membership = ChooseMembership(memberships, organization);
             if (membership is null)
             {
                 return Forbid(Errors.InvalidGrant, "The account has no active membership in the organization any more.");
@@ -137,9 +138,11 @@ public static class TokenApi
         return Forbid(Errors.UnsupportedGrantType, "The grant type is not supported.");
     }
 
-    internal static async Task<Membership?> ChooseMembershipAsync(PrincipalFactory principals, Guid userId, string? organizationId, CancellationToken ct)
+    internal static async Task<Membership?> ChooseMembershipAsync(PrincipalFactory principals, Guid userId, string? organizationId, CancellationToken ct) =>
+        ChooseMembership(await principals.ActiveMembershipsAsync(userId, ct), organizationId);
+
+    private static Membership? ChooseMembership(List<Membership> memberships, string? organizationId)
     {
-        var memberships = await principals.ActiveMembershipsAsync(userId, ct);
         if (organizationId is null)
         {
             return memberships.FirstOrDefault();

@@ -29,6 +29,7 @@ public sealed class AuditTrail(IServiceScopeFactory scopeFactory, IHttpContextAc
         await strategy.ExecuteAsync(async () =>
         {
             db.ChangeTracker.Clear();
+            db.Database.AutoSavepointsEnabled = false; // one insert in a transaction of our own: a savepoint around it adds two statements and nothing else
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
             await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({LockKey(chain)})", ct);
             var last = await db.AuditEvents.Where(e => e.ChainId == chain).OrderByDescending(e => e.Sequence)

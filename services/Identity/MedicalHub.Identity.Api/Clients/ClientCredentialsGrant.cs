@@ -29,8 +29,10 @@ public sealed class ClientCredentialsGrant(ServiceClients services, IdentityServ
             return Issue(request, clientId, ServiceKind, organizationId: null, service.Permissions, ServiceClients.AllowedAudiences(service));
         }
 
-        var integration = await db.ApiClients.AsNoTracking().SingleOrDefaultAsync(c => c.ClientId == clientId, ct);
-        if (integration is not null && await db.Organizations.AnyAsync(o => o.Id == integration.OrganizationId, ct))
+        var integration = await db.ApiClients.AsNoTracking()
+            .Where(c => c.ClientId == clientId && db.Organizations.Any(o => o.Id == c.OrganizationId))
+            .SingleOrDefaultAsync(ct);
+        if (integration is not null)
         {
             return Issue(request, clientId, IntegrationKind, integration.OrganizationId, integration.Permissions, services.ServiceAudiences);
         }
