@@ -13,8 +13,8 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace MedicalHub.Identity.Api.Infrastructure.Migrations
 {
     [DbContext(typeof(IdentityServiceDbContext))]
-    [Migration("20261125000926_SessionRevocationIndex")]
-    partial class SessionRevocationIndex
+    [Migration("20261125010830_OrganizationAdministration")]
+    partial class OrganizationAdministration
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)

@@ -71,6 +71,12 @@ namespace MedicalHub.Identity.Api.Infrastructure.Migrations
                 });
 
             migrationBuilder.CreateIndex(
+                name: "ix_sessions_revoked_at",
+                table: "sessions",
+                column: "revoked_at",
+                filter: "revoked_at IS NOT NULL");
+
+            migrationBuilder.CreateIndex(
                 name: "ix_api_clients_client_id",
                 table: "api_clients",
                 column: "client_id",
@@ -101,6 +107,10 @@ namespace MedicalHub.Identity.Api.Infrastructure.Migrations
 
             migrationBuilder.DropTable(
                 name: "invitations");
+
+            migrationBuilder.DropIndex(
+                name: "ix_sessions_revoked_at",
+                table: "sessions");
 
             migrationBuilder.DropColumn(
                 name: "mfa_required_role_ids",
