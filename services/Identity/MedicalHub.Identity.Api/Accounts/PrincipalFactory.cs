@@ -30,16 +30,24 @@ public sealed class PrincipalFactory(IdentityServiceDbContext db, IOptions<Token
         var rows = await db.Memberships.AsNoTracking()
             .Where(m => m.UserId == userId && m.IsActive)
             .OrderBy(m => m.CreatedAt)
-            .Select(m => new
-            {
-                Membership = m,
-                Roles = db.OrganizationRoles
-                    .Where(r => m.RoleIds.Contains(r.Id) && (r.OrganizationId == null || r.OrganizationId == m.OrganizationId))
-                    .Select(r => new RoleGrant(r.Name, r.Permissions))
-                    .ToList(),
-                MfaRequiredRoleIds = db.Organizations.Where(o => o.Id == m.OrganizationId).Select(o => o.MfaRequiredRoleIds).FirstOrDefault(),
-            })
+            .Select(WithRights())
             .ToListAsync(ct);
+        return Remember(rows);
+    }
+
+    /// <summary>A membership with its roles' names and permissions and its organization's MFA policy, read in the same query.</summary>
+    private sealed record MembershipWithRights(Membership Membership, List<RoleGrant> Roles, List<Guid>? MfaRequiredRoleIds);
+
+    private System.Linq.Expressions.Expression<Func<Membership, MembershipWithRights>> WithRights() => m => new MembershipWithRights(
+        m,
+        db.OrganizationRoles
+            .Where(r => m.RoleIds.Contains(r.Id) && (r.OrganizationId == null || r.OrganizationId == m.OrganizationId))
+            .Select(r => new RoleGrant(r.Name, r.Permissions))
+            .ToList(),
+        db.Organizations.Where(o => o.Id == m.OrganizationId).Select(o => o.MfaRequiredRoleIds).FirstOrDefault());
+
+    private List<Membership> Remember(List<MembershipWithRights> rows)
+    {
         foreach (var row in rows)
         {
             _rights[row.Membership.Id] = new MembershipRights(row.Roles, row.MfaRequiredRoleIds);
@@ -53,6 +61,7 @@ public sealed class PrincipalFactory(IdentityServiceDbContext db, IOptions<Token
     /// </summary>
     public async Task<(User User, List<Membership> Memberships)?> UserWithActiveMembershipsAsync(Guid userId, CancellationToken ct)
     {
+        var withRights = WithRights();
         var row = await db.Users.AsNoTracking()
             .Where(u => u.Id == userId)
             .Select(u => new
@@ -61,27 +70,11 @@ public sealed class PrincipalFactory(IdentityServiceDbContext db, IOptions<Token
                 Memberships = db.Memberships
                     .Where(m => m.UserId == u.Id && m.IsActive)
                     .OrderBy(m => m.CreatedAt)
-                    .Select(m => new
-                    {
-                        Membership = m,
-                        Roles = db.OrganizationRoles
-                            .Where(r => m.RoleIds.Contains(r.Id) && (r.OrganizationId == null || r.OrganizationId == m.OrganizationId))
-                            .Select(r => new RoleGrant(r.Name, r.Permissions))
-                            .ToList(),
-                        MfaRequiredRoleIds = db.Organizations.Where(o => o.Id == m.OrganizationId).Select(o => o.MfaRequiredRoleIds).FirstOrDefault(),
-                    })
+                    .Select(withRights)
                     .ToList(),
             })
             .SingleOrDefaultAsync(ct);
-        if (row is null)
-        {
-            return null;
-        }
-        foreach (var member in row.Memberships)
-        {
-            _rights[member.Membership.Id] = new MembershipRights(member.Roles, member.MfaRequiredRoleIds);
-        }
-        return (row.User, [.. row.Memberships.Select(m => m.Membership)]);
+        return row is null ? null : (row.User, Remember(row.Memberships));
     }
 
     /// <summary>The organization a user's events are recorded under when no token names one: their oldest active membership.</summary>
