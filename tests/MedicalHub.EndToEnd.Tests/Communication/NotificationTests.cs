@@ -32,7 +32,7 @@ public sealed class NotificationTests(StackFixture stack) : IDisposable
 
         var id = await _client.NotifyAsync(admin, new
         {
-            recipient = new { email = to, userId },
+            recipient = new { email = to },
             category = "account-security",
             template = "email.verify-address",
             data = new { userId, email = to, givenName = "Lisa", token = "tok/en+1" },
@@ -249,5 +249,61 @@ public sealed class NotificationTests(StackFixture stack) : IDisposable
         insert.Parameters.AddWithValue("permissions", permissions);
         await insert.ExecuteNonQueryAsync(Ct);
         return id;
+    }
+
+    [Fact]
+    public async Task A_recipient_given_by_user_id_is_reached_at_the_address_and_in_the_language_Identity_knows()
+    {
+        var admin = await _client.NewOrganizationAdminAsync();
+        var nurse = await _client.MemberAsync(admin, IdentityClient.NurseRole);
+        using (var profile = await _client.Identity.SendAsync(HttpMethod.Patch, "/api/account/profile", nurse.Token, new { locale = "fr-BE", timeZone = "Europe/Brussels" }))
+        {
+            Assert.Equal(HttpStatusCode.OK, profile.StatusCode);
+        }
+
+        var id = await _client.NotifyAsync(admin, new
+        {
+            recipient = new { userId = nurse.User.UserId }, category = "document-shared", template = "email.verify-address",
+            data = new { userId = nurse.User.UserId, email = nurse.User.Email, givenName = "Inès", token = "t" },
+        });
+
+        var sent = await _client.WaitForAsync(admin, id, StatusIs("sent"));
+        Assert.Equal(nurse.User.Email, Channel(sent, "email").GetProperty("address").GetString());
+        Assert.Equal("fr", sent.GetProperty("locale").GetString());
+        // The nurse's mailbox also holds the (English) verification e-mail of their sign-up.
+        var inbox = await _mail.MessagesToAsync(nurse.User.Email, atLeast: 2);
+        Assert.Single(inbox, m => m.GetProperty("subject").GetString() == "Confirmez votre adresse e-mail");
+    }
+
+    [Fact]
+    public async Task A_user_id_of_another_organization_or_of_nobody_is_refused_and_nothing_is_sent()
+    {
+        var admin = await _client.NewOrganizationAdminAsync();
+        var stranger = await _client.NewOrganizationAdminAsync();
+
+        foreach (var userId in new[] { stranger.User.UserId, Guid.NewGuid() })
+        {
+            using var refused = await _client.SendAsync(HttpMethod.Post, "/api/notifications", admin.Token, new
+            {
+                recipient = new { userId }, category = "document-shared", subject = "Not for you", body = "-",
+            });
+            Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
+            var problem = await refused.Content.ReadFromJsonAsync<JsonElement>(Ct);
+            Assert.Equal("Unknown recipient.", problem.GetProperty("title").GetString());
+            Assert.Contains($"No active member of this organization has the user id {userId}", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        }
+        // Not even with an address given: the user id would apply the stranger's preferences to another organization's mail.
+        using (var withAddress = await _client.SendAsync(HttpMethod.Post, "/api/notifications", admin.Token, new
+        {
+            recipient = new { userId = stranger.User.UserId, email = NewAddress() }, category = "document-shared", subject = "Not for you", body = "-",
+        }))
+        {
+            Assert.Equal(HttpStatusCode.UnprocessableEntity, withAddress.StatusCode);
+        }
+
+        using var list = await _client.SendAsync(HttpMethod.Get, $"/api/notifications?recipient={stranger.User.UserId}", admin.Token);
+        Assert.Equal(0, (await list.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("total").GetInt32());
+        // The stranger's mailbox holds their sign-up's verification e-mail only.
+        Assert.DoesNotContain(await _mail.MessagesToAsync(stranger.User.Email), m => m.GetProperty("subject").GetString() == "Not for you");
     }
 }

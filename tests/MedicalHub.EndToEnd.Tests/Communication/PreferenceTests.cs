@@ -1,3 +1,4 @@
+using MedicalHub.EndToEnd.Tests.Identity;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -25,7 +26,7 @@ public sealed partial class PreferenceTests(StackFixture stack) : IDisposable
     public async Task An_opt_out_stops_its_category_on_its_channel_but_never_a_critical_category()
     {
         var sender = await _client.NewOrganizationAdminAsync();
-        var recipient = await _client.NewOrganizationAdminAsync();
+        var recipient = await _client.MemberAsync(sender, IdentityClient.NurseRole); // a recipient by user id is a member of the sender's organization
         await SavePreferencesAsync(recipient, new { channels = new List<object> { new { category = "appointment-reminder", channel = "email", enabled = false } } });
 
         var to = $"optout.{Guid.NewGuid():N}@example.org";
@@ -53,7 +54,7 @@ public sealed partial class PreferenceTests(StackFixture stack) : IDisposable
     public async Task During_quiet_hours_a_notification_waits_until_they_end_instead_of_being_dropped()
     {
         var sender = await _client.NewOrganizationAdminAsync();
-        var recipient = await _client.NewOrganizationAdminAsync();
+        var recipient = await _client.MemberAsync(sender, IdentityClient.NurseRole); // a recipient by user id is a member of the sender's organization
         var now = TimeOnly.FromDateTime(DateTime.UtcNow);
         var end = now.AddHours(2);
         await SavePreferencesAsync(recipient, new { timeZone = "Etc/UTC", quietHoursStart = now.AddHours(-1), quietHoursEnd = end, channels = new List<object>() });
@@ -76,7 +77,7 @@ public sealed partial class PreferenceTests(StackFixture stack) : IDisposable
     public async Task The_one_click_unsubscribe_link_in_an_email_opts_the_recipient_out_and_cannot_be_forged()
     {
         var sender = await _client.NewOrganizationAdminAsync();
-        var recipient = await _client.NewOrganizationAdminAsync();
+        var recipient = await _client.MemberAsync(sender, IdentityClient.NurseRole); // a recipient by user id is a member of the sender's organization
         var to = $"unsub.{Guid.NewGuid():N}@example.org";
         var first = await _client.NotifyAsync(sender, new
         {

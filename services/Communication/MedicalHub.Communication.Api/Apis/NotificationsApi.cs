@@ -50,6 +50,10 @@ public static class NotificationsApi
                 return TypedResults.ValidationProblem(invalid.Errors);
             case NotificationIntake.Unprocessable problem:
                 return TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: problem.Title, detail: problem.Detail);
+            case MemberDirectory.RecipientUnavailable unavailable:
+                http.Response.Headers.RetryAfter = ((int)Math.Ceiling(unavailable.RetryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: MemberDirectory.RecipientUnavailable.Title,
+                    detail: MemberDirectory.RecipientUnavailable.Detail);
             default:
                 throw new InvalidOperationException("Unexpected intake outcome.");
         }

@@ -38,6 +38,7 @@ public static class ApplicationServiceExtensions
         builder.Services.AddScoped<RecipientPreferences>();
         builder.Services.AddSingleton<UnsubscribeTokens>();
         builder.Services.AddScoped<NotificationIntake>();
+        builder.AddMemberDirectory();
 
         builder.AddDeliveryEngine();
         builder.AddSmtpProviders();

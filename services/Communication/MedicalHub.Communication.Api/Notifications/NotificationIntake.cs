@@ -26,6 +26,7 @@ public sealed partial class NotificationIntake(
     TemplateRenderer renderer,
     RecipientPreferences preferences,
     DeliveryEngineSignal engine,
+    MemberDirectory members,
     TimeProvider time)
 {
     public abstract record Outcome;
@@ -85,13 +86,24 @@ public sealed partial class NotificationIntake(
         {
             Error("data", "Template data is a JSON object.");
         }
+        var original = request;
+        if (errors.Count == 0 && recipient?.UserId is not null)
+        {
+            // Identity completes how to reach a user (a member of this organization only); what the caller gave wins.
+            var completion = await members.CompleteRecipientAsync(request, organizationId, ct);
+            if (completion is not MemberDirectory.Completed { Request: var completed })
+            {
+                return completion;
+            }
+            (request, recipient) = (completed, completed.Recipient);
+        }
         var channels = ChannelsOf(request, Error);
         if (errors.Count > 0)
         {
             return new Invalid(errors);
         }
 
-        var hash = Hash(request with { IdempotencyKey = null }, organizationId);
+        var hash = Hash(original with { IdempotencyKey = null }, organizationId);
         if (key is not null && await ExistingAsync(organizationId, key, hash, ct) is { } existing)
         {
             return existing;
@@ -264,8 +276,7 @@ public sealed partial class NotificationIntake(
             if (recipient?.DeviceToken is not null) channels.Add(Channel.Push);
             if (channels.Count == 0 && recipient?.UserId is not null)
             {
-                // Looking a user's addresses up in Identity is not available yet.
-                error("recipient", "Give the recipient's email, phone or deviceToken along with the userId.");
+                error("recipient", "Identity knows no verified e-mail address or phone number for this user: give the recipient's address.");
             }
             return channels;
         }
@@ -313,7 +324,7 @@ public sealed partial class NotificationIntake(
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(organizationId + "\n" + JsonSerializer.Serialize(request, JsonSerializerOptions.Web))));
 
     [GeneratedRegex(@"^\+[1-9][0-9]{6,14}$")]
-    private static partial Regex E164();
+    internal static partial Regex E164();
 
     [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,99}$")]
     private static partial Regex Slug();

@@ -30,12 +30,19 @@ public sealed class ServiceClients(IOptions<Dictionary<string, ServiceClientSett
     /// <summary>
     /// Identity's own API serves people (its endpoints read a user and an organization from the token). A service
     /// client configured with this audience gets it only when it asks for it (scope <c>identity</c>), and its token
-    /// reaches only the endpoints made for services (<see cref="Apis.SessionRevocationsApi"/>); integrations never.
+    /// reaches only the endpoints made for services (<see cref="Apis.SessionRevocationsApi"/>, <see cref="Apis.MemberContactApi"/>); integrations never.
     /// </summary>
     public const string IdentityAudience = "identity";
 
-    /// <summary>Permissions only the platform's services can hold (configured here, not in the catalogue roles grant from).</summary>
-    public static readonly IReadOnlySet<string> ServiceOnlyPermissions = new HashSet<string>(StringComparer.Ordinal) { Apis.SessionRevocationsApi.ReadPermission };
+    /// <summary>
+    /// Permissions only the platform's services can hold (configured here, not in the catalogue roles grant from). A
+    /// permission configured for a service client but missing here is silently left out of its tokens.
+    /// </summary>
+    public static readonly IReadOnlySet<string> ServiceOnlyPermissions = new HashSet<string>(StringComparer.Ordinal)
+    {
+        Apis.SessionRevocationsApi.ReadPermission,
+        Apis.MemberContactApi.ReadPermission,
+    };
 
     public IReadOnlyDictionary<string, ServiceClientSettings> All => options.Value;
 

@@ -46,6 +46,7 @@ public static class ApplicationServiceExtensions
         app.MapOrganizationPolicyApi();
         app.MapApiClientsApi();
         app.MapSessionRevocationsApi();
+        app.MapMemberContactApi();
         return app;
     }
 }
