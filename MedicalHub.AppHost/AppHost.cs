@@ -28,7 +28,9 @@ builder.AddService<Projects.MedicalHub_Content_Api>(infrastructure, "content", p
     .WithServiceClient(identity);
 var communication = builder.AddService<Projects.MedicalHub_Communication_Api>(infrastructure, "communication", postgresPort: 5435, redisPort: 6382)
     ?.WithMailSink(mail).WithServiceClient(identity)
-    ?.WithNotificationSettings();
+    ?.WithNotificationSettings()
+    // The providers a deployment declares (MedicalHub:Communication:Providers), their secrets as secret parameters.
+    .WithDeliveryProviders();
 // Identity's outbox relay sends its e-mails through Communication (found by discovery, never waited for).
 identity.WithAccountEmails(communication);
 builder.AddService<Projects.MedicalHub_Workflow_Api>(infrastructure, "workflow", postgresPort: 5436, redisPort: 6383)

@@ -37,7 +37,7 @@ public sealed class ServiceClientTests
     }
 
     /// <summary>The resource's environment as the manifest writes it: parameters as <c>{name.value}</c> expressions.</summary>
-    private static async Task<Dictionary<string, string>> EnvironmentAsync(IDistributedApplicationBuilder builder, ProjectResource resource)
+    internal static async Task<Dictionary<string, string>> EnvironmentAsync(IDistributedApplicationBuilder builder, ProjectResource resource)
     {
         var values = new Dictionary<string, object>();
         var context = new EnvironmentCallbackContext(builder.ExecutionContext, resource, values);
