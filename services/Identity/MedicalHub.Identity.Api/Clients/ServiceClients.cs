@@ -71,6 +71,11 @@ public sealed class ServiceClients(IOptions<Dictionary<string, ServiceClientSett
                     }
                     continue;
                 }
+                foreach (var unknown in client.Permissions.Where(p => !Model.Permissions.Catalogue.ContainsKey(p) && !ServiceOnlyPermissions.Contains(p)))
+                {
+                    logger.LogWarning("The {ClientId} service client is configured with the permission {Permission}, which is neither in the catalogue "
+                        + "nor a service-only permission: its tokens will not carry it", clientId, unknown);
+                }
                 var descriptor = Descriptor(clientId, client);
                 if (existing is null)
                 {
