@@ -1,3 +1,4 @@
+using MedicalHub.Data.Tenancy;
 using MedicalHub.Security.Authorization;
 using MedicalHub.Workflow.Api.Infrastructure;
 using MedicalHub.Workflow.Api.Model;
@@ -38,9 +39,15 @@ public static class CarePathwaysApi
 
     public sealed record CarePathwayPage(CarePathwayView[] Items, int Page, int PageSize, int Total);
 
-    private static async Task<Results<Created<CarePathwayView>, ValidationProblem>> CreateAsync(CreateCarePathwayRequest request, WorkflowDbContext db,
-        TimeProvider time, CancellationToken ct)
+    private static async Task<Results<Created<CarePathwayView>, ValidationProblem, ProblemHttpResult>> CreateAsync(CreateCarePathwayRequest request,
+        WorkflowDbContext db, OrganizationScope organizations, TimeProvider time, CancellationToken ct)
     {
+        if (organizations.OrganizationId is null)
+        {
+            // A service's token (client credentials) acts for no organization: there is nowhere to put the pathway.
+            return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "The token acts for no organization.",
+                detail: "Care pathways belong to an organization; sign in as one of its members.");
+        }
         var name = request.Name?.Trim();
         if (string.IsNullOrEmpty(name) || name.Length > MaxNameLength || name.Any(char.IsControl))
         {
