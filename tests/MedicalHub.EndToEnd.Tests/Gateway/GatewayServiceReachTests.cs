@@ -44,4 +44,19 @@ public sealed class GatewayServiceReachTests(StackFixture stack)
             }
         }
     }
+
+    [Theory]
+    [InlineData("content", "/api/documents", "/api/documents/{id}")]
+    [InlineData("workflow", "/api/care-pathways", "/api/care-pathways/{id}")]
+    public async Task The_api_reference_at_the_gateway_describes_the_new_endpoints_with_their_responses(string service, string list, string item)
+    {
+        using var gateway = GatewayClient.Create(stack);
+
+        var paths = (await gateway.GetFromJsonAsync<JsonElement>($"/openapi/{service}/v1.json", Ct)).GetProperty("paths");
+
+        var get = paths.GetProperty(item).GetProperty("get").GetProperty("responses");
+        Assert.True(get.TryGetProperty("200", out _));
+        Assert.True(get.TryGetProperty("404", out _));
+        Assert.True(paths.GetProperty(list).GetProperty("get").GetProperty("responses").TryGetProperty("400", out _));
+    }
 }
