@@ -10,5 +10,6 @@ builder.AddApplicationServices();
 var app = builder.Build();
 
 app.MapDefaultEndpoints();
+app.MapContentApis();
 
 await app.RunWithMigrationsAsync<ContentDbContext>(args);

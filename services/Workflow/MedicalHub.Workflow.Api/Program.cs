@@ -10,5 +10,6 @@ builder.AddApplicationServices();
 var app = builder.Build();
 
 app.MapDefaultEndpoints();
+app.MapWorkflowApis();
 
 await app.RunWithMigrationsAsync<WorkflowDbContext>(args);

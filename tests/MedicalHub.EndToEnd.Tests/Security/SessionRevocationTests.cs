@@ -10,8 +10,8 @@ using Microsoft.Extensions.DependencyInjection;
 namespace MedicalHub.EndToEnd.Tests.Security;
 
 /// <summary>
-/// An ended session's access tokens, still signed and unexpired, are refused at the gateway, at a service
-/// (Communication) and at Identity's own API within seconds, while the user's other sessions keep working.
+/// An ended session's access tokens, still signed and unexpired, are refused at the gateway, at the services
+/// (Communication, Content, Workflow, each polling on its own) and at Identity's own API within seconds, while the user's other sessions keep working.
 /// </summary>
 public sealed class SessionRevocationTests(StackFixture stack) : IDisposable
 {
@@ -25,12 +25,16 @@ public sealed class SessionRevocationTests(StackFixture stack) : IDisposable
     private readonly IdentityClient _identity = new(stack);
     private readonly HttpClient _gateway = GatewayClient.Create(stack);
     private readonly HttpClient _communication = stack.CreateHttpClient("communication");
+    private readonly HttpClient _content = stack.CreateHttpClient("content");
+    private readonly HttpClient _workflow = stack.CreateHttpClient("workflow");
 
     public void Dispose()
     {
         _identity.Dispose();
         _gateway.Dispose();
         _communication.Dispose();
+        _content.Dispose();
+        _workflow.Dispose();
     }
 
     private sealed record Session(string AccessToken, string Id);
@@ -145,24 +149,31 @@ public sealed class SessionRevocationTests(StackFixture stack) : IDisposable
         return new Session(access, IdentityClient.Payload(access).GetProperty("sid").GetString()!);
     }
 
-    private async Task<(HttpStatusCode Gateway, HttpStatusCode Service, HttpStatusCode Identity)> StatusesAsync(Session session)
+    private async Task<(HttpStatusCode Gateway, HttpStatusCode Service, HttpStatusCode Identity, HttpStatusCode Content, HttpStatusCode Workflow)> StatusesAsync(Session session)
     {
         using var viaGateway = await _gateway.SendAsync(GatewayClient.Request(HttpMethod.Get, Notifications, session.AccessToken), Ct);
-        using var direct = new HttpRequestMessage(HttpMethod.Get, Notifications);
-        direct.Headers.Authorization = new AuthenticationHeaderValue("Bearer", session.AccessToken);
-        using var atService = await _communication.SendAsync(direct, Ct);
+        using var atService = await DirectAsync(_communication, Notifications, session);
         using var atIdentity = await _identity.SendAsync(HttpMethod.Get, "/api/account/profile", session.AccessToken);
-        return (viaGateway.StatusCode, atService.StatusCode, atIdentity.StatusCode);
+        using var atContent = await DirectAsync(_content, "/api/documents", session);
+        using var atWorkflow = await DirectAsync(_workflow, "/api/care-pathways", session);
+        return (viaGateway.StatusCode, atService.StatusCode, atIdentity.StatusCode, atContent.StatusCode, atWorkflow.StatusCode);
+    }
+
+    private static async Task<HttpResponseMessage> DirectAsync(HttpClient service, string path, Session session)
+    {
+        using var direct = new HttpRequestMessage(HttpMethod.Get, path);
+        direct.Headers.Authorization = new AuthenticationHeaderValue("Bearer", session.AccessToken);
+        return await service.SendAsync(direct, Ct);
     }
 
     private async Task AssertAcceptedEverywhereAsync(Session session) =>
-        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK), await StatusesAsync(session));
+        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK), await StatusesAsync(session));
 
     private async Task AssertRefusedEverywhereSoonAsync(Session session)
     {
         var giveUpAt = DateTimeOffset.UtcNow + Deadline;
         var statuses = await StatusesAsync(session);
-        var refused = (HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized);
+        var refused = (HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized);
         while (statuses != refused && DateTimeOffset.UtcNow < giveUpAt)
         {
             await Task.Delay(TimeSpan.FromMilliseconds(250), Ct);

@@ -2,6 +2,7 @@ using MedicalHub.Communication.Api.Engine;
 using MedicalHub.Communication.Api.Infrastructure;
 using MedicalHub.Communication.Api.Model;
 using MedicalHub.Communication.Api.Notifications;
+using MedicalHub.Data.Tenancy;
 using MedicalHub.Security.Authorization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -11,8 +12,9 @@ namespace MedicalHub.Communication.Api.Apis;
 
 /// <summary>
 /// Notifications of the caller's organization (the token's <c>org_id</c>): send, follow, list, cancel. Every query is
-/// scoped to that organization, so another organization's notifications are simply not found. Services (client
-/// credentials) send on behalf of the organization named in the request.
+/// scoped to that organization by the context's organization filter (no explicit condition here), so another
+/// organization's notifications are simply not found. Services (client credentials) have no organization of their own:
+/// they send and list on behalf of the organization named in the request, and see nothing otherwise.
 /// </summary>
 public static class NotificationsApi
 {
@@ -35,8 +37,13 @@ public static class NotificationsApi
 
     private static async Task<Results<Accepted<NotificationAccepted>, ValidationProblem, ProblemHttpResult>> SendAsync(
         SendNotificationRequest request, [FromHeader(Name = IdempotencyKeyHeader)] string? idempotencyKey,
-        NotificationIntake intake, CurrentCaller caller, HttpContext http, CancellationToken ct)
+        NotificationIntake intake, CurrentCaller caller, OrganizationScope organizations, HttpContext http, CancellationToken ct)
     {
+        if (caller.IsService && request.OrganizationId is { } onBehalfOf && onBehalfOf != Guid.Empty)
+        {
+            // The intake validates the rest (a service naming no organization is a 400 there).
+            organizations.ActFor(onBehalfOf);
+        }
         switch (await intake.AcceptAsync(request, idempotencyKey, caller, ct))
         {
             case NotificationIntake.Accepted accepted:
@@ -59,16 +66,17 @@ public static class NotificationsApi
         }
     }
 
-    private static async Task<Results<Ok<NotificationView>, NotFound>> GetAsync(Guid id, CurrentCaller caller, CommunicationDbContext db, CancellationToken ct)
+    private static async Task<Results<Ok<NotificationView>, NotFound>> GetAsync(Guid id, CommunicationDbContext db, CancellationToken ct)
     {
-        var notification = await Visible(db, caller)
+        var notification = await Visible(db)
             .Include(n => n.Deliveries).ThenInclude(d => d.AttemptLog)
             .AsSplitQuery()
             .SingleOrDefaultAsync(n => n.Id == id, ct);
         return notification is null ? TypedResults.NotFound() : TypedResults.Ok(NotificationView.From(notification));
     }
 
-    private static async Task<Results<Ok<NotificationPage>, ValidationProblem>> ListAsync(CurrentCaller caller, CommunicationDbContext db, CancellationToken ct,
+    private static async Task<Results<Ok<NotificationPage>, ValidationProblem>> ListAsync(CurrentCaller caller, CommunicationDbContext db,
+        OrganizationScope organizations, CancellationToken ct,
         string? recipient = null, string? status = null, int page = 1, int pageSize = 50, Guid? organizationId = null)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
@@ -92,7 +100,7 @@ public static class NotificationsApi
         {
             errors["pageSize"] = ["Between 1 and 200."];
         }
-        if (caller.IsService && organizationId is null)
+        if (caller.IsService && (organizationId is null || organizationId == Guid.Empty))
         {
             errors["organizationId"] = ["A service lists one organization's notifications at a time."];
         }
@@ -101,11 +109,11 @@ public static class NotificationsApi
             return TypedResults.ValidationProblem(errors);
         }
 
-        var query = Visible(db, caller);
         if (caller.IsService)
         {
-            query = query.Where(n => n.OrganizationId == organizationId);
+            organizations.ActFor(organizationId!.Value);
         }
+        var query = Visible(db);
         if (recipient is not null)
         {
             query = Guid.TryParse(recipient, out var userId)
@@ -127,10 +135,10 @@ public static class NotificationsApi
             page, pageSize, total));
     }
 
-    private static async Task<Results<Ok<NotificationView>, NotFound, ProblemHttpResult>> CancelAsync(Guid id, CurrentCaller caller, CommunicationDbContext db,
+    private static async Task<Results<Ok<NotificationView>, NotFound, ProblemHttpResult>> CancelAsync(Guid id, CommunicationDbContext db,
         TimeProvider time, CancellationToken ct)
     {
-        if (!await Visible(db, caller).AnyAsync(n => n.Id == id, ct))
+        if (!await Visible(db).AnyAsync(n => n.Id == id, ct))
         {
             return TypedResults.NotFound();
         }
@@ -166,7 +174,6 @@ public static class NotificationsApi
         return TypedResults.Ok(NotificationView.From(notification));
     }
 
-    /// <summary>What the caller may see: a user, their organization's notifications; a service, any organization's.</summary>
-    private static IQueryable<Notification> Visible(CommunicationDbContext db, CurrentCaller caller) =>
-        caller.IsService ? db.Notifications.AsNoTracking() : db.Notifications.AsNoTracking().Where(n => n.OrganizationId == caller.OrganizationId);
+    /// <summary>What the caller may see: the organization in scope's notifications (the organization filter), nothing without one.</summary>
+    private static IQueryable<Notification> Visible(CommunicationDbContext db) => db.Notifications.AsNoTracking();
 }

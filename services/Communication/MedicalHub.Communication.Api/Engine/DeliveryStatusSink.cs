@@ -1,6 +1,7 @@
 using MedicalHub.Communication.Api.Delivery;
 using MedicalHub.Communication.Api.Infrastructure;
 using MedicalHub.Communication.Api.Model;
+using MedicalHub.Data.Tenancy;
 using Microsoft.EntityFrameworkCore;
 
 namespace MedicalHub.Communication.Api.Engine;
@@ -13,15 +14,18 @@ public sealed class DeliveryStatusSink(IServiceScopeFactory scopeFactory, TimePr
         await using var scope = scopeFactory.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CommunicationDbContext>();
 
-        var deliveryId = await db.DeliveryAttempts
+        // A provider's report names its message, not an organization: find the delivery wherever it belongs, then act as its organization.
+        var target = await db.DeliveryAttempts
             .Where(a => a.Provider == statusEvent.Provider && a.ProviderMessageId == statusEvent.ProviderMessageId)
-            .Select(a => (Guid?)a.DeliveryId)
+            .Join(db.Deliveries.AcrossOrganizations(), a => a.DeliveryId, d => d.Id, (a, d) => new { d.Id, d.OrganizationId, d.NotificationId })
             .FirstOrDefaultAsync(cancellationToken);
-        if (deliveryId is null)
+        if (target is null)
         {
             logger.LogInformation("A {Provider} status report names an unknown message {ProviderMessageId}", statusEvent.Provider, statusEvent.ProviderMessageId);
             return false;
         }
+        scope.ServiceProvider.GetRequiredService<OrganizationScope>().ActFor(target.OrganizationId);
+        var deliveryId = target.Id;
 
         var status = statusEvent.Status switch
         {
@@ -45,8 +49,7 @@ public sealed class DeliveryStatusSink(IServiceScopeFactory scopeFactory, TimePr
                     .SetProperty(x => x.Status, status)
                     .SetProperty(x => x.LastError, statusEvent.Detail)
                     .SetProperty(x => x.UpdatedAt, now), ct);
-            var notificationId = await db.Deliveries.Where(d => d.Id == deliveryId).Select(d => d.NotificationId).SingleAsync(ct);
-            await NotificationStatusUpdater.RefreshAsync(db, notificationId, now, ct);
+            await NotificationStatusUpdater.RefreshAsync(db, target.NotificationId, now, ct);
             await transaction.CommitAsync(ct);
         }, cancellationToken);
         return true;

@@ -4,6 +4,7 @@ using MedicalHub.Communication.Api.Delivery;
 using MedicalHub.Communication.Api.Infrastructure;
 using MedicalHub.Communication.Api.Model;
 using MedicalHub.Communication.Api.Routing;
+using MedicalHub.Data.Tenancy;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -17,6 +18,7 @@ namespace MedicalHub.Communication.Api.Engine;
 /// </summary>
 public sealed class DeliveryWorker(
     CommunicationDbContext db,
+    OrganizationScope organizations,
     ProviderRouter router,
     ProviderRateLimiter rateLimiter,
     IOptions<DeliveryOptions> options,
@@ -27,11 +29,14 @@ public sealed class DeliveryWorker(
 
     public async Task DeliverAsync(Guid deliveryId, Guid claim, CancellationToken ct)
     {
-        var delivery = await db.Deliveries.SingleOrDefaultAsync(d => d.Id == deliveryId && d.LeaseOwner == claim && d.Status == NotificationStatus.Sending, ct);
+        // The engine serves every organization: it finds the claimed delivery wherever it belongs, then works as its organization.
+        var delivery = await db.Deliveries.AcrossOrganizations()
+            .SingleOrDefaultAsync(d => d.Id == deliveryId && d.LeaseOwner == claim && d.Status == NotificationStatus.Sending, ct);
         if (delivery is null)
         {
             return; // cancelled or taken over meanwhile
         }
+        organizations.ActFor(delivery.OrganizationId);
 
         ActivityContext.TryParse(delivery.TraceParent, null, out var parent);
         using var activity = DeliveryTelemetry.ActivitySource.StartActivity($"deliver {delivery.Channel}", ActivityKind.Producer, parent);

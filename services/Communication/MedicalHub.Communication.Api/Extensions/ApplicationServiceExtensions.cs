@@ -9,7 +9,9 @@ using MedicalHub.Communication.Api.Providers.Smtp;
 using MedicalHub.Communication.Api.Routing;
 using MedicalHub.Communication.Api.Templates;
 using MedicalHub.Data;
+using MedicalHub.Data.Tenancy;
 using MedicalHub.Security.Authentication;
+using MedicalHub.Security.Authorization;
 using MedicalHub.Communication.Api.Webhooks;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -28,6 +30,7 @@ public static class ApplicationServiceExtensions
     {
         builder.AddServiceDataStores<CommunicationDbContext>(DatabaseName, RedisName);
         builder.AddMedicalHubAuthentication(Audience);
+        builder.Services.AddOrganizationScope<CommunicationDbContext>(sp => sp.GetRequiredService<CurrentCaller>().OrganizationId);
         builder.Services.TryAddSingleton(TimeProvider.System);
 
         builder.Services.Configure<CommunicationSettings>(builder.Configuration.GetSection(CommunicationSettings.SectionName));

@@ -1,10 +1,13 @@
 using MedicalHub.Communication.Api.Model;
+using MedicalHub.Data.Tenancy;
 using Microsoft.EntityFrameworkCore;
 
 namespace MedicalHub.Communication.Api.Infrastructure;
 
-/// <summary>The Communication service's own database: notifications, their deliveries and attempts, templates, routing and recipients' preferences. No other service reads it.</summary>
-public sealed class CommunicationDbContext(DbContextOptions<CommunicationDbContext> options) : DbContext(options)
+/// <summary>The Communication service's own database: notifications, their deliveries and attempts, templates, routing and recipients' preferences. No other service reads it.
+/// Organization-owned rows (notifications, deliveries, templates, routing) are scoped to the current organization
+/// (<see cref="OrganizationScopedDbContext"/>); recipients' settings and preferences belong to a user, not an organization.</summary>
+public sealed class CommunicationDbContext(DbContextOptions<CommunicationDbContext> options) : OrganizationScopedDbContext(options)
 {
     public DbSet<Notification> Notifications => Set<Notification>();
 
@@ -20,6 +23,6 @@ public sealed class CommunicationDbContext(DbContextOptions<CommunicationDbConte
 
     public DbSet<ChannelPreference> ChannelPreferences => Set<ChannelPreference>();
 
-    protected override void OnModelCreating(ModelBuilder modelBuilder) =>
+    protected override void ConfigureModel(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(CommunicationDbContext).Assembly);
 }

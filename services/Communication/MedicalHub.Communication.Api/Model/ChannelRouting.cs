@@ -1,9 +1,10 @@
 using MedicalHub.Communication.Api.Delivery;
+using MedicalHub.Data.Tenancy;
 
 namespace MedicalHub.Communication.Api.Model;
 
 /// <summary>An organization's own provider order for a channel, replacing the configured default.</summary>
-public sealed class ChannelRouting
+public sealed class ChannelRouting : IOrganizationOwned
 {
     public required Guid OrganizationId { get; init; }
 

@@ -1,7 +1,9 @@
+using MedicalHub.Data.Tenancy;
+
 namespace MedicalHub.Communication.Api.Model;
 
 /// <summary>An organization's own version of a template (Liquid), for one locale; it replaces the system default of the same key.</summary>
-public sealed class MessageTemplate
+public sealed class MessageTemplate : IOrganizationOwned
 {
     public Guid Id { get; init; } = Guid.CreateVersion7();
 

@@ -1,10 +1,12 @@
+using MedicalHub.Data.Tenancy;
+
 namespace MedicalHub.Communication.Api.Model;
 
 /// <summary>
 /// A message to one recipient, accepted once and tracked until every channel it goes out on is delivered or has
 /// definitively failed. Its content is rendered when it is accepted; each channel is a <see cref="Delivery"/>.
 /// </summary>
-public sealed class Notification
+public sealed class Notification : IOrganizationOwned
 {
     public Guid Id { get; init; } = Guid.CreateVersion7();
 

@@ -1,4 +1,5 @@
 using MedicalHub.Communication.Api.Delivery;
+using MedicalHub.Data.Tenancy;
 
 namespace MedicalHub.Communication.Api.Model;
 
@@ -6,7 +7,7 @@ namespace MedicalHub.Communication.Api.Model;
 /// One notification on one channel: the rendered message, where it goes, and the delivery engine's state for it
 /// (due time, lease, provider in use, attempts). The engine's unit of work.
 /// </summary>
-public sealed class NotificationDelivery
+public sealed class NotificationDelivery : IOrganizationOwned
 {
     public Guid Id { get; init; } = Guid.CreateVersion7();
 

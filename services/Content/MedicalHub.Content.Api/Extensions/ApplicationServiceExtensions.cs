@@ -1,5 +1,9 @@
-using MedicalHub.Data;
+using MedicalHub.Content.Api.Apis;
 using MedicalHub.Content.Api.Infrastructure;
+using MedicalHub.Data;
+using MedicalHub.Data.Tenancy;
+using MedicalHub.Security.Authentication;
+using MedicalHub.Security.Authorization;
 
 namespace MedicalHub.Content.Api.Extensions;
 
@@ -9,9 +13,20 @@ public static class ApplicationServiceExtensions
     public const string DatabaseName = "contentdb";
     public const string RedisName = "content-redis";
 
+    /// <summary>This service's name as an audience of access tokens.</summary>
+    public const string Audience = "content";
+
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
         builder.AddServiceDataStores<ContentDbContext>(DatabaseName, RedisName);
+        builder.AddMedicalHubAuthentication(Audience);
+        builder.Services.AddOrganizationScope<ContentDbContext>(sp => sp.GetRequiredService<CurrentCaller>().OrganizationId);
         return builder;
+    }
+
+    public static WebApplication MapContentApis(this WebApplication app)
+    {
+        app.MapDocumentsApi();
+        return app;
     }
 }

@@ -1,13 +1,15 @@
 using MedicalHub.Content.Api.Model;
+using MedicalHub.Data.Tenancy;
 using Microsoft.EntityFrameworkCore;
 
 namespace MedicalHub.Content.Api.Infrastructure;
 
-/// <summary>The Content service's own database: medical documents, their versions, search, sharing and access audit. No other service reads it.</summary>
-public sealed class ContentDbContext(DbContextOptions<ContentDbContext> options) : DbContext(options)
+/// <summary>The Content service's own database: medical documents, their versions, search, sharing and access audit. No other service reads it.
+/// Documents are scoped to the current organization (<see cref="OrganizationScopedDbContext"/>).</summary>
+public sealed class ContentDbContext(DbContextOptions<ContentDbContext> options) : OrganizationScopedDbContext(options)
 {
     public DbSet<Document> Documents => Set<Document>();
 
-    protected override void OnModelCreating(ModelBuilder modelBuilder) =>
+    protected override void ConfigureModel(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(ContentDbContext).Assembly);
 }

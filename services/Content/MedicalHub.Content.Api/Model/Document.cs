@@ -1,11 +1,14 @@
+using MedicalHub.Data.Tenancy;
+
 namespace MedicalHub.Content.Api.Model;
 
 /// <summary>A medical document owned by one organization.</summary>
-public sealed class Document
+public sealed class Document : IOrganizationOwned
 {
     public Guid Id { get; init; } = Guid.CreateVersion7();
 
-    public required Guid OrganizationId { get; init; }
+    /// <summary>Stamped from the organization scope when the document is saved.</summary>
+    public Guid OrganizationId { get; init; }
 
     public required string Title { get; set; }
 

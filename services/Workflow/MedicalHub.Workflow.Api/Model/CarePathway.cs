@@ -1,11 +1,14 @@
+using MedicalHub.Data.Tenancy;
+
 namespace MedicalHub.Workflow.Api.Model;
 
 /// <summary>A care pathway definition: the steps a practice follows for a condition or procedure.</summary>
-public sealed class CarePathway
+public sealed class CarePathway : IOrganizationOwned
 {
     public Guid Id { get; init; } = Guid.CreateVersion7();
 
-    public required Guid OrganizationId { get; init; }
+    /// <summary>Stamped from the organization scope when the pathway is saved.</summary>
+    public Guid OrganizationId { get; init; }
 
     public required string Name { get; set; }
 
