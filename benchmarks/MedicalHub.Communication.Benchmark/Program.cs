@@ -4,10 +4,23 @@ using System.Text.Json;
 // A local stand-in for SendGrid's Mail Send API, for scripts/benchmark-communication.sh: the Communication service's
 // provider BaseUrl points here. It accepts every POST /v3/mail/send at once (202 with an X-Message-Id, as SendGrid
 // does) and records when each notification's call arrived; GET /arrivals hands the record to the script, DELETE
-// /arrivals clears it. Usage: MedicalHub.Communication.Benchmark --urls http://127.0.0.1:<port>
+// /arrivals clears it. Usage: MedicalHub.Communication.Benchmark --urls http://127.0.0.1:<port> [--ParentPid <pid>]
+// (with a parent process id, the fake stops by itself once that process has ended).
 var builder = WebApplication.CreateSlimBuilder(args);
 builder.Logging.ClearProviders();
 var app = builder.Build();
+
+if (app.Configuration.GetValue<int?>("ParentPid") is { } parentPid)
+{
+    _ = Task.Run(async () =>
+    {
+        while (ProcessIsAlive(parentPid))
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1));
+        }
+        await app.StopAsync();
+    });
+}
 
 var arrivals = new ConcurrentQueue<Arrival>();
 var messages = 0L;
@@ -29,6 +42,19 @@ app.MapDelete("/arrivals", () =>
 });
 
 await app.RunAsync();
+
+static bool ProcessIsAlive(int pid)
+{
+    try
+    {
+        using var process = System.Diagnostics.Process.GetProcessById(pid);
+        return !process.HasExited;
+    }
+    catch (ArgumentException)
+    {
+        return false;
+    }
+}
 
 /// <summary>A notification's provider call: its id and the arrival time in Unix seconds (millisecond precision).</summary>
 internal sealed record Arrival(string NotificationId, double At);
