@@ -105,7 +105,7 @@ PY
 
 # 4. The same toward an HTTP provider: the demo practice's e-mail routed to the local fake (HTTP_BENCHMARK=0 skips it).
 if [ "${HTTP_BENCHMARK:-1}" = 1 ]; then
-  BASE="${communication:-http://localhost:8003}" TOKEN="$token" FAKE_URL="$http_fake_url" ACCEPT_REQUESTS="$ACCEPT_REQUESTS" \
+  DATA="$data" BASE="${communication:-http://localhost:8003}" TOKEN="$token" FAKE_URL="$http_fake_url" ACCEPT_REQUESTS="$ACCEPT_REQUESTS" \
     ACCEPT_CONCURRENCY="$ACCEPT_CONCURRENCY" LATENCY_REQUESTS="$LATENCY_REQUESTS" LATENCY_RATE="$LATENCY_RATE" \
     python3 scripts/benchmark-communication-http.py
 fi
