@@ -5,6 +5,7 @@
 #   2. waits until the engine has delivered that backlog to the SMTP sink (smtp4dev) and reports delivered/s for it;
 #   3. p50/p99 acceptance -> provider call: LATENCY_REQUESTS notifications sent at LATENCY_RATE/s (not throttled), each
 #      read back for the start of its provider call.
+#   4. the same three figures toward an HTTP provider (a local SendGrid-type fake): see scripts/benchmark-communication-http.py.
 # Needs: hey, curl, python3.
 source "$(dirname "${BASH_SOURCE[0]}")/prerequisites.sh"
 cd "$medicalhub_root"
@@ -24,6 +25,7 @@ cleanup() {
   rm -rf "$data"
 }
 trap cleanup EXIT
+source scripts/communication-http-fake.sh   # a local HTTP provider fake for step 4, and the provider `httpfake`
 
 MedicalHub__DataDirectory="$data" dotnet run --project MedicalHub.AppHost --launch-profile http --no-build >"$data/apphost.log" 2>&1 &
 apphost_pid=$!
@@ -100,3 +102,10 @@ lat = sorted(ts(v["channels"][0]["attemptLog"][0]["startedAt"]) - ts(v["createdA
 pick = lambda q: lat[min(len(lat) - 1, int(q * len(lat)))] * 1000
 print(f"{len(lat)} measured: p50 {pick(0.50):.0f} ms, p99 {pick(0.99):.0f} ms, max {lat[-1]*1000:.0f} ms")
 PY
+
+# 4. The same toward an HTTP provider: the demo practice's e-mail routed to the local fake (HTTP_BENCHMARK=0 skips it).
+if [ "${HTTP_BENCHMARK:-1}" = 1 ]; then
+  DATA="$data" BASE="${communication:-http://localhost:8003}" TOKEN="$token" FAKE_URL="$http_fake_url" ACCEPT_REQUESTS="$ACCEPT_REQUESTS" \
+    ACCEPT_CONCURRENCY="$ACCEPT_CONCURRENCY" LATENCY_REQUESTS="$LATENCY_REQUESTS" LATENCY_RATE="$LATENCY_RATE" \
+    python3 scripts/benchmark-communication-http.py
+fi

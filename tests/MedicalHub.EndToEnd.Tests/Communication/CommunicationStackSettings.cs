@@ -6,7 +6,8 @@ namespace MedicalHub.EndToEnd.Tests.Communication;
 /// <summary>
 /// What the suite adds to the Communication service's configuration: an SMTP provider that cannot be reached and one
 /// that never answers (an organization's routing can put them first, to watch retries, failover, the dead letter and a
-/// crash in the middle of a provider call), and short retry delays and leases.
+/// crash in the middle of a provider call), SendGrid-type providers whose API is a fake in the test process
+/// (<see cref="HttpProviderFakes"/>), and short retry delays and leases.
 /// </summary>
 internal static class CommunicationStackSettings
 {
@@ -20,6 +21,8 @@ internal static class CommunicationStackSettings
 
     public static readonly TimeSpan ProviderTimeout = TimeSpan.FromSeconds(15);
     public static readonly TimeSpan LeaseDuration = TimeSpan.FromSeconds(20);
+    public static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(200);
+    public static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(1);
 
     /// <summary>Listens (for the whole run) without ever accepting: connections complete in the backlog and get no greeting.</summary>
     private static readonly TcpListener StallingServer = new(IPAddress.Loopback, 0);
@@ -46,12 +49,13 @@ internal static class CommunicationStackSettings
             env[$"MedicalHub__Communication__Providers__{ThrottledSmtpProvider}__RateLimitPerSecond"] = "1";
             env["MedicalHub__Communication__Delivery__ProviderTimeout"] = ProviderTimeout.ToString();
             env["MedicalHub__Communication__Delivery__LeaseDuration"] = LeaseDuration.ToString();
-            env["MedicalHub__Communication__Delivery__FirstRetryDelay"] = "00:00:00.200";
-            env["MedicalHub__Communication__Delivery__MaxRetryDelay"] = "00:00:01";
+            env["MedicalHub__Communication__Delivery__FirstRetryDelay"] = FirstRetryDelay.ToString();
+            env["MedicalHub__Communication__Delivery__MaxRetryDelay"] = MaxRetryDelay.ToString();
             env["MedicalHub__Communication__Delivery__MaxAttempts"] = MaxAttempts.ToString(System.Globalization.CultureInfo.InvariantCulture);
             env["MedicalHub__Communication__Delivery__FailoverAfter"] = FailoverAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
             env["MedicalHub__Communication__Delivery__PollInterval"] = "00:00:00.200";
         }));
+        communication.Annotations.Add(new EnvironmentCallbackAnnotation(HttpProviderFakes.Configure));
     }
 
     /// <summary>A local port nothing listens on: taken from the OS, then released.</summary>

@@ -198,7 +198,7 @@ public sealed class DeliveryWorker(
             {
                 await using var transaction = await db.Database.BeginTransactionAsync(token);
                 await db.SaveChangesAsync(token);
-                await NotificationStatusUpdater.RefreshAsync(db, delivery.NotificationId, time.GetUtcNow(), token);
+                await NotificationStatusUpdater.RefreshAfterChangeAsync(db, delivery, time.GetUtcNow(), token);
                 await transaction.CommitAsync(token);
             }, ct);
         }
