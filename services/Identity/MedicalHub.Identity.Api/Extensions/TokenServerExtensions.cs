@@ -100,7 +100,10 @@ public static class TokenServerExtensions
         builder.Services.AddAuthorization();
 
         builder.Services.AddSingleton<TokenKeyStore>();
-        builder.Services.AddSingleton<IConfigureOptions<OpenIddictServerOptions>, ConfigureTokenServerKeys>();
+        builder.Services.AddSingleton<ConfigureTokenServerKeys>();
+        builder.Services.AddSingleton<IConfigureOptions<OpenIddictServerOptions>>(sp => sp.GetRequiredService<ConfigureTokenServerKeys>());
+        // After OpenIddict's own post-configuration (registered by AddServer above), which sorts the signing keys.
+        builder.Services.AddSingleton<IPostConfigureOptions<OpenIddictServerOptions>>(sp => sp.GetRequiredService<ConfigureTokenServerKeys>());
         builder.Services.AddHostedService<ClientRegistration>();
         builder.Services.AddHostedService<DemoOrganizationSeeder>();
         return builder;
