@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Load figures of the Identity service for docs/benchmarks.md: the raw password-hash rate of ASP.NET Core
 # Identity's hasher on this machine (1 thread and all cores), then password logins/s, refresh grants/s,
-# client-credentials grants/s (when a client is given) and /auth/validate calls/s from concurrent clients.
+# client-credentials grants/s (when a client is given) and /auth/validate calls/s from concurrent clients, each also
+# per machine vCPU and per CPU-second of the Identity process (with Identity's CPU ms per operation).
 # Starts only Identity (its Postgres and Redis too) through the AppHost, in Release, on an empty data folder,
 # with the per-address throttling turned off, and logs in as the demo practice's doctor (its password is
 # generated for the run). Uses the run-mode ports (Identity on 8001): stop a running stack first.
