@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Load figures of the Identity service for docs/benchmarks.md: the raw password-hash rate of ASP.NET Core
 # Identity's hasher on this machine (1 thread and all cores), then password logins/s, refresh grants/s,
-# client-credentials grants/s (when a client is given) and /auth/validate calls/s from concurrent clients.
+# client-credentials grants/s (when a client is given) and /auth/validate calls/s from concurrent clients, each also
+# per machine vCPU and per CPU-second of the Identity process (with Identity's CPU ms per operation).
 # Starts only Identity (its Postgres and Redis too) through the AppHost, in Release, on an empty data folder,
 # with the per-address throttling turned off, and logs in as the demo practice's doctor (its password is
 # generated for the run). Uses the run-mode ports (Identity on 8001): stop a running stack first.
-# Options (environment): SECONDS_PER_FIGURE (15), CONCURRENCY (8), BENCH_CLIENT_ID / BENCH_CLIENT_SECRET
+# Options (environment): SECONDS_PER_FIGURE (15), CONCURRENCY (8), WARM_UP (1: an unreported first pass of WARM_UP_SECONDS, 10), BENCH_CLIENT_ID / BENCH_CLIENT_SECRET
 # (a confidential client allowed the client-credentials grant; without them the demo administrator creates an
 # integrator's API client for the run), COUNT_SQL (1: afterwards, count the SQL statements per operation).
 source "$(dirname "${BASH_SOURCE[0]}")/prerequisites.sh"
@@ -48,10 +49,20 @@ client_args=(--admin-email admin@demo.medicalhub.local --print-client)
 if [ -n "${BENCH_CLIENT_ID:-}" ] && [ -n "${BENCH_CLIENT_SECRET:-}" ]; then
   client_args=(--client-id "$BENCH_CLIENT_ID" --client-secret "$BENCH_CLIENT_SECRET" --print-client)
 fi
+service_pid="$(pgrep -f -- "$medicalhub_root/services/Identity/MedicalHub.Identity.Api/bin/Release/" | head -1)"
+# The Identity process's CPU time per figure (/proc/<pid>/stat) gives the per-operation CPU and the rate per Identity CPU-second.
+[ -n "$service_pid" ] && client_args+=(--service-pid "$service_pid")
+bench() {
+  dotnet benchmarks/MedicalHub.Identity.Benchmark/bin/Release/net10.0/MedicalHub.Identity.Benchmark.dll \
+    --url http://localhost:8001 --email doctor@demo.medicalhub.local --password "$password" --concurrency "$CONCURRENCY" "${client_args[@]}" "$@"
+}
+# A fresh process compiles (JIT) and tiers up its code for its first minute or so: a first, unreported pass warms it.
+if [ "${WARM_UP:-1}" = 1 ]; then
+  say "Warming up (an unreported pass of ${WARM_UP_SECONDS:-10} s per figure)"
+  bench --seconds "${WARM_UP_SECONDS:-10}" >/dev/null
+fi
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
-dotnet benchmarks/MedicalHub.Identity.Benchmark/bin/Release/net10.0/MedicalHub.Identity.Benchmark.dll \
-  --url http://localhost:8001 --email doctor@demo.medicalhub.local --password "$password" \
-  --seconds "$SECONDS_PER_FIGURE" --concurrency "$CONCURRENCY" "${client_args[@]}" | tee "$data/benchmark.out"
+bench --seconds "$SECONDS_PER_FIGURE" | tee "$data/benchmark.out"
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # Per operation, figures that do not depend on the machine's load: the CPU time Identity's process and its Postgres
@@ -60,7 +71,6 @@ echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 [ "${COUNT_SQL:-1}" = 1 ] || exit 0
 say "Per operation: CPU time and SQL statements (one client)"
 pg_pid="$(pgrep -f -- "postgres -D $data/identity-postgres" | head -1)"
-service_pid="$(pgrep -f -- "$medicalhub_root/services/Identity/MedicalHub.Identity.Api/bin/Release/" | head -1)"
 pg_log="$(grep -lE "\\[$pg_pid\\] LOG: +database system is ready" /tmp/aspire-dcp*/*_err 2>/dev/null | head -1 || true)"
 if [ -z "$pg_pid" ] || [ -z "$service_pid" ] || [ -z "$pg_log" ]; then
   echo "Identity, its Postgres or the Postgres log (DCP keeps it in /tmp/aspire-dcp*/<id>_err) not found: no per-operation figures" >&2

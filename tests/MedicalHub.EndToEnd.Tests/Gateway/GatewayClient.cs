@@ -45,9 +45,10 @@ internal static class GatewayClient
     /// <summary>
     /// Signs <paramref name="payload"/> with Identity's real signing key, read (and decrypted with the
     /// AppHost's key-encryption parameter) from Identity's database: the only way to make a token whose
-    /// signature is right but whose lifetime, issuer or audience is wrong.
+    /// signature is right but whose lifetime, issuer or audience is wrong. The key that signs (the newest ES256 key)
+    /// signs with ES256; <paramref name="algorithm"/> only changes what the header claims.
     /// </summary>
-    public static async Task<string> SignWithIdentityKeyAsync(StackFixture stack, JsonObject payload, string algorithm = "RS256", string type = "at+jwt")
+    public static async Task<string> SignWithIdentityKeyAsync(StackFixture stack, JsonObject payload, string? algorithm = null, string type = "at+jwt")
     {
         var secret = await stack.App.Services.GetRequiredService<DistributedApplicationModel>().Resources.OfType<ParameterResource>()
             .Single(p => p.Name == "identity-key-encryption-key").GetValueAsync(Ct);
@@ -67,12 +68,12 @@ internal static class GatewayClient
         {
             aes.Decrypt(protectedKey.AsSpan(0, 12), protectedKey.AsSpan(28), protectedKey.AsSpan(12, 16), pkcs8);
         }
-        using var rsa = RSA.Create();
-        rsa.ImportPkcs8PrivateKey(pkcs8, out _);
+        using var ecdsa = ECDsa.Create();
+        ecdsa.ImportPkcs8PrivateKey(pkcs8, out _);
 
-        var header = new JsonObject { ["alg"] = algorithm, ["kid"] = keyId, ["typ"] = type };
+        var header = new JsonObject { ["alg"] = algorithm ?? "ES256", ["kid"] = keyId, ["typ"] = type };
         var signingInput = Base64Url(Encoding.UTF8.GetBytes(header.ToJsonString())) + "." + Base64Url(Encoding.UTF8.GetBytes(payload.ToJsonString()));
-        var signature = rsa.SignData(Encoding.ASCII.GetBytes(signingInput), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        var signature = ecdsa.SignData(Encoding.ASCII.GetBytes(signingInput), HashAlgorithmName.SHA256);
         return signingInput + "." + Base64Url(signature);
     }
 

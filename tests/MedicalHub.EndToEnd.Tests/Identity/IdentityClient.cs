@@ -209,15 +209,26 @@ internal sealed class IdentityClient(StackFixture stack, string via = "identity"
 
     public static JsonElement Header(string jwt) => JsonDocument.Parse(Base64Url(jwt.Split('.')[0])).RootElement.Clone();
 
-    /// <summary>Checks an RS256 signature against the key of the same kid in the JWKS.</summary>
+    /// <summary>Checks the signature (ES256 with an EC key, RS256 with an RSA key) against the key of the same kid in the JWKS.</summary>
     public async Task<bool> SignatureIsValidAsync(string jwt)
     {
         var jwks = await Http.GetFromJsonAsync<JsonElement>("/.well-known/jwks", Ct);
         var kid = Header(jwt).GetProperty("kid").GetString();
         var key = jwks.GetProperty("keys").EnumerateArray().Single(k => k.GetProperty("kid").GetString() == kid);
-        using var rsa = RSA.Create(new RSAParameters { Modulus = Base64Url(key.GetProperty("n").GetString()!), Exponent = Base64Url(key.GetProperty("e").GetString()!) });
         var parts = jwt.Split('.');
-        return rsa.VerifyData(Encoding.ASCII.GetBytes(parts[0] + "." + parts[1]), Base64Url(parts[2]), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        var signed = Encoding.ASCII.GetBytes(parts[0] + "." + parts[1]);
+        if (key.GetProperty("kty").GetString() == "EC")
+        {
+            Assert.Equal("ES256", Header(jwt).GetProperty("alg").GetString());
+            using var ecdsa = ECDsa.Create(new ECParameters
+            {
+                Curve = ECCurve.NamedCurves.nistP256,
+                Q = new ECPoint { X = Base64Url(key.GetProperty("x").GetString()!), Y = Base64Url(key.GetProperty("y").GetString()!) },
+            });
+            return ecdsa.VerifyData(signed, Base64Url(parts[2]), HashAlgorithmName.SHA256);
+        }
+        using var rsa = RSA.Create(new RSAParameters { Modulus = Base64Url(key.GetProperty("n").GetString()!), Exponent = Base64Url(key.GetProperty("e").GetString()!) });
+        return rsa.VerifyData(signed, Base64Url(parts[2]), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
     }
 
     private static byte[] Base64Url(string value)

@@ -26,7 +26,10 @@ public sealed class TokenServerTests(StackFixture stack)
         Assert.Contains("refresh_token", grants);
         var jwks = await identity.Http.GetFromJsonAsync<JsonElement>(new Uri(discovery.GetProperty("jwks_uri").GetString()!).PathAndQuery, Ct);
         var key = Assert.Single(jwks.GetProperty("keys").EnumerateArray());
-        Assert.Equal("RSA", key.GetProperty("kty").GetString());
+        // ECDSA P-256 (ES256): a tenth of an RSA-2048 signature's cost per token (docs/benchmarks.md).
+        Assert.Equal("EC", key.GetProperty("kty").GetString());
+        Assert.Equal("P-256", key.GetProperty("crv").GetString());
+        Assert.Equal("ES256", key.GetProperty("alg").GetString());
         Assert.False(key.TryGetProperty("d", out _), "the JWKS must not publish the private key");
     }
 
@@ -47,7 +50,7 @@ public sealed class TokenServerTests(StackFixture stack)
         Assert.True(await identity.SignatureIsValidAsync(accessToken));
 
         var header = IdentityClient.Header(accessToken);
-        Assert.Equal("RS256", header.GetProperty("alg").GetString());
+        Assert.Equal("ES256", header.GetProperty("alg").GetString());
         var claims = IdentityClient.Payload(accessToken);
         Assert.Equal(user.UserId.ToString(), claims.GetProperty("sub").GetString());
         Assert.Equal(user.OrganizationId.ToString(), claims.GetProperty("org_id").GetString());

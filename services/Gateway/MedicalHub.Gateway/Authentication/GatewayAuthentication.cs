@@ -12,7 +12,7 @@ public static class GatewayAuthentication
     public const string AnonymousPolicy = "anonymous";
 
     /// <summary>
-    /// The services' own validation rules (<see cref="AccessTokenValidation"/>: RS256 only, <c>typ: at+jwt</c>, the
+    /// The services' own validation rules (<see cref="AccessTokenValidation"/>: ES256 or RS256 only, <c>typ: at+jwt</c>, the
     /// configured issuer, lifetime, a signature from Identity's JWKS reached through service discovery), for any one of
     /// the services' audiences, and the same refusal of tokens whose session has ended. Claims keep their JWT names
     /// (<c>sub</c>, <c>org_id</c>, <c>permission</c>).

@@ -5,6 +5,7 @@ using MedicalHub.Identity.Api.Apis;
 using MedicalHub.Identity.Api.Infrastructure;
 using MedicalHub.Identity.Api.Keys;
 using MedicalHub.Identity.Api.Model;
+using MedicalHub.Identity.Api.Tokens;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 using OpenIddict.Server;
@@ -49,9 +50,14 @@ public static class TokenServerExtensions
         builder.Services.AddHttpContextAccessor();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<AuditTrail>();
+        builder.Services.AddMemoryCache();
 
         builder.Services.AddOpenIddict()
-            .AddCore(options => options.UseEntityFrameworkCore().UseDbContext<IdentityServiceDbContext>().ReplaceDefaultEntities<Guid>())
+            .AddCore(options =>
+            {
+                options.UseEntityFrameworkCore().UseDbContext<IdentityServiceDbContext>().ReplaceDefaultEntities<Guid>();
+                options.ReplaceApplicationManager<OpenIddict.EntityFrameworkCore.Models.OpenIddictEntityFrameworkCoreApplication<Guid>, Clients.VerifiedClientSecrets>();
+            })
             .AddServer(options =>
             {
                 if (settings.Issuer is not null)
@@ -72,6 +78,7 @@ public static class TokenServerExtensions
                 options.SetAccessTokenLifetime(settings.AccessTokenLifetime);
                 // Signed, not encrypted: every service validates access tokens itself from the JWKS.
                 options.DisableAccessTokenEncryption();
+                options.AddTokenIssuancePolicy();
                 options.UseAspNetCore()
                     .EnableTokenEndpointPassthrough()
                     .EnableAuthorizationEndpointPassthrough()
@@ -93,7 +100,10 @@ public static class TokenServerExtensions
         builder.Services.AddAuthorization();
 
         builder.Services.AddSingleton<TokenKeyStore>();
-        builder.Services.AddSingleton<IConfigureOptions<OpenIddictServerOptions>, ConfigureTokenServerKeys>();
+        builder.Services.AddSingleton<ConfigureTokenServerKeys>();
+        builder.Services.AddSingleton<IConfigureOptions<OpenIddictServerOptions>>(sp => sp.GetRequiredService<ConfigureTokenServerKeys>());
+        // After OpenIddict's own post-configuration (registered by AddServer above), which sorts the signing keys.
+        builder.Services.AddSingleton<IPostConfigureOptions<OpenIddictServerOptions>>(sp => sp.GetRequiredService<ConfigureTokenServerKeys>());
         builder.Services.AddHostedService<ClientRegistration>();
         builder.Services.AddHostedService<DemoOrganizationSeeder>();
         return builder;

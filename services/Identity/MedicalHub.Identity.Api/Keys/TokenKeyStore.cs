@@ -12,12 +12,16 @@ namespace MedicalHub.Identity.Api.Keys;
 /// The token server's keys, kept in the service's database (encrypted) so that every replica signs with
 /// the same key and tokens survive restarts. The first replica to need keys creates them, under an
 /// advisory lock so that two replicas starting together do not create two.
+/// Tokens are signed with ECDSA P-256 (ES256: a signature costs a tenth of an RSA-2048 one, and a grant signs two or
+/// three tokens). A store that only has the RSA key of an older release gains an ES256 key, which signs from then
+/// on; the RSA key stays loaded and published, so tokens it signed (refresh tokens live for days) still validate.
 /// </summary>
 public sealed class TokenKeyStore(IServiceScopeFactory scopeFactory, IOptions<TokenServerSettings> settings)
 {
     private const long CreateLockKey = 0x4d48_4b45_5953; // "MHKEYS"
 
-    public sealed record Keys(IReadOnlyList<RsaSecurityKey> Signing, SymmetricSecurityKey Encryption);
+    /// <summary><see cref="Signing"/>: the newest ES256 key first (it signs), then the others (they verify and stay in the JWKS).</summary>
+    public sealed record Keys(IReadOnlyList<AsymmetricSecurityKey> Signing, SymmetricSecurityKey Encryption);
 
     public async Task<Keys> LoadOrCreateAsync(CancellationToken cancellationToken)
     {
@@ -26,17 +30,18 @@ public sealed class TokenKeyStore(IServiceScopeFactory scopeFactory, IOptions<To
         var db = scope.ServiceProvider.GetRequiredService<IdentityServiceDbContext>();
 
         var stored = await db.SigningKeys.AsNoTracking().Where(k => k.RetiredAt == null).ToListAsync(cancellationToken);
-        if (!stored.Any(k => k.Use == "sig") || !stored.Any(k => k.Use == "enc"))
+        var signing = SigningKeys(kek, stored);
+        if (!signing.Any(k => k is ECDsaSecurityKey) || !stored.Any(k => k.Use == "enc"))
         {
             await db.Database.OpenConnectionAsync(cancellationToken);
             try
             {
                 await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_lock({CreateLockKey})", cancellationToken);
                 stored = await db.SigningKeys.AsNoTracking().Where(k => k.RetiredAt == null).ToListAsync(cancellationToken);
-                if (!stored.Any(k => k.Use == "sig"))
+                if (!SigningKeys(kek, stored).Any(k => k is ECDsaSecurityKey))
                 {
-                    using var rsa = RSA.Create(2048);
-                    db.SigningKeys.Add(new SigningKey { Use = "sig", KeyId = NewKeyId(), ProtectedKey = Protect(kek, rsa.ExportPkcs8PrivateKey()) });
+                    using var ecdsa = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+                    db.SigningKeys.Add(new SigningKey { Use = "sig", KeyId = NewKeyId(), ProtectedKey = Protect(kek, ecdsa.ExportPkcs8PrivateKey()) });
                 }
                 if (!stored.Any(k => k.Use == "enc"))
                 {
@@ -44,6 +49,7 @@ public sealed class TokenKeyStore(IServiceScopeFactory scopeFactory, IOptions<To
                 }
                 await db.SaveChangesAsync(cancellationToken);
                 stored = await db.SigningKeys.AsNoTracking().Where(k => k.RetiredAt == null).ToListAsync(cancellationToken);
+                signing = SigningKeys(kek, stored);
             }
             finally
             {
@@ -52,14 +58,31 @@ public sealed class TokenKeyStore(IServiceScopeFactory scopeFactory, IOptions<To
             }
         }
 
-        var signing = stored.Where(k => k.Use == "sig").OrderByDescending(k => k.CreatedAt).Select(k =>
-        {
-            var rsa = RSA.Create();
-            rsa.ImportPkcs8PrivateKey(Unprotect(kek, k.ProtectedKey), out _);
-            return new RsaSecurityKey(rsa) { KeyId = k.KeyId };
-        }).ToList();
         var encryption = stored.Where(k => k.Use == "enc").OrderByDescending(k => k.CreatedAt).First();
         return new Keys(signing, new SymmetricSecurityKey(Unprotect(kek, encryption.ProtectedKey)) { KeyId = encryption.KeyId });
+    }
+
+    /// <summary>The stored signing keys, ES256 before RSA, newest first within each.</summary>
+    private static List<AsymmetricSecurityKey> SigningKeys(byte[] kek, List<SigningKey> stored) =>
+        [.. stored.Where(k => k.Use == "sig").OrderByDescending(k => k.CreatedAt).Select(k => Import(Unprotect(kek, k.ProtectedKey), k.KeyId))
+            .OrderBy(k => k is ECDsaSecurityKey ? 0 : 1)];
+
+    /// <summary>A PKCS#8 private key: ECDSA (this release's keys) or RSA (the keys of releases before it).</summary>
+    private static AsymmetricSecurityKey Import(byte[] pkcs8, string keyId)
+    {
+        var ecdsa = ECDsa.Create();
+        try
+        {
+            ecdsa.ImportPkcs8PrivateKey(pkcs8, out _);
+            return new ECDsaSecurityKey(ecdsa) { KeyId = keyId };
+        }
+        catch (CryptographicException)
+        {
+            ecdsa.Dispose();
+        }
+        var rsa = RSA.Create();
+        rsa.ImportPkcs8PrivateKey(pkcs8, out _);
+        return new RsaSecurityKey(rsa) { KeyId = keyId };
     }
 
     private byte[] KeyEncryptionKey() =>

@@ -9,12 +9,12 @@ public sealed class SigningKey
 {
     public Guid Id { get; init; } = Guid.CreateVersion7();
 
-    /// <summary>"sig" (RSA, signs tokens, published in the JWKS) or "enc" (AES, encrypts codes and refresh tokens).</summary>
+    /// <summary>"sig" (ECDSA P-256 since ES256, RSA before: signs tokens, published in the JWKS) or "enc" (AES, encrypts codes and refresh tokens).</summary>
     public required string Use { get; init; }
 
     public required string KeyId { get; init; }
 
-    /// <summary>AES-GCM: 12-byte nonce, 16-byte tag, then the encrypted key (PKCS#8 for RSA, raw for AES).</summary>
+    /// <summary>AES-GCM: 12-byte nonce, 16-byte tag, then the encrypted key (PKCS#8 for ECDSA and RSA, raw for AES).</summary>
     public required byte[] ProtectedKey { get; init; }
 
     public DateTimeOffset CreatedAt { get; init; } = DateTimeOffset.UtcNow;

@@ -8,7 +8,7 @@ public static class AccessTokenValidation
     public const string AccessTokenType = "at+jwt";
 
     /// <summary>
-    /// Issued by <see cref="AuthenticationSettings.Issuer"/> for <paramref name="audience"/>, not expired, RS256-signed by
+    /// Issued by <see cref="AuthenticationSettings.Issuer"/> for <paramref name="audience"/>, not expired, ES256- or RS256-signed by
     /// one of Identity's keys (supplied by the JWKS configuration), and an access token (<c>typ</c> <c>at+jwt</c>).
     /// </summary>
     public static TokenValidationParameters Parameters(string audience, AuthenticationSettings settings) => Parameters([audience], settings);
@@ -24,8 +24,9 @@ public static class AccessTokenValidation
         RequireExpirationTime = true,
         ValidateIssuerSigningKey = true,
         RequireSignedTokens = true,
-        // RS256 only: "alg: none" and HMAC tricks (signing with the public key as a shared secret) are refused.
-        ValidAlgorithms = [SecurityAlgorithms.RsaSha256],
+        // Identity signs with ES256 (RS256: keys of older releases, still published while their tokens live). Nothing
+        // else: "alg: none" and HMAC tricks (signing with the public key as a shared secret) are refused.
+        ValidAlgorithms = [SecurityAlgorithms.EcdsaSha256, SecurityAlgorithms.RsaSha256],
         // Access tokens only: an ID token (typ JWT) is not a credential for an API.
         ValidTypes = [AccessTokenType, "application/" + AccessTokenType],
         ClockSkew = settings.ClockSkew,

@@ -16,7 +16,7 @@ public static class AuthenticationExtensions
     internal const string JwksHttpClient = "medicalhub-identity-jwks";
 
     /// <summary>
-    /// Accepts Identity's access tokens addressed to <paramref name="audience"/> (this service's name): RS256-signed
+    /// Accepts Identity's access tokens addressed to <paramref name="audience"/> (this service's name): ES256- (or RS256-) signed
     /// with one of the keys in Identity's JWKS, issued by <c>MedicalHub:Authentication:Issuer</c>, of type
     /// <c>at+jwt</c>, not expired. Adds the permission policies, the <see cref="CurrentCaller"/> and the
     /// client-credentials token client for calls to other services.
