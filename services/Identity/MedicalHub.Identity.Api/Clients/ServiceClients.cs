@@ -102,7 +102,14 @@ public sealed class ServiceClients(IOptions<Dictionary<string, ServiceClientSett
             ClientSecret = client.Secret,
             ClientType = ClientTypes.Confidential,
             DisplayName = $"MedicalHub {clientId} service",
-            Permissions = { OpenIddictConstants.Permissions.Endpoints.Token, OpenIddictConstants.Permissions.GrantTypes.ClientCredentials },
+            // Introspection: a service may ask whether a token of its own audience is still active (OpenIddict lets a
+            // caller introspect only the tokens it is an audience or the presenter of).
+            Permissions =
+            {
+                OpenIddictConstants.Permissions.Endpoints.Token,
+                OpenIddictConstants.Permissions.Endpoints.Introspection,
+                OpenIddictConstants.Permissions.GrantTypes.ClientCredentials,
+            },
         };
         foreach (var scope in ClientCredentialsExtensions.ScopePermissions(AllowedAudiences(client)))
         {

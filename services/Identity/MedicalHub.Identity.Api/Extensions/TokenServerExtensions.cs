@@ -47,6 +47,7 @@ public static class TokenServerExtensions
         builder.Services.AddScoped<PasswordLogin>();
         builder.Services.AddSingleton<MfaChallenges>();
         builder.Services.AddScoped<Sessions>();
+        builder.Services.AddSingleton<Security.EndedSessions>();
         builder.Services.AddHttpContextAccessor();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<AuditTrail>();

@@ -21,7 +21,8 @@ public static class TokenIssuancePolicy
 {
     public static OpenIddictServerBuilder AddTokenIssuancePolicy(this OpenIddictServerBuilder server) => server
         .AddEventHandler(StoreStatefulTokensOnly.Descriptor)
-        .AddEventHandler(NoIdentityTokenOnRefresh.Descriptor);
+        .AddEventHandler(NoIdentityTokenOnRefresh.Descriptor)
+        .AddEventHandler(IntrospectionOfEndedSessions.Descriptor);
 
     /// <summary>Skips the token entry of access and identity tokens (see <see cref="TokenIssuancePolicy"/>).</summary>
     public sealed class StoreStatefulTokensOnly : IOpenIddictServerHandler<GenerateTokenContext>
