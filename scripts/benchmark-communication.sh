@@ -6,10 +6,12 @@
 #   2. waits until the engine has delivered that backlog to the SMTP sink (smtp4dev) and reports delivered/s for it;
 #   3. p50/p99 acceptance -> provider call: LATENCY_REQUESTS notifications sent at LATENCY_RATE/s (not throttled), each
 #      read back for the start of its provider call.
-#   4. where the time goes: the CPU each process used during step 1 (scripts/cpu-by-process.py), per accepted
-#      notification, and the SQL statements Postgres runs per accepted notification (log_statement=all on this
-#      throw-away server, counted over COUNT_SQL_REQUESTS sequential POSTs: scheduled for tomorrow, so only the intake
-#      runs, then due now, so the engine's claim and outcome are counted too). COUNT_SQL=0 skips the statement count.
+#   4. where the time goes: the CPU each process used during step 1 (scripts/cpu-by-process.py), per accepted notification;
+#   5. accepting alone: INTAKE_REQUESTS POSTs as in step 1 but scheduled for tomorrow, so the engine stays idle: the
+#      accepted/s and the CPU per accepted notification of the intake by itself;
+#   6. the SQL statements Postgres runs per notification (log_statement=all on this throw-away server, counted over
+#      COUNT_SQL_REQUESTS sequential POSTs: scheduled for tomorrow, so only the intake runs, then due now, so the
+#      engine's claim and outcome are counted too). COUNT_SQL=0 skips it.
 # CONFIGURATION: Release (default; the AppHost runs each service in the configuration it was built in) or Debug.
 # Needs: hey, curl, python3.
 source "$(dirname "${BASH_SOURCE[0]}")/prerequisites.sh"
@@ -19,6 +21,7 @@ ACCEPT_CONCURRENCY="${ACCEPT_CONCURRENCY:-32}"
 LATENCY_REQUESTS="${LATENCY_REQUESTS:-300}"
 LATENCY_RATE="${LATENCY_RATE:-50}"
 COUNT_SQL_REQUESTS="${COUNT_SQL_REQUESTS:-20}"
+INTAKE_REQUESTS="${INTAKE_REQUESTS:-3000}"
 CONFIGURATION="${CONFIGURATION:-Release}"
 command -v hey >/dev/null || { echo "hey is required (apt-get install hey)" >&2; exit 1; }
 
@@ -145,7 +148,18 @@ PY
 
 echo "== 4. where the time goes: CPU per process during step 1 (the engine delivers meanwhile), per accepted notification"
 cat "$data/cpu.txt"
+# The same requests scheduled for tomorrow: the engine stays idle, so the figures are those of accepting alone.
+tomorrow="$(date -u -d tomorrow +%Y-%m-%dT%H:%M:%SZ)"
+echo "== 5. accepting alone: $INTAKE_REQUESTS requests scheduled for tomorrow (the engine does not run), $ACCEPT_CONCURRENCY concurrent"
+python3 scripts/cpu-by-process.py snapshot "$data/cpu-before" "MedicalHub__DataDirectory=$data" "$apphost_pid" $$
+hey -n "$INTAKE_REQUESTS" -c "$ACCEPT_CONCURRENCY" -m POST -T application/json -H "Authorization: Bearer $token" \
+  -d '{"recipient":{"email":"bench@example.org"},"category":"benchmark","subject":"Benchmark","body":"A benchmark message.","sendAt":"'"$tomorrow"'"}' \
+  "$communication/api/notifications" > "$data/hey-intake.txt"
+python3 scripts/cpu-by-process.py diff "$data/cpu-before" "$(awk '/\[202\]/ { print $2 }' "$data/hey-intake.txt")" 6 "accepted notification" "MedicalHub__DataDirectory=$data" "$apphost_pid" $$
+grep -E "Requests/sec" "$data/hey-intake.txt"
+sed -n '/Status code distribution/,$p' "$data/hey-intake.txt" | grep -vE "^\s*$"
 [ "${COUNT_SQL:-1}" = 1 ] || exit 0
+echo "== 6. SQL statements per notification"
 pg_pid="$(pgrep -f -- "postgres -D $data/communication-postgres" | head -1)"
 pg_log="$(grep -lE "\\[$pg_pid\\] LOG: +database system is ready" /tmp/aspire-dcp*/*_err 2>/dev/null | head -1 || true)"
 if [ -z "$pg_pid" ] || [ -z "$pg_log" ]; then
@@ -159,7 +173,6 @@ sleep 2
 # window gives their rate, subtracted from each phase in proportion to its length.
 count_statements() { grep -cE 'LOG: +(statement|execute)' "$pg_log" || true; }
 post() { curl -s -o /dev/null -H "Authorization: Bearer $token" -H 'Content-Type: application/json' -d "$1" "$communication/api/notifications"; }
-tomorrow="$(date -u -d tomorrow +%Y-%m-%dT%H:%M:%SZ)"
 i0=$(count_statements); t0=$(date +%s.%N); sleep 10; i1=$(count_statements); t1=$(date +%s.%N)
 for _ in $(seq 1 "$COUNT_SQL_REQUESTS"); do
   post '{"recipient":{"email":"sql@example.org"},"category":"benchmark-sql","subject":"SQL","body":"x","sendAt":"'"$tomorrow"'"}'
