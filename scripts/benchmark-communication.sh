@@ -160,6 +160,9 @@ grep -E "Requests/sec" "$data/hey-intake.txt"
 sed -n '/Status code distribution/,$p' "$data/hey-intake.txt" | grep -vE "^\s*$"
 [ "${COUNT_SQL:-1}" = 1 ] || exit 0
 echo "== 6. SQL statements per notification"
+total() { curl -s -H "Authorization: Bearer $token" "$communication/api/notifications?status=$1&pageSize=1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["total"])'; }
+# Step 3's tail must be delivered first, or its statements are counted here.
+for _ in $(seq 1 600); do [ "$(( $(total queued) + $(total sending) ))" = 0 ] && break; sleep 0.5; done
 pg_pid="$(pgrep -f -- "postgres -D $data/communication-postgres" | head -1)"
 pg_log="$(grep -lE "\\[$pg_pid\\] LOG: +database system is ready" /tmp/aspire-dcp*/*_err 2>/dev/null | head -1 || true)"
 if [ -z "$pg_pid" ] || [ -z "$pg_log" ]; then

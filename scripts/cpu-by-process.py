@@ -7,7 +7,7 @@
 
 A process's ticks are its user and system time and those of its children that ended (/proc/<pid>/stat), so a load
 generator that ran and exited in between is counted with the script that waited for it. Only the benchmark's processes
-are named: those whose environment holds MARKER (a variable the AppHost was started with, which DCP passes on to
+are named (the others count their own time only): those whose environment holds MARKER (a variable the AppHost was started with, which DCP passes on to
 everything it starts) or that descend from a ROOT pid; every other process on the machine is summed in one line.
 
 A Postgres backend ("postgres: ...") is counted with its server (the process whose command line names the data folder),
@@ -38,7 +38,8 @@ def processes():
                 environ = f.read().split(b"\0")
         except OSError:
             environ = []
-        yield int(pid), int(fields[1]), sum(int(f) for f in fields[11:15]), cmdline, environ
+        # Own user + system time, and with the children that ended (cutime + cstime).
+        yield int(pid), int(fields[1]), (int(fields[11]) + int(fields[12]), sum(int(f) for f in fields[11:15])), cmdline, environ
 
 
 def name(cmdline):
@@ -69,10 +70,12 @@ def snapshot(marker, roots):
             pid = parents.get(pid, 0)
         return False
 
-    for pid, _, ticks, cmd, _ in rows:
+    for pid, _, (own, with_children), cmd, _ in rows:
         if not ours(pid):
-            yield pid, ticks, "other processes on the machine (other work)"
+            # Their own time only: a build's ended compilers would otherwise count with their whole lifetime.
+            yield pid, own, "other processes on the machine (other work)"
             continue
+        ticks = with_children
         owner = pid
         # A Postgres backend or auxiliary process belongs to its server.
         while cmdlines.get(owner, "").startswith("postgres:") and parents.get(owner) in cmdlines:
