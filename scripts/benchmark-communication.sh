@@ -11,7 +11,8 @@
 #      accepted/s and the CPU per accepted notification of the intake by itself;
 #   6. the SQL statements Postgres runs per notification (log_statement=all on this throw-away server, counted over
 #      COUNT_SQL_REQUESTS sequential POSTs: scheduled for tomorrow, so only the intake runs, then due now, so the
-#      engine's claim and outcome are counted too). COUNT_SQL=0 skips it.
+#      engine's claim and outcome are counted too), with the statements by kind. COUNT_SQL=0 skips it; ONLY_SQL=1
+#      runs only this step.
 # CONFIGURATION: Release (default; the AppHost runs each service in the configuration it was built in) or Debug.
 # Needs: hey, curl, python3.
 source "$(dirname "${BASH_SOURCE[0]}")/prerequisites.sh"
@@ -87,6 +88,8 @@ for _ in $(seq 1 50); do   # the demo practice is seeded just after Identity sta
 done
 [ -n "$token" ] || { echo "could not log in as the demo admin" >&2; exit 1; }
 
+tomorrow="$(date -u -d tomorrow +%Y-%m-%dT%H:%M:%SZ)"
+if [ "${ONLY_SQL:-0}" != 1 ]; then
 echo "== 1. accepted/s: $ACCEPT_REQUESTS requests, $ACCEPT_CONCURRENCY concurrent ($CONFIGURATION build)"
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 python3 scripts/cpu-by-process.py snapshot "$data/cpu-before" "MedicalHub__DataDirectory=$data" "$apphost_pid" $$
@@ -149,7 +152,6 @@ PY
 echo "== 4. where the time goes: CPU per process during step 1 (the engine delivers meanwhile), per accepted notification"
 cat "$data/cpu.txt"
 # The same requests scheduled for tomorrow: the engine stays idle, so the figures are those of accepting alone.
-tomorrow="$(date -u -d tomorrow +%Y-%m-%dT%H:%M:%SZ)"
 echo "== 5. accepting alone: $INTAKE_REQUESTS requests scheduled for tomorrow (the engine does not run), $ACCEPT_CONCURRENCY concurrent"
 python3 scripts/cpu-by-process.py snapshot "$data/cpu-before" "MedicalHub__DataDirectory=$data" "$apphost_pid" $$
 hey -n "$INTAKE_REQUESTS" -c "$ACCEPT_CONCURRENCY" -m POST -T application/json -H "Authorization: Bearer $token" \
@@ -158,6 +160,7 @@ hey -n "$INTAKE_REQUESTS" -c "$ACCEPT_CONCURRENCY" -m POST -T application/json -
 python3 scripts/cpu-by-process.py diff "$data/cpu-before" "$(awk '/\[202\]/ { print $2 }' "$data/hey-intake.txt")" 6 "accepted notification" "MedicalHub__DataDirectory=$data" "$apphost_pid" $$
 grep -E "Requests/sec" "$data/hey-intake.txt"
 sed -n '/Status code distribution/,$p' "$data/hey-intake.txt" | grep -vE "^\s*$"
+fi
 [ "${COUNT_SQL:-1}" = 1 ] || exit 0
 echo "== 6. SQL statements per notification"
 total() { curl -s -H "Authorization: Bearer $token" "$communication/api/notifications?status=$1&pageSize=1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["total"])'; }
@@ -191,3 +194,14 @@ awk -v i0="$i0" -v i1="$i1" -v s1="$s1" -v s2="$s2" -v t0="$t0" -v t1="$t1" -v t
   printf "SQL statements while idle (engine polls, health checks): %.1f/s\n", idle
   printf "SQL statements per accepted notification (intake only, scheduled for tomorrow): %.1f\n", (s1 - i1 - idle * (t2 - t1)) / n
   printf "SQL statements per notification accepted and delivered (intake, claim, outcome): %.1f\n", (s2 - s1 - idle * (t3 - t2)) / n }'
+# Which statements, per notification (the idle window's per 10 s): the log's statement lines between the counts above.
+python3 - "$pg_log" "$i0" "$i1" "$s1" "$s2" "$COUNT_SQL_REQUESTS" <<'PY'
+import re, sys, collections
+log, i0, i1, s1, s2, n = sys.argv[1], *map(int, sys.argv[2:7])
+lines = [l for l in open(log, errors="replace") if re.search(r"LOG: +(statement|execute)", l)]
+for title, a, b, per in (("idle, 10 s", i0, i1, 1), ("intake only, per notification", i1, s1, n), ("accepted and delivered, per notification", s1, s2, n)):
+    kinds = collections.Counter(" ".join(re.split(r"LOG: +(?:statement|execute [^:]*): ", l, maxsplit=1)[-1].split())[:70] for l in lines[a:b])
+    print(f"-- {title}")
+    for kind, count in kinds.most_common(20):
+        print(f"   {count / per:5.2f}  {kind}")
+PY
