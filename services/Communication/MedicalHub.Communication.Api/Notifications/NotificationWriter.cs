@@ -44,6 +44,8 @@ public sealed class NotificationWriter
         {
             await using var command = connection.CreateCommand();
             command.CommandText = sql;
+            // Inside the caller's transaction, if it opened one (then it commits the notification with its own work).
+            command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
             notifications.AddParameters(command, "n", notification);
             for (var i = 0; i < notification.Deliveries.Count; i++)
             {
