@@ -18,6 +18,9 @@ public sealed class ProviderRouter(IEnumerable<IDeliveryProvider> providers, IOp
     private readonly Dictionary<string, IDeliveryProvider> _providers = providers.ToDictionary(p => p.Name, StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<(Guid Organization, Channel Channel), (string[] Route, long ReadAt)> _routes = new();
 
+    // Bumped by every Forget: a read that began before a change and ends after its Forget is not kept.
+    private long _generation;
+
     public IDeliveryProvider? Find(string name) => _providers.GetValueOrDefault(name);
 
     /// <summary>The names of the providers registered for <paramref name="channel"/>.</summary>
@@ -33,15 +36,23 @@ public sealed class ProviderRouter(IEnumerable<IDeliveryProvider> providers, IOp
         {
             return cached.Route;
         }
+        var generation = Interlocked.Read(ref _generation);
         var own = await db.ChannelRoutings.AsNoTracking()
             .Where(r => r.OrganizationId == organizationId && r.Channel == channel)
             .Select(r => r.Providers)
             .FirstOrDefaultAsync(ct);
         var route = own is { Length: > 0 } ? own : DefaultRoute(channel);
-        _routes[(organizationId, channel)] = (route, now);
+        if (Interlocked.Read(ref _generation) == generation)
+        {
+            _routes[(organizationId, channel)] = (route, now);
+        }
         return route;
     }
 
     /// <summary>Drops what is known of the organization's routing for the channel: call after changing it.</summary>
-    public void Forget(Guid organizationId, Channel channel) => _routes.TryRemove((organizationId, channel), out _);
+    public void Forget(Guid organizationId, Channel channel)
+    {
+        Interlocked.Increment(ref _generation);
+        _routes.TryRemove((organizationId, channel), out _);
+    }
 }

@@ -13,6 +13,9 @@ public sealed class OrganizationTemplateCache
 
     private readonly ConcurrentDictionary<(Guid Organization, string Key), (IReadOnlyList<TemplateContent> Variants, long ReadAt)> _variants = new();
 
+    // Bumped by every Forget: a read that began before a change and ends after its Forget is not kept.
+    private long _generation;
+
     public async Task<IReadOnlyList<TemplateContent>> GetAsync(Guid organizationId, string key, Func<Task<IReadOnlyList<TemplateContent>>> load)
     {
         var now = Environment.TickCount64;
@@ -20,11 +23,19 @@ public sealed class OrganizationTemplateCache
         {
             return cached.Variants;
         }
+        var generation = Interlocked.Read(ref _generation);
         var variants = await load();
-        _variants[(organizationId, key)] = (variants, now);
+        if (Interlocked.Read(ref _generation) == generation)
+        {
+            _variants[(organizationId, key)] = (variants, now);
+        }
         return variants;
     }
 
     /// <summary>Drops what is known of the organization's variants of <paramref name="key"/>: call after changing one.</summary>
-    public void Forget(Guid organizationId, string key) => _variants.TryRemove((organizationId, key), out _);
+    public void Forget(Guid organizationId, string key)
+    {
+        Interlocked.Increment(ref _generation);
+        _variants.TryRemove((organizationId, key), out _);
+    }
 }
