@@ -70,7 +70,7 @@ def drain():
 call("PUT", "/api/notification-routing/email", {"providers": ["httpfake"]})
 call("DELETE", "/arrivals", root=fake)
 
-print(f"== 4a. accepted/s toward the HTTP provider: {accept_requests} requests, {accept_concurrency} concurrent")
+print(f"== 6a. accepted/s toward the HTTP provider: {accept_requests} requests, {accept_concurrency} concurrent")
 hey = subprocess.run(["hey", "-n", accept_requests, "-c", accept_concurrency, "-m", "POST", "-T", "application/json",
                       "-H", "Authorization: Bearer " + token,
                       "-d", json.dumps({"recipient": {"email": "bench-http@example.org"}, "category": "benchmark",
@@ -82,7 +82,7 @@ cpu_at_hey_end = (cpu_seconds(service_pids), cpu_seconds(postgres_pids))
 print("\n".join(line for line in hey.splitlines() if "Requests/sec" in line))
 print("\n".join(line for line in hey.split("Status code distribution:")[-1].splitlines() if line.strip()))
 
-print("== 4b. delivered/s to the HTTP provider fake (the backlog above)")
+print("== 6b. delivered/s to the HTTP provider fake (the backlog above)")
 print(f"backlog delivered after {drain():.1f} s of waiting")
 service_pids_now, postgres_pids_now = service_and_postgres_pids()
 cpu_drained = (cpu_seconds(service_pids), cpu_seconds(postgres_pids_now))
@@ -101,7 +101,7 @@ if len(after) > 1:
     else:
         print("CPU per notification: the service's or its Postgres' processes were not found")
 
-print(f"== 4c. acceptance -> arrival of the provider call at the fake, {latency_requests} notifications at {latency_rate:.0f}/s")
+print(f"== 6c. acceptance -> arrival of the provider call at the fake, {latency_requests} notifications at {latency_rate:.0f}/s")
 call("DELETE", "/arrivals", root=fake)
 body = {"recipient": {"email": "latency-http@example.org"}, "category": "benchmark-latency", "subject": "Latency", "body": "x"}
 t0 = time.time()

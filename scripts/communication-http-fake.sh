@@ -9,7 +9,9 @@ http_fake_url="http://127.0.0.1:$http_fake_port"
 dotnet benchmarks/MedicalHub.Communication.Benchmark/bin/Release/net10.0/MedicalHub.Communication.Benchmark.dll \
   --urls "$http_fake_url" --ParentPid $$ >/dev/null 2>&1 &
 for _ in $(seq 1 100); do curl -s -m 1 -o /dev/null -X DELETE "$http_fake_url/arrivals" && break; sleep 0.1; done
+# Declared to the AppHost like any deployment's provider: settings in its configuration, the API key as the secret
+# parameter the AppHost derives from it (a name with dashes, so it goes through `env` on the AppHost's command line).
 export MedicalHub__Communication__Providers__httpfake__Type=sendgrid \
   MedicalHub__Communication__Providers__httpfake__BaseUrl="$http_fake_url" \
-  MedicalHub__Communication__Providers__httpfake__ApiKey=benchmark-key \
   MedicalHub__Communication__Providers__httpfake__FromEmail=no-reply@medicalhub.local
+http_fake_parameters=("Parameters__communication-httpfake-api-key=benchmark-key")

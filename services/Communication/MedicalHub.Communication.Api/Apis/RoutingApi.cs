@@ -66,16 +66,18 @@ public static class RoutingApi
         routing.Providers = providers;
         routing.UpdatedAt = time.GetUtcNow();
         await db.SaveChangesAsync(ct);
+        router.Forget(org, c);
         return TypedResults.Ok(new RoutingView(c.ToString().ToLowerInvariant(), providers, false, [.. available.Order(StringComparer.Ordinal)]));
     }
 
-    private static async Task<Results<NoContent, NotFound>> ResetAsync(string channel, CurrentCaller caller, CommunicationDbContext db, CancellationToken ct)
+    private static async Task<Results<NoContent, NotFound>> ResetAsync(string channel, CurrentCaller caller, CommunicationDbContext db, ProviderRouter router, CancellationToken ct)
     {
         if (!TryChannel(channel, out var c) || caller.OrganizationId is not { } org)
         {
             return TypedResults.NotFound();
         }
         await db.ChannelRoutings.Where(r => r.OrganizationId == org && r.Channel == c).ExecuteDeleteAsync(ct);
+        router.Forget(org, c);
         return TypedResults.NoContent();
     }
 }

@@ -67,7 +67,7 @@ public static class TemplatesApi
     }
 
     private static async Task<Results<Ok<TemplateView>, ValidationProblem>> SaveAsync(string key, TemplateChange change, CurrentCaller caller,
-        CommunicationDbContext db, LiquidTemplates liquid, TimeProvider time, CancellationToken ct)
+        CommunicationDbContext db, LiquidTemplates liquid, OrganizationTemplateCache cache, TimeProvider time, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         if (!NotificationIntake.TemplateKey().IsMatch(key))
@@ -115,13 +115,19 @@ public static class TemplatesApi
         template.HtmlBody = change.HtmlBody;
         template.UpdatedAt = time.GetUtcNow();
         await db.SaveChangesAsync(ct);
+        cache.Forget(organizationId, key);
         return TypedResults.Ok(new TemplateView(template.Key, template.Locale, template.Subject, template.TextBody, template.HtmlBody, "organization"));
     }
 
-    private static async Task<Results<NoContent, NotFound>> DeleteAsync(string key, CurrentCaller caller, CommunicationDbContext db, CancellationToken ct, string? locale = null)
+    private static async Task<Results<NoContent, NotFound>> DeleteAsync(string key, CurrentCaller caller, CommunicationDbContext db, OrganizationTemplateCache cache,
+        CancellationToken ct, string? locale = null)
     {
         var normalized = Locales.Normalize(locale) ?? "";
         var deleted = await db.Templates.Where(t => t.OrganizationId == caller.OrganizationId && t.Key == key && t.Locale == normalized).ExecuteDeleteAsync(ct);
+        if (caller.OrganizationId is { } organizationId)
+        {
+            cache.Forget(organizationId, key);
+        }
         return deleted == 0 ? TypedResults.NotFound() : TypedResults.NoContent();
     }
 

@@ -191,6 +191,9 @@ public sealed class DeliveryWorker(
             db.DeliveryAttempts.Add(attempt);
         }
 
+        // The transaction is abandoned as a whole when SaveChanges fails, so the savepoint EF would set around it inside
+        // a transaction (SAVEPOINT, RELEASE: two statements per delivery) serves nothing.
+        db.Database.AutoSavepointsEnabled = false;
         var strategy = db.Database.CreateExecutionStrategy();
         try
         {

@@ -36,12 +36,14 @@ public static class ApplicationServiceExtensions
         builder.Services.Configure<CommunicationSettings>(builder.Configuration.GetSection(CommunicationSettings.SectionName));
         builder.Services.AddSingleton<LiquidTemplates>();
         builder.Services.AddSingleton<SystemTemplates>();
+        builder.Services.AddSingleton<OrganizationTemplateCache>();
         builder.Services.AddScoped<TemplateResolver>();
         builder.Services.AddSingleton<TemplateRenderer>();
         builder.Services.AddScoped<RecipientPreferences>();
         builder.Services.AddSingleton<UnsubscribeTokens>();
         builder.Services.AddScoped<NotificationIntake>();
         builder.AddMemberDirectory();
+        builder.Services.AddSingleton<NotificationWriter>();
 
         builder.AddDeliveryEngine();
         builder.AddSmtpProviders();

@@ -12,13 +12,13 @@ using MedicalHub.Communication.Api.Preferences;
 using MedicalHub.Communication.Api.Templates;
 using MedicalHub.Security.Authorization;
 using Microsoft.EntityFrameworkCore;
-using Npgsql;
 
 namespace MedicalHub.Communication.Api.Notifications;
 
 /// <summary>
 /// Accepts a notification: validates it, renders its content (a broken or missing template is refused now, not found
-/// at send time), and stores it with one delivery per channel in one transaction. Idempotent per organization and key.
+/// at send time), and stores it with one delivery per channel in one statement (<see cref="NotificationWriter"/>).
+/// Idempotent per organization and key: the unique index decides, so concurrent duplicates store one notification.
 /// </summary>
 public sealed partial class NotificationIntake(
     CommunicationDbContext db,
@@ -27,6 +27,7 @@ public sealed partial class NotificationIntake(
     RecipientPreferences preferences,
     DeliveryEngineSignal engine,
     MemberDirectory members,
+    NotificationWriter writer,
     TimeProvider time)
 {
     public abstract record Outcome;
@@ -103,21 +104,18 @@ public sealed partial class NotificationIntake(
             return new Invalid(errors);
         }
 
-        var hash = Hash(original with { IdempotencyKey = null }, organizationId);
-        if (key is not null && await ExistingAsync(organizationId, key, hash, ct) is { } existing)
-        {
-            return existing;
-        }
-
+        // The key is checked when the notification is stored (one statement); a request that cannot be rendered now is
+        // still answered as the replay it may be. The hash is of the request as sent, before Identity completed it.
+        var hash = key is null ? null : Hash(original with { IdempotencyKey = null }, organizationId);
         var rendered = await RenderAsync(request, organizationId, ct);
         if (rendered is Unprocessable unprocessable)
         {
-            return unprocessable;
+            return await ReplayOrAsync(unprocessable);
         }
         var content = ((Rendered)rendered).Content;
         if (channels.Contains(Channel.Email) && string.IsNullOrWhiteSpace(content.Subject))
         {
-            return new Invalid(new() { ["subject"] = ["E-mail needs a subject (or a template with one)."] });
+            return await ReplayOrAsync(new Invalid(new() { ["subject"] = ["E-mail needs a subject (or a template with one)."] }));
         }
 
         var now = time.GetUtcNow();
@@ -146,6 +144,7 @@ public sealed partial class NotificationIntake(
             var plan = await preferences.PlanAsync(notification, recipient, channel, requestedAt, ct);
             notification.Deliveries.Add(new NotificationDelivery
             {
+                NotificationId = notification.Id,
                 OrganizationId = organizationId,
                 Channel = channel,
                 Address = AddressOf(recipient, channel),
@@ -164,16 +163,10 @@ public sealed partial class NotificationIntake(
         }
         notification.Status = NotificationStatusRules.Aggregate([.. notification.Deliveries.Select(d => d.Status)]);
 
-        db.Notifications.Add(notification);
-        try
+        if (!await writer.TryInsertAsync(db, notification, ct))
         {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateException ex) when (key is not null && ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
-        {
-            // A concurrent request with the same key won the race: answer as its replay.
-            db.ChangeTracker.Clear();
-            return await ExistingAsync(organizationId, key, hash, ct) ?? throw new InvalidOperationException("The idempotency key conflicted but no notification holds it.", ex);
+            // The key is taken (a replay, or a concurrent request with the same key that won the race): answer as it.
+            return await ExistingAsync(organizationId, key!, hash!, ct) ?? throw new InvalidOperationException("The idempotency key conflicted but no notification holds it.");
         }
 
         if (notification.Deliveries.Any(d => d.Status == NotificationStatus.Queued))
@@ -181,6 +174,9 @@ public sealed partial class NotificationIntake(
             engine.Wake();
         }
         return new Accepted(notification, Replayed: false);
+
+        async Task<Outcome> ReplayOrAsync(Outcome refusal) =>
+            key is not null && await ExistingAsync(organizationId, key, hash!, ct) is { } replay ? replay : refusal;
     }
 
     private sealed record Rendered(RenderedContent Content) : Outcome;

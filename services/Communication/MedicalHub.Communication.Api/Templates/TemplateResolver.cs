@@ -7,7 +7,7 @@ namespace MedicalHub.Communication.Api.Templates;
 /// Picks the template variant for an organization and a recipient's locale: the organization's own variants first, then the
 /// system defaults, each trying the exact locale (<c>fr-BE</c>), then its language (<c>fr</c>), then the neutral variant.
 /// </summary>
-public sealed class TemplateResolver(CommunicationDbContext db, SystemTemplates system)
+public sealed class TemplateResolver(CommunicationDbContext db, SystemTemplates system, OrganizationTemplateCache cache)
 {
     public static IReadOnlyList<string> FallbackChain(string? locale)
     {
@@ -28,14 +28,15 @@ public sealed class TemplateResolver(CommunicationDbContext db, SystemTemplates 
     public async Task<TemplateContent?> ResolveAsync(Guid organizationId, string key, string? locale, CancellationToken ct)
     {
         var chain = FallbackChain(locale);
-        var own = await db.Templates.AsNoTracking()
-            .Where(t => t.OrganizationId == organizationId && t.Key == key && chain.Contains(t.Locale))
-            .ToListAsync(ct);
+        var own = await cache.GetAsync(organizationId, key, async () => await db.Templates.AsNoTracking()
+            .Where(t => t.OrganizationId == organizationId && t.Key == key)
+            .Select(t => new TemplateContent(t.Key, t.Locale, t.Subject, t.TextBody, t.HtmlBody, "organization"))
+            .ToListAsync(ct));
         foreach (var candidate in chain)
         {
             if (own.FirstOrDefault(t => string.Equals(t.Locale, candidate, StringComparison.OrdinalIgnoreCase)) is { } mine)
             {
-                return new TemplateContent(mine.Key, mine.Locale, mine.Subject, mine.TextBody, mine.HtmlBody, "organization");
+                return mine;
             }
         }
         foreach (var candidate in chain)
