@@ -1,3 +1,4 @@
+using MedicalHub.Data;
 using MedicalHub.Communication.Api.Engine;
 using MedicalHub.Communication.Api.Infrastructure;
 using MedicalHub.Communication.Api.Model;
@@ -92,14 +93,7 @@ public static class NotificationsApi
                 errors["status"] = ["One of queued, scheduled, sending, sent, delivered, failed, bounced, cancelled."];
             }
         }
-        if (page < 1)
-        {
-            errors["page"] = ["Pages start at 1."];
-        }
-        if (pageSize is < 1 or > 200)
-        {
-            errors["pageSize"] = ["Between 1 and 200."];
-        }
+        Paging.AddErrors(errors, page, pageSize);
         if (caller.IsService && (organizationId is null || organizationId == Guid.Empty))
         {
             errors["organizationId"] = ["A service lists one organization's notifications at a time."];

@@ -1,3 +1,4 @@
+using MedicalHub.Data;
 using MedicalHub.Content.Api.Infrastructure;
 using MedicalHub.Content.Api.Model;
 using MedicalHub.Security.Authorization;

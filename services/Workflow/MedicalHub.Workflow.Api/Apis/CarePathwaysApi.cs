@@ -1,3 +1,4 @@
+using MedicalHub.Data;
 using MedicalHub.Data.Tenancy;
 using MedicalHub.Security.Authorization;
 using MedicalHub.Workflow.Api.Infrastructure;

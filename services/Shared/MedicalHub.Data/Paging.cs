@@ -1,13 +1,21 @@
-namespace MedicalHub.Workflow.Api.Apis;
+namespace MedicalHub.Data;
 
-/// <summary>Page numbers start at 1; a page holds 1 to 200 items.</summary>
-internal static class Paging
+/// <summary>The paging rule of every list endpoint: page numbers start at 1; a page holds 1 to 200 items.</summary>
+public static class Paging
 {
     public const int MaxPageSize = 200;
 
+    /// <summary>The validation errors of a page request, or <c>null</c> when it is valid.</summary>
     public static Dictionary<string, string[]>? Validate(int page, int pageSize)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        AddErrors(errors, page, pageSize);
+        return errors.Count > 0 ? errors : null;
+    }
+
+    /// <summary>Adds the page request's errors to an endpoint's other validation errors.</summary>
+    public static void AddErrors(Dictionary<string, string[]> errors, int page, int pageSize)
+    {
         if (page < 1)
         {
             errors["page"] = ["Pages start at 1."];
@@ -20,6 +28,5 @@ internal static class Paging
         {
             errors["page"] = ["Beyond any page there can be."];
         }
-        return errors.Count > 0 ? errors : null;
     }
 }
