@@ -3,7 +3,6 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using MedicalHub.EndToEnd.Tests.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace MedicalHub.EndToEnd.Tests.Gateway;
@@ -50,9 +49,8 @@ internal static class GatewayClient
     /// </summary>
     public static async Task<string> SignWithIdentityKeyAsync(StackFixture stack, JsonObject payload, string? algorithm = null, string type = "at+jwt")
     {
-        var secret = await stack.App.Services.GetRequiredService<DistributedApplicationModel>().Resources.OfType<ParameterResource>()
-            .Single(p => p.Name == "identity-key-encryption-key").GetValueAsync(Ct);
-        var kek = SHA256.HashData(Encoding.UTF8.GetBytes(secret!));
+        var secret = await stack.ParameterAsync("identity-key-encryption-key");
+        var kek = SHA256.HashData(Encoding.UTF8.GetBytes(secret));
 
         await using var db = new NpgsqlConnection(await stack.ConnectionStringAsync("identitydb"));
         await db.OpenAsync(Ct);

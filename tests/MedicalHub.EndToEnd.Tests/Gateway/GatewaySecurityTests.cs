@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using MedicalHub.EndToEnd.Tests.Identity;
 using MedicalHub.EndToEnd.Tests.Infrastructure;
+using MedicalHub.EndToEnd.Tests.Security;
 
 namespace MedicalHub.EndToEnd.Tests.Gateway;
 
@@ -23,22 +24,7 @@ public sealed class GatewaySecurityTests(StackFixture stack)
     public async Task Forged_unsigned_expired_and_misdirected_tokens_get_401_at_the_gateway(string kind)
     {
         var (token, _) = await SignedInAsync();
-        var parts = token.Split('.');
-        var bad = kind switch
-        {
-            "missing" => null,
-            "garbage" => "not-a-token",
-            "tampered-payload" => parts[0] + "." + GatewayClient.Base64Url(Encoding.UTF8.GetBytes(
-                IdentityClient.Payload(token).ToString().Replace("OrgAdmin", "SuperAdmin", StringComparison.Ordinal))) + "." + parts[2],
-            "tampered-signature" => parts[0] + "." + parts[1] + "." + (parts[2][0] == 'A' ? "B" : "A") + parts[2][1..],
-            "alg-none" => GatewayClient.Base64Url("""{"alg":"none","typ":"at+jwt"}"""u8.ToArray()) + "." + parts[1] + ".",
-            "hs256-with-the-public-key-id" => HmacSigned(token),
-            "expired" => await ForgeAsync(token, p => { p["iat"] = Now() - 900; p["nbf"] = Now() - 900; p["exp"] = Now() - 600; }),
-            "wrong-issuer" => await ForgeAsync(token, p => p["iss"] = "https://evil.example/"),
-            "wrong-audience" => await ForgeAsync(token, p => p["aud"] = "someone-else"),
-            "not-an-access-token" => await ForgeAsync(token, _ => { }, type: "JWT"),
-            _ => throw new ArgumentOutOfRangeException(nameof(kind)),
-        };
+        var bad = await ForgedTokens.MakeAsync(stack, kind, token, otherAudience: "someone-else");
 
         using var gateway = GatewayClient.Create(stack);
         foreach (var path in new[] { "/api/account/profile", "/test-echo/who-am-i" })
@@ -53,7 +39,7 @@ public sealed class GatewaySecurityTests(StackFixture stack)
     public async Task A_token_forged_with_the_real_key_and_right_claims_passes_so_the_forgeries_above_fail_for_their_one_defect()
     {
         var (token, _) = await SignedInAsync();
-        var control = await ForgeAsync(token, _ => { });
+        var control = await ForgedTokens.MakeAsync(stack, "control", token, otherAudience: "someone-else");
         using var gateway = GatewayClient.Create(stack);
 
         using var response = await gateway.SendAsync(GatewayClient.Request(HttpMethod.Get, "/test-echo/who-am-i", control), Ct);
@@ -166,23 +152,4 @@ public sealed class GatewaySecurityTests(StackFixture stack)
         var user = await identity.RegisterVerifiedAsync();
         return (await identity.AccessTokenAsync(user), user);
     }
-
-    private Task<string> ForgeAsync(string template, Action<JsonObject> change, string type = "at+jwt")
-    {
-        var payload = JsonNode.Parse(IdentityClient.Payload(template).GetRawText())!.AsObject();
-        change(payload);
-        return GatewayClient.SignWithIdentityKeyAsync(stack, payload, type: type);
-    }
-
-    /// <summary>The algorithm-confusion family: the same claims "signed" with HS256 under a secret the attacker picked.</summary>
-    private static string HmacSigned(string token)
-    {
-        var header = JsonNode.Parse(IdentityClient.Header(token).GetRawText())!.AsObject();
-        header["alg"] = "HS256";
-        var input = GatewayClient.Base64Url(Encoding.UTF8.GetBytes(header.ToJsonString())) + "." + token.Split('.')[1];
-        var signature = System.Security.Cryptography.HMACSHA256.HashData(Encoding.UTF8.GetBytes(token.Split('.')[2]), Encoding.ASCII.GetBytes(input));
-        return input + "." + GatewayClient.Base64Url(signature);
-    }
-
-    private static long Now() => DateTimeOffset.UtcNow.ToUnixTimeSeconds();
 }

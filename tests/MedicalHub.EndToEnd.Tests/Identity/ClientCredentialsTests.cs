@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text.Json;
 using MedicalHub.EndToEnd.Tests.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace MedicalHub.EndToEnd.Tests.Identity;
 
@@ -18,12 +17,6 @@ public sealed class ClientCredentialsTests(StackFixture stack)
 
     private static string[] Strings(JsonElement claims, string name) =>
         claims.TryGetProperty(name, out var value) ? value.ValueKind == JsonValueKind.Array ? [.. value.EnumerateArray().Select(v => v.GetString()!)] : [value.GetString()!] : [];
-
-    private async Task<string> ParameterAsync(string name)
-    {
-        var parameter = stack.App.Services.GetRequiredService<DistributedApplicationModel>().Resources.OfType<ParameterResource>().Single(p => p.Name == name);
-        return (await parameter.GetValueAsync(Ct))!;
-    }
 
     private sealed record CreatedClient(Guid Id, string ClientId, string Secret);
 
@@ -45,7 +38,7 @@ public sealed class ClientCredentialsTests(StackFixture stack)
     public async Task A_service_client_from_the_AppHost_gets_a_token_for_its_audiences_with_its_permissions_and_no_organization()
     {
         using var identity = new IdentityClient(stack);
-        var secret = await ParameterAsync("identity-client-secret");
+        var secret = await stack.ParameterAsync("identity-client-secret");
 
         using var response = await identity.ClientCredentialsAsync("identity", secret);
         var claims = await TokenClaimsAsync(response);
@@ -69,7 +62,7 @@ public sealed class ClientCredentialsTests(StackFixture stack)
         Assert.Equal(HttpStatusCode.BadRequest, publicClient.StatusCode);
 
         // Each service has its own client, with its own secret.
-        using var content = await identity.ClientCredentialsAsync("content", await ParameterAsync("content-client-secret"));
+        using var content = await identity.ClientCredentialsAsync("content", await stack.ParameterAsync("content-client-secret"));
         Assert.Equal("content", (await TokenClaimsAsync(content)).GetProperty("sub").GetString());
     }
 

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using MedicalHub.EndToEnd.Tests.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace MedicalHub.EndToEnd.Tests.Identity;
 
@@ -17,18 +16,16 @@ public sealed class DemoOrganizationTests(StackFixture stack)
     [InlineData("reception@demo.medicalhub.local", "Receptionist")]
     public async Task In_Development_the_demo_practice_has_a_user_per_role_with_the_generated_password(string email, string role)
     {
-        var parameter = stack.App.Services.GetRequiredService<DistributedApplicationModel>().Resources.OfType<ParameterResource>()
-            .Single(p => p.Name == "identity-demo-password");
-        var password = await parameter.GetValueAsync(Ct);
+        var password = await stack.ParameterAsync("identity-demo-password");
         using var identity = new IdentityClient(stack);
 
         // The seeding runs beside the service's start-up: give it a few seconds on a slow machine.
-        var login = await identity.PasswordGrantAsync(email, password!);
+        var login = await identity.PasswordGrantAsync(email, password);
         for (var attempt = 0; attempt < 20 && login.StatusCode != HttpStatusCode.OK; attempt++)
         {
             login.Dispose();
             await Task.Delay(500, Ct);
-            login = await identity.PasswordGrantAsync(email, password!);
+            login = await identity.PasswordGrantAsync(email, password);
         }
 
         using var response = login;

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text.Json;
 using MedicalHub.EndToEnd.Tests.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace MedicalHub.EndToEnd.Tests.Identity;
 
@@ -13,10 +12,6 @@ public sealed class IntrospectionTests(StackFixture stack) : IDisposable
     private readonly IdentityClient _identity = new(stack);
 
     public void Dispose() => _identity.Dispose();
-
-    private async Task<string> ServiceSecretAsync(string service) =>
-        (await stack.App.Services.GetRequiredService<DistributedApplicationModel>().Resources.OfType<ParameterResource>()
-            .Single(p => p.Name == $"{service}-client-secret").GetValueAsync(Ct))!;
 
     private async Task<JsonElement> IntrospectAsync(string clientId, string secret, string token)
     {
@@ -35,7 +30,7 @@ public sealed class IntrospectionTests(StackFixture stack) : IDisposable
         using var login = await _identity.PasswordGrantAsync(user.Email, user.Password);
         var tokens = await IdentityClient.JsonAsync(login);
         var accessToken = tokens.GetProperty("access_token").GetString()!;
-        var contentSecret = await ServiceSecretAsync("content");
+        var contentSecret = await stack.ParameterAsync("content-client-secret");
 
         var active = await IntrospectAsync("content", contentSecret, accessToken);
         Assert.True(active.GetProperty("active").GetBoolean());

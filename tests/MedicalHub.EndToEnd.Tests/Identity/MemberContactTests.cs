@@ -1,6 +1,5 @@
 using System.Net;
 using MedicalHub.EndToEnd.Tests.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace MedicalHub.EndToEnd.Tests.Identity;
 
@@ -17,8 +16,7 @@ public sealed class MemberContactTests(StackFixture stack) : IDisposable
 
     private async Task<string> ServiceTokenAsync(string service, string scope)
     {
-        var parameter = stack.App.Services.GetRequiredService<DistributedApplicationModel>().Resources.OfType<ParameterResource>().Single(p => p.Name == $"{service}-client-secret");
-        using var granted = await _identity.ClientCredentialsAsync(service, (await parameter.GetValueAsync(Ct))!, scope);
+        using var granted = await _identity.ClientCredentialsAsync(service, await stack.ParameterAsync($"{service}-client-secret"), scope);
         Assert.Equal(HttpStatusCode.OK, granted.StatusCode);
         return (await IdentityClient.JsonAsync(granted)).GetProperty("access_token").GetString()!;
     }

@@ -2,7 +2,6 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using MedicalHub.EndToEnd.Tests.Identity;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace MedicalHub.EndToEnd.Tests.Infrastructure;
 
@@ -48,9 +47,7 @@ internal sealed class ServiceCaller(StackFixture stack, string service) : IDispo
     /// <summary>A service's client-credentials token (no organization) for <paramref name="audience"/>.</summary>
     public async Task<string> ServiceTokenAsync(string clientId, string audience)
     {
-        var secret = await stack.App.Services.GetRequiredService<DistributedApplicationModel>().Resources.OfType<ParameterResource>()
-            .Single(p => p.Name == $"{clientId}-client-secret").GetValueAsync(Ct);
-        using var granted = await Identity.ClientCredentialsAsync(clientId, secret!, audience);
+        using var granted = await Identity.ClientCredentialsAsync(clientId, await stack.ParameterAsync($"{clientId}-client-secret"), audience);
         Assert.Equal(System.Net.HttpStatusCode.OK, granted.StatusCode);
         return (await IdentityClient.JsonAsync(granted)).GetProperty("access_token").GetString()!;
     }

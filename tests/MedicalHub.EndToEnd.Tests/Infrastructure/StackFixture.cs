@@ -20,6 +20,11 @@ public sealed class StackFixture : IAsyncLifetime
 
     public DistributedApplication App => _app ?? throw new InvalidOperationException("The stack has not started.");
 
+    /// <summary>The value of one of the AppHost's parameters (generated secrets such as <c>content-client-secret</c>).</summary>
+    public async Task<string> ParameterAsync(string name) =>
+        (await App.Services.GetRequiredService<DistributedApplicationModel>().Resources.OfType<ParameterResource>()
+            .Single(p => p.Name == name).GetValueAsync(TestContext.Current.CancellationToken))!;
+
     public async ValueTask InitializeAsync()
     {
         using var cts = new CancellationTokenSource(StartupTimeout);

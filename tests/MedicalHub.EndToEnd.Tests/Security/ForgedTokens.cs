@@ -8,7 +8,7 @@ namespace MedicalHub.EndToEnd.Tests.Security;
 
 /// <summary>
 /// Bad variants of a real access token, each broken in one way: the kinds of <see cref="GatewaySecurityTests.BadTokens"/>,
-/// for presenting directly to a service. Tokens with a valid signature but a wrong claim are signed with Identity's real key.
+/// presented to the gateway and directly to each service. Tokens with a valid signature but a wrong claim are signed with Identity's real key.
 /// </summary>
 internal static class ForgedTokens
 {

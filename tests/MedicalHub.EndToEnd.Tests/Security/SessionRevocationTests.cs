@@ -5,7 +5,6 @@ using System.Text.Json;
 using MedicalHub.EndToEnd.Tests.Gateway;
 using MedicalHub.EndToEnd.Tests.Identity;
 using MedicalHub.EndToEnd.Tests.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace MedicalHub.EndToEnd.Tests.Security;
 
@@ -101,7 +100,7 @@ public sealed class SessionRevocationTests(StackFixture stack) : IDisposable
         const string path = "/api/internal/session-revocations";
 
         // A service client configured for it (communication) asks for the identity audience explicitly.
-        using var granted = await _identity.ClientCredentialsAsync("communication", await ParameterAsync("communication-client-secret"), "identity");
+        using var granted = await _identity.ClientCredentialsAsync("communication", await stack.ParameterAsync("communication-client-secret"), "identity");
         Assert.Equal(HttpStatusCode.OK, granted.StatusCode);
         var serviceToken = (await IdentityClient.JsonAsync(granted)).GetProperty("access_token").GetString()!;
         using (var list = await _identity.SendAsync(HttpMethod.Get, path, serviceToken))
@@ -124,12 +123,12 @@ public sealed class SessionRevocationTests(StackFixture stack) : IDisposable
             Assert.Equal(HttpStatusCode.Forbidden, byUser.StatusCode);
         }
         // A service client not configured for the identity audience (Identity's own) can't get such a token.
-        using (var notConfigured = await _identity.ClientCredentialsAsync("identity", await ParameterAsync("identity-client-secret"), "identity"))
+        using (var notConfigured = await _identity.ClientCredentialsAsync("identity", await stack.ParameterAsync("identity-client-secret"), "identity"))
         {
             Assert.Equal(HttpStatusCode.BadRequest, notConfigured.StatusCode);
         }
         // Without asking for it, a service's token is not for Identity.
-        using (var unasked = await _identity.ClientCredentialsAsync("communication", await ParameterAsync("communication-client-secret")))
+        using (var unasked = await _identity.ClientCredentialsAsync("communication", await stack.ParameterAsync("communication-client-secret")))
         {
             var audiences = IdentityClient.Payload((await IdentityClient.JsonAsync(unasked)).GetProperty("access_token").GetString()!).GetProperty("aud");
             Assert.DoesNotContain("identity", audiences.ValueKind == JsonValueKind.Array ? audiences.EnumerateArray().Select(a => a.GetString()) : [audiences.GetString()]);
@@ -180,11 +179,5 @@ public sealed class SessionRevocationTests(StackFixture stack) : IDisposable
             statuses = await StatusesAsync(session);
         }
         Assert.Equal(refused, statuses);
-    }
-
-    private async Task<string> ParameterAsync(string name)
-    {
-        var parameter = stack.App.Services.GetRequiredService<DistributedApplicationModel>().Resources.OfType<ParameterResource>().Single(p => p.Name == name);
-        return (await parameter.GetValueAsync(Ct))!;
     }
 }
