@@ -25,7 +25,9 @@ var identity = builder.AddService<Projects.MedicalHub_Identity_Api>(infrastructu
     ?.WithTokenServer();
 identity.WithServiceClient(identity);
 builder.AddService<Projects.MedicalHub_Content_Api>(infrastructure, "content", postgresPort: 5434, redisPort: 6381)
-    .WithServiceClient(identity);
+    .WithServiceClient(identity)
+    // Every access to patient data is recorded in a chain signed with this service's own key.
+    .WithAuditChainKey();
 var communication = builder.AddService<Projects.MedicalHub_Communication_Api>(infrastructure, "communication", postgresPort: 5435, redisPort: 6382)
     ?.WithMailSink(mail).WithServiceClient(identity)
     ?.WithNotificationSettings()

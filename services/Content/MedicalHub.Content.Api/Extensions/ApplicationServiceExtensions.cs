@@ -1,3 +1,4 @@
+using MedicalHub.Content.Api.AccessAudit;
 using MedicalHub.Content.Api.Apis;
 using MedicalHub.Content.Api.Infrastructure;
 using MedicalHub.Data;
@@ -21,12 +22,14 @@ public static class ApplicationServiceExtensions
         builder.AddServiceDataStores<ContentDbContext>(DatabaseName, RedisName);
         builder.AddMedicalHubAuthentication(Audience);
         builder.Services.AddOrganizationScope<ContentDbContext>(sp => sp.GetRequiredService<CurrentCaller>().OrganizationId);
+        builder.AddPhiAccessAudit();
         return builder;
     }
 
     public static WebApplication MapContentApis(this WebApplication app)
     {
         app.MapDocumentsApi();
+        app.MapAccessAuditApi();
         return app;
     }
 }

@@ -1,3 +1,4 @@
+using MedicalHub.Content.Api.AccessAudit;
 using MedicalHub.Content.Api.Model;
 using MedicalHub.Data.Tenancy;
 using Microsoft.EntityFrameworkCore;
@@ -9,6 +10,8 @@ namespace MedicalHub.Content.Api.Infrastructure;
 public sealed class ContentDbContext(DbContextOptions<ContentDbContext> options) : OrganizationScopedDbContext(options)
 {
     public DbSet<Document> Documents => Set<Document>();
+
+    public DbSet<PhiAccessRecord> PhiAccessRecords => Set<PhiAccessRecord>();
 
     protected override void ConfigureModel(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(ContentDbContext).Assembly);
