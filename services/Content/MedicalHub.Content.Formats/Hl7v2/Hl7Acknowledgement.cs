@@ -153,10 +153,10 @@ public static class Hl7Acknowledgement
             builder.Append("ERR").Append(f);
             if (modern)
             {
-                builder.Append(Location(error.Location, d))
+                builder.Append(f).Append(Location(error.Location, d))
                     .Append(f).Append(condition)
                     .Append(f).Append(error.Severity switch { Hl7ErrorSeverity.Warning => 'W', Hl7ErrorSeverity.Information => 'I', _ => 'E' })
-                    .Append(f).Append(f).Append(f).Append(f)
+                    .Append(f).Append(f).Append(f) // ERR-5 to ERR-7
                     .Append(f).Append(Esc(error.Text));
             }
             else
