@@ -88,7 +88,7 @@ public sealed class DicomFileReader
             };
         }
 
-        ReadItemContent(end: null, depth: 0, explicitVr: encoding == DatasetEncoding.ExplicitVrLittleEndian, container: null);
+        ReadItemContent(end: null, depth: 0, explicitVr: encoding == DatasetEncoding.ExplicitVrLittleEndian, sequence: null);
         return BuildHeader(meta);
     }
 
@@ -182,7 +182,7 @@ public sealed class DicomFileReader
     /// Reads the elements of the dataset (depth 0) or of an item: up to <paramref name="end"/> for a defined length,
     /// else up to the item delimiter (or, for the dataset, the end of the file).
     /// </summary>
-    private void ReadItemContent(long? end, int depth, bool explicitVr, DicomTag? container)
+    private void ReadItemContent(long? end, int depth, bool explicitVr, ElementHeader? sequence)
     {
         var previous = 0u;
         while (true)
@@ -192,12 +192,14 @@ public sealed class DicomFileReader
                 if (_source.Position == limit) return;
                 if (_source.Position > limit)
                 {
-                    throw new DicomFormatException(DicomErrorKind.LyingLength, $"an element runs {_source.Position - limit} bytes past the end of its item", limit, container);
+                    throw new DicomFormatException(DicomErrorKind.LyingLength, $"an element runs {_source.Position - limit} bytes past the end of its item", limit, sequence?.Tag);
                 }
             }
-            else if (depth == 0 && _source.AtEnd)
+            else if (_source.AtEnd)
             {
-                return;
+                if (sequence is not { } open) return;
+                throw new DicomFormatException(DicomErrorKind.Truncated,
+                    $"the file ends inside an item of undefined length of the sequence that starts at byte {open.Offset}", _source.Position, open.Tag);
             }
 
             var header = ReadElementHeader(explicitVr);
@@ -335,7 +337,7 @@ public sealed class DicomFileReader
             }
             if (length == UndefinedLength)
             {
-                ReadItemContent(end: null, depth, explicitVr, sequence.Tag);
+                ReadItemContent(end: null, depth, explicitVr, sequence);
                 continue;
             }
             var itemEnd = _source.Position + length;
@@ -346,7 +348,7 @@ public sealed class DicomFileReader
                     $"the item declares {length} bytes but {(end is null ? "the file" : "its sequence")} has {Math.Max(0, available!.Value - _source.Position)} left",
                     itemOffset, sequence.Tag);
             }
-            ReadItemContent(itemEnd, depth, explicitVr, sequence.Tag);
+            ReadItemContent(itemEnd, depth, explicitVr, sequence);
         }
     }
 
