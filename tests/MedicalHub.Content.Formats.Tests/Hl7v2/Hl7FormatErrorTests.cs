@@ -185,4 +185,31 @@ public class Hl7FormatErrorTests
         Assert.DoesNotContain("SECRET", error.Message, StringComparison.Ordinal);
         Assert.StartsWith($"HL7 v2: at offset {text.IndexOf('\u0002', StringComparison.Ordinal)} (PID(1)-5): ", error.Message, StringComparison.Ordinal);
     }
+
+    // Found by the mutation tests: a header line too short to hold MSH-18 (was an IndexOutOfRangeException).
+    [Theory]
+    [InlineData("MSH|\r")]
+    [InlineData("MSH|^\rPID|1")]
+    [InlineData("MSH")]
+    public void A_header_too_short_for_its_character_set_field_is_refused_as_bytes_too(string text)
+    {
+        var error = Assert.Throws<Hl7FormatException>(() => Hl7Message.Parse(System.Text.Encoding.ASCII.GetBytes(text)));
+
+        Assert.True(error.Kind is Hl7ErrorKind.TruncatedSegment or Hl7ErrorKind.InvalidDelimiters, error.Message);
+    }
+
+    // Found by the mutation tests: a control character in MSH-18 went into the error text and made the NAK unreadable.
+    [Fact]
+    public void An_unreadable_character_set_name_is_not_echoed_and_the_NAK_stays_readable()
+    {
+        var bytes = System.Text.Encoding.ASCII.GetBytes(Hl7Samples.Segments("MSH|^~\\&|A|B|C|D|20260101||ADT^A08|1|P|2.5|||||FRA|8859\v/1", "PID|1||X1"));
+
+        var error = Assert.Throws<Hl7FormatException>(() => Hl7Message.Parse(bytes));
+        var nak = Hl7Message.Parse(Hl7Acknowledgement.ForUnreadable(bytes, error, new Hl7AckHeader("N1", DateTimeOffset.UnixEpoch)));
+
+        Assert.Equal(Hl7ErrorKind.UnsupportedCharacterSet, error.Kind);
+        Assert.DoesNotContain('\v', error.Message);
+        Assert.Equal("AR", nak.Get("MSA-1"));
+        Assert.Equal(error.Message, nak.Get("ERR-8"));
+    }
 }

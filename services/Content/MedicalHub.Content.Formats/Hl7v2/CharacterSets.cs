@@ -37,6 +37,7 @@ internal static class CharacterSets
         if (bytes.Length < 8 || !bytes.StartsWith("MSH"u8)) return "";
         var end = bytes.IndexOfAny((byte)'\r', (byte)'\n');
         var header = end < 0 ? bytes : bytes[..end];
+        if (header.Length < 6) return "";
         var field = header[3];
         var component = header[4];
         var repetition = header[5];
@@ -50,6 +51,11 @@ internal static class CharacterSets
         var value = header[(position + 1)..];
         var stop = value.IndexOfAny(field, component, repetition);
         if (stop >= 0) value = value[..stop];
-        return value.Length > 32 ? "(too long)" : Encoding.Latin1.GetString(value).Trim();
+        if (value.Length > 32) return "(too long)";
+        foreach (var b in value)
+        {
+            if (b is < 0x20 or >= 0x7F) return "(not printable)";
+        }
+        return Encoding.ASCII.GetString(value).Trim();
     }
 }

@@ -124,7 +124,7 @@ public static class Hl7Escaping
 
     /// <summary>
     /// <paramref name="value"/> made safe to put in a field: each delimiter and the escape character become their escape
-    /// sequence, and CR/LF become <c>\X0D\</c>/<c>\X0A\</c> (they would end the segment).
+    /// sequence, and control characters become hexadecimal data (CR is <c>\X0D\</c>): they would end the segment or be refused.
     /// </summary>
     public static string Encode(string? value, Hl7Delimiters delimiters)
     {
@@ -133,7 +133,7 @@ public static class Hl7Escaping
         var needs = false;
         foreach (var c in value)
         {
-            if (delimiters.IsDelimiter(c) || c is '\r' or '\n') { needs = true; break; }
+            if (delimiters.IsDelimiter(c) || c < ' ') { needs = true; break; }
         }
         if (!needs) return value;
         var builder = new StringBuilder(value.Length + 8);
@@ -142,8 +142,7 @@ public static class Hl7Escaping
         {
             string? sequence = c switch
             {
-                '\r' => "X0D",
-                '\n' => "X0A",
+                < ' ' => "X" + ((int)c).ToString("X2", System.Globalization.CultureInfo.InvariantCulture),
                 _ when c == delimiters.Field => "F",
                 _ when c == delimiters.Component => "S",
                 _ when c == delimiters.SubComponent => "T",
