@@ -123,4 +123,17 @@ public class Hl7AcknowledgementTests
 
         Assert.Equal("MSG00001", Hl7Message.Parse(framed).Get("MSA-2"));
     }
+
+    // Found by the mutation tests: with '+' as field separator the ACK's own timestamp (…+0100) split MSH-7 in two.
+    [Fact]
+    public void What_the_acknowledgement_writes_itself_is_escaped_against_the_original_delimiters()
+    {
+        var original = Hl7Message.Parse(Hl7Samples.Segments(@"MSH+^~\&+LAB+FAC+APP+DEST+20260101120000++ORU^R01+CTRL-9+P+2.5", "OBR+1"));
+
+        var ack = Hl7Message.Parse(Hl7Acknowledgement.Create(original, Hl7AckCode.Accept, Us));
+
+        Assert.Equal("20261124093005+0100", ack.Get("MSH-7"));
+        Assert.Equal("ACK", ack.MessageCode);
+        Assert.Equal("CTRL-9", ack.Get("MSA-2"));
+    }
 }

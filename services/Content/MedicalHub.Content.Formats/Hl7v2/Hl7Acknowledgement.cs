@@ -132,12 +132,12 @@ public static class Hl7Acknowledgement
             .Append(f).Append(header.SendingFacility is null ? echo.ReceivingFacility : Esc(header.SendingFacility))
             .Append(f).Append(echo.SendingApplication)
             .Append(f).Append(echo.SendingFacility)
-            .Append(f).Append(FormatTimestamp(header.Timestamp))
+            .Append(f).Append(Esc(FormatTimestamp(header.Timestamp)))
             .Append(f)
             .Append(f).Append("ACK");
         if (echo.TriggerEvent.Length > 0) builder.Append(c).Append(echo.TriggerEvent).Append(c).Append("ACK");
         builder.Append(f).Append(Esc(header.ControlId))
-            .Append(f).Append(string.IsNullOrEmpty(echo.ProcessingId) ? "P" : echo.ProcessingId)
+            .Append(f).Append(string.IsNullOrEmpty(echo.ProcessingId) ? Esc("P") : echo.ProcessingId)
             .Append(f).Append(Esc(version))
             .Append('\r');
 

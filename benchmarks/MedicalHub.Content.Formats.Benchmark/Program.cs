@@ -1,0 +1,29 @@
+using System.Globalization;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Reports;
+using BenchmarkDotNet.Running;
+using MedicalHub.Content.Formats.Benchmark;
+
+// Figures for docs/benchmarks.md: HL7 v2 ORU^R01 messages/s per core and DICOM header files/s with the bytes each
+// allocates beside the file's size. Run by scripts/benchmark-formats.sh (Release, dcmtk-made files).
+var job = Job.Default.WithWarmupCount(3).WithIterationCount(int.TryParse(Environment.GetEnvironmentVariable("ITERATIONS"), out var n) ? n : 10).WithLaunchCount(1);
+var config = DefaultConfig.Instance.AddJob(job.AsDefault()).WithOptions(ConfigOptions.DisableLogFile);
+var summaries = BenchmarkSwitcher.FromAssembly(typeof(Hl7Benchmarks).Assembly).Run(args, config).ToList();
+
+Console.WriteLine();
+Console.WriteLine("| benchmark | mean | per second (1 thread) | allocated per operation | input size |");
+Console.WriteLine("|---|---|---|---|---|");
+foreach (var report in summaries.SelectMany(s => s.Reports))
+{
+    if (report.ResultStatistics is null) continue;
+    var mean = report.ResultStatistics.Mean;
+    var allocated = report.GcStats.GetBytesAllocatedPerOperation(report.BenchmarkCase) ?? 0;
+    var parameter = report.BenchmarkCase.Parameters.Count > 0 ? report.BenchmarkCase.Parameters[0].Value as string : null;
+    var size = parameter is null
+        ? Hl7Benchmarks.MessageBytes
+        : new FileInfo(Path.Combine(DicomBenchmarks.Directory, parameter + ".dcm")).Length;
+    var name = report.BenchmarkCase.Descriptor.WorkloadMethod.Name + (parameter is null ? "" : $" {parameter}");
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"| {name} | {mean / 1000:F1} µs | {1e9 / mean:N0} | {allocated:N0} B | {size:N0} B |"));
+}
