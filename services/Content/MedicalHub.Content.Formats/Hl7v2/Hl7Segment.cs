@@ -19,6 +19,7 @@ public sealed class Hl7Segment
         _start = start;
         _boundIndex = boundIndex;
         _separatorCount = separatorCount;
+        IsHeader = name == "MSH";
     }
 
     /// <summary>The message this segment belongs to.</summary>
@@ -36,7 +37,7 @@ public sealed class Hl7Segment
     /// <summary>Character offset of the segment in <see cref="Hl7Message.Text"/>.</summary>
     public int Offset => _start;
 
-    private bool IsHeader => ReferenceEquals(Name, "MSH") || Name == "MSH";
+    private bool IsHeader { get; }
 
     /// <summary>The number of the last field present (trailing empty fields sent with their separators count).</summary>
     public int FieldCount => IsHeader ? _separatorCount + 1 : _separatorCount;

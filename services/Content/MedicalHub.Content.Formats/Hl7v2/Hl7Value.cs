@@ -123,6 +123,29 @@ public readonly struct Hl7Value
         }
     }
 
+    /// <summary>
+    /// Fills <paramref name="parts"/> with the components (of the first repetition, on a field) in one pass; slots past
+    /// the last component stay absent. Returns how many there are (more than fit are not split).
+    /// </summary>
+    internal int FillComponents(Span<Hl7Value> parts)
+    {
+        if (Level == Hl7ValueLevel.Field) return Repetition(1).FillComponents(parts);
+        if (Level != Hl7ValueLevel.Repetition || !IsPresent) return 0;
+        var text = _message!.Text;
+        var separator = _message.Delimiters.Component;
+        var start = _start;
+        var count = 0;
+        while (count < parts.Length)
+        {
+            var next = text.AsSpan(start, _end - start).IndexOf(separator);
+            var end = next < 0 ? _end : start + next;
+            parts[count++] = new Hl7Value(_message, start, end, Hl7ValueLevel.Component);
+            if (next < 0) break;
+            start = end + 1;
+        }
+        return count;
+    }
+
     private int Count(char? separator)
     {
         if (!IsPresent || separator is not { } s) return IsPresent ? 1 : 0;
@@ -145,4 +168,11 @@ public readonly struct Hl7Value
 
     /// <inheritdoc />
     public override string ToString() => Value ?? "";
+}
+
+/// <summary>Room for the components of one value, on the stack.</summary>
+[System.Runtime.CompilerServices.InlineArray(16)]
+internal struct Hl7ComponentBuffer
+{
+    private Hl7Value _first;
 }

@@ -11,48 +11,60 @@ internal static class DataTypeReaders
     public static CodedValue? Coded(Hl7Value value)
     {
         if (!value.IsPresent || value.IsExplicitNull) return null;
-        var coded = new CodedValue(Text(value.Component(1)), Text(value.Component(2)), Text(value.Component(3)),
-            Text(value.Component(4)), Text(value.Component(5)), Text(value.Component(6)));
+        var buffer = new Hl7ComponentBuffer();
+        Span<Hl7Value> c = buffer;
+        value.FillComponents(c);
+        var coded = new CodedValue(Text(c[0]), Text(c[1]), Text(c[2]), Text(c[3]), Text(c[4]), Text(c[5]));
         return coded.HasContent || coded.AlternateCode is not null ? coded : null;
     }
 
     public static PatientIdentifier? Identifier(Hl7Value repetition)
     {
-        var id = Text(repetition.Component(1));
+        var buffer = new Hl7ComponentBuffer();
+        Span<Hl7Value> c = buffer;
+        repetition.FillComponents(c);
+        var id = Text(c[0]);
         if (id is null) return null;
-        var authority = repetition.Component(4);
+        var authority = c[3];
         return new PatientIdentifier(id, Text(authority.SubComponent(1)), Text(authority.SubComponent(2)), Text(authority.SubComponent(3)),
-            Text(repetition.Component(5)), Text(repetition.Component(6).SubComponent(1)));
+            Text(c[4]), Text(c[5].SubComponent(1)));
     }
 
     public static PersonName? Name(Hl7Value repetition)
     {
         if (!repetition.IsPresent || repetition.IsExplicitNull) return null;
-        var name = new PersonName(Text(repetition.Component(1).SubComponent(1)), Text(repetition.Component(2)), Text(repetition.Component(3)),
-            Text(repetition.Component(4)), Text(repetition.Component(5)), Text(repetition.Component(6)), Text(repetition.Component(7)));
+        var buffer = new Hl7ComponentBuffer();
+        Span<Hl7Value> c = buffer;
+        repetition.FillComponents(c);
+        var name = new PersonName(Text(c[0].SubComponent(1)), Text(c[1]), Text(c[2]), Text(c[3]), Text(c[4]), Text(c[5]), Text(c[6]));
         return name.Family is null && name.Given is null && name.MiddleNames is null ? null : name;
     }
 
     public static PostalAddress? Address(Hl7Value repetition)
     {
         if (!repetition.IsPresent || repetition.IsExplicitNull) return null;
-        var address = new PostalAddress(Text(repetition.Component(1).SubComponent(1)), Text(repetition.Component(2)), Text(repetition.Component(3)),
-            Text(repetition.Component(4)), Text(repetition.Component(5)), Text(repetition.Component(6)), Text(repetition.Component(7)));
+        var buffer = new Hl7ComponentBuffer();
+        Span<Hl7Value> c = buffer;
+        repetition.FillComponents(c);
+        var address = new PostalAddress(Text(c[0].SubComponent(1)), Text(c[1]), Text(c[2]), Text(c[3]), Text(c[4]), Text(c[5]), Text(c[6]));
         return address is { Street: null, OtherDesignation: null, City: null, StateOrProvince: null, PostalCode: null, Country: null } ? null : address;
     }
 
     public static TelecomNumber? Telecom(Hl7Value repetition, string defaultUse)
     {
         if (!repetition.IsPresent || repetition.IsExplicitNull) return null;
-        var legacy = Text(repetition.Component(1));
-        var use = Text(repetition.Component(2)) ?? defaultUse;
-        var equipment = Text(repetition.Component(3));
-        var email = Text(repetition.Component(4));
-        var unformatted = Text(repetition.Component(12));
-        var country = Text(repetition.Component(5));
-        var area = Text(repetition.Component(6));
-        var local = Text(repetition.Component(7));
-        var extension = Text(repetition.Component(8));
+        var buffer = new Hl7ComponentBuffer();
+        Span<Hl7Value> c = buffer;
+        repetition.FillComponents(c);
+        var legacy = Text(c[0]);
+        var use = Text(c[1]) ?? defaultUse;
+        var equipment = Text(c[2]);
+        var email = Text(c[3]);
+        var unformatted = Text(c[11]);
+        var country = Text(c[4]);
+        var area = Text(c[5]);
+        var local = Text(c[6]);
+        var extension = Text(c[7]);
         string? composed = null;
         if (local is not null)
         {
@@ -62,18 +74,44 @@ internal static class DataTypeReaders
         return value is null ? null : new TelecomNumber(value, use, equipment, email);
     }
 
-    /// <summary>A TS/DTM/DT value (the first component); a malformed one adds a warning and reads as null.</summary>
-    public static Hl7Timestamp? Timestamp(Hl7Value value, Hl7Location location, string what, List<Hl7MappingWarning> warnings)
+    /// <summary>A TS/DTM/DT field (its first component); a malformed one adds a warning and reads as null.</summary>
+    public static Hl7Timestamp? Timestamp(Hl7Segment segment, int field, string what, List<Hl7MappingWarning> warnings)
     {
-        var text = value.Level == Hl7ValueLevel.Field || value.Level == Hl7ValueLevel.Repetition ? value.Component(1) : value;
+        var text = segment.Field(field).Component(1);
         if (!text.IsPresent || text.IsExplicitNull) return null;
         if (Hl7Timestamp.TryParse(text.RawSpan, out var timestamp)) return timestamp;
-        warnings.Add(new Hl7MappingWarning(location, $"{what} is not an HL7 date/time (YYYY[MM[DD[HH[MM[SS[.S…]]]]]][+/-ZZZZ]); ignored"));
+        warnings.Add(new Hl7MappingWarning(segment.Location(field), $"{what} is not an HL7 date/time (YYYY[MM[DD[HH[MM[SS[.S…]]]]]][+/-ZZZZ]); ignored"));
         return null;
     }
 
-    public static decimal? Number(ReadOnlySpan<char> text) =>
-        text.Length is > 0 and <= 64 && !text.ContainsAny('e', 'E') &&
-        decimal.TryParse(text, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint | NumberStyles.AllowLeadingWhite | NumberStyles.AllowTrailingWhite,
-            CultureInfo.InvariantCulture, out var number) ? number : null;
+    /// <summary>An HL7 NM (<c>[+|-]digits[.digits]</c>, surrounding spaces allowed), or null when the text is not one.</summary>
+    public static decimal? Number(ReadOnlySpan<char> text)
+    {
+        text = text.Trim(' ');
+        if (text.IsEmpty || text.Length > 64) return null;
+        var negative = text[0] == '-';
+        if (text[0] is '-' or '+') text = text[1..];
+        // Up to 18 digits fit a long: the decimal is built from mantissa and scale, without the general parser.
+        long mantissa = 0;
+        byte scale = 0;
+        var digits = 0;
+        var seenPoint = false;
+        foreach (var c in text)
+        {
+            if (c == '.' && !seenPoint)
+            {
+                seenPoint = true;
+                continue;
+            }
+            if (!char.IsAsciiDigit(c)) return null;
+            if (++digits > 18) return SlowNumber(text, negative);
+            mantissa = mantissa * 10 + (c - '0');
+            if (seenPoint) scale++;
+        }
+        if (digits == 0) return null;
+        return new decimal((int)mantissa, (int)(mantissa >> 32), 0, negative, scale);
+    }
+
+    private static decimal? SlowNumber(ReadOnlySpan<char> unsignedText, bool negative) =>
+        decimal.TryParse(unsignedText, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var number) ? (negative ? -number : number) : null;
 }

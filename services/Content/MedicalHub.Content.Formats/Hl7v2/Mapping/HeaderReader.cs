@@ -26,7 +26,7 @@ internal static class HeaderReader
             DataTypeReaders.Text(msh.Field(9).Component(3)),
             DataTypeReaders.Text(msh.Field(3).Component(1)), DataTypeReaders.Text(msh.Field(4).Component(1)),
             DataTypeReaders.Text(msh.Field(5).Component(1)), DataTypeReaders.Text(msh.Field(6).Component(1)),
-            DataTypeReaders.Timestamp(msh.Field(7), msh.Location(7), "MSH-7 (date/time of message)", warnings),
+            DataTypeReaders.Timestamp(msh, 7, "MSH-7 (date/time of message)", warnings),
             DataTypeReaders.Text(msh.Field(11).Component(1)), message.Version);
     }
 }

@@ -21,7 +21,8 @@ public static class LabResultMapping
         PatientDemographics? patient = null;
         List<ObservationReport>? reports = null;
         ReportBuilder? report = null;
-        List<string>? notes = null;
+        // Which segment the next NTE annotates: none (after MSH, PID or ORC: patient or order notes are not results), the OBR, or the last OBX.
+        var notesFor = NoteTarget.None;
         (string? Placer, string? Filler) pendingOrder = default;
 
         void CloseReport()
@@ -45,34 +46,29 @@ public static class LabResultMapping
                 case "PID":
                     ClosePatient();
                     patient = PatientDemographicsReader.Read(segment, warnings);
-                    notes = null;
+                    notesFor = NoteTarget.None;
                     break;
                 case "ORC":
                     CloseReport();
                     pendingOrder = (DataTypeReaders.Text(segment.Field(2).Component(1)), DataTypeReaders.Text(segment.Field(3).Component(1)));
-                    notes = null;
+                    notesFor = NoteTarget.None;
                     break;
                 case "OBR":
                     CloseReport();
                     report = new ReportBuilder(segment, pendingOrder, warnings);
                     pendingOrder = default;
-                    notes = report.Notes;
+                    notesFor = NoteTarget.Report;
                     break;
                 case "OBX":
                     if (report is null)
                     {
                         throw new Hl7FormatException(Hl7ErrorKind.SegmentSequence, "an OBX must follow an OBR in ORU^R01", segment.Offset, segment.Location());
                     }
-                    report.Observations.Add(ObservationReader.Read(segment, report.ObservedAt, warnings, out var observationNotes));
-                    notes = observationNotes;
+                    report.Observations.Add((ObservationReader.Read(segment, report.ObservedAt, warnings), null));
+                    notesFor = NoteTarget.LastObservation;
                     break;
-                case "NTE":
-                    if (notes is null)
-                    {
-                        // NTE after MSH or PID (patient notes) are not results; they are kept in the original message only.
-                        break;
-                    }
-                    if (DataTypeReaders.Text(segment.Field(3)) is { } note) notes.Add(note);
+                case "NTE" when notesFor != NoteTarget.None && DataTypeReaders.Text(segment.Field(3)) is { } note:
+                    (notesFor == NoteTarget.Report ? report!.Notes : report!.NotesOfLastObservation()).Add(note);
                     break;
                 default:
                     // PD1, PV1, SPM, TQ1, CTI, Z-segments…: not part of the result mapping.
@@ -83,11 +79,29 @@ public static class LabResultMapping
         return new LabResultMessage(header, patients, warnings);
     }
 
+    private enum NoteTarget
+    {
+        None,
+        Report,
+        LastObservation,
+    }
+
     private sealed class ReportBuilder(Hl7Segment obr, (string? Placer, string? Filler) order, List<Hl7MappingWarning> warnings)
     {
-        public Hl7Timestamp? ObservedAt { get; } = DataTypeReaders.Timestamp(obr.Field(7), obr.Location(7), "OBR-7 (observation date/time)", warnings);
+        public Hl7Timestamp? ObservedAt { get; } = DataTypeReaders.Timestamp(obr, 7, "OBR-7 (observation date/time)", warnings);
         public List<string> Notes { get; } = [];
-        public List<Observation> Observations { get; } = [];
+        public List<(Observation Observation, List<string>? Notes)> Observations { get; } = [];
+
+        public List<string> NotesOfLastObservation()
+        {
+            var (observation, notes) = Observations[^1];
+            if (notes is null)
+            {
+                notes = [];
+                Observations[^1] = (observation, notes);
+            }
+            return notes;
+        }
 
         public ObservationReport Build() => new(
             DataTypeReaders.Text(obr.Field(2).Component(1)) ?? order.Placer,
@@ -96,7 +110,7 @@ public static class LabResultMapping
             ObservedAt,
             DataTypeReaders.Text(obr.Field(25)),
             Notes,
-            Observations,
+            Observations.ConvertAll(o => o.Notes is { Count: > 0 } notes ? o.Observation with { Notes = notes } : o.Observation),
             obr.Location());
     }
 }

@@ -6,56 +6,55 @@ internal static class ObservationReader
     /// <param name="obx">The OBX segment.</param>
     /// <param name="reportTime">The OBR-7 of the report, used when OBX-14 is absent.</param>
     /// <param name="warnings">Receives what was read leniently.</param>
-    /// <param name="notes">The list the NTE segments that follow the OBX are added to.</param>
-    public static Observation Read(Hl7Segment obx, Hl7Timestamp? reportTime, List<Hl7MappingWarning> warnings, out List<string> notes)
+    public static Observation Read(Hl7Segment obx, Hl7Timestamp? reportTime, List<Hl7MappingWarning> warnings)
     {
         var code = DataTypeReaders.Coded(obx.Field(3))
             ?? throw new Hl7FormatException(Hl7ErrorKind.RequiredFieldMissing, "OBX-3 (observation identifier) is required", obx.FieldOffset(3), obx.Location(3));
         var valueType = DataTypeReaders.Text(obx.Field(2))?.ToUpperInvariant();
 
-        var values = new List<ObservationValue>();
-        var repetition = 0;
-        foreach (var value in obx.Field(5).Repetitions)
+        var valueField = obx.Field(5);
+        var values = new List<ObservationValue>(valueField.RepetitionCount);
+        for (var repetition = 1; repetition <= valueField.RepetitionCount; repetition++)
         {
-            repetition++;
+            var value = valueField.Repetition(repetition);
             if (!value.IsPresent || value.IsExplicitNull) continue;
-            values.Add(ReadValue(value, valueType, obx.Location(5, repetition), warnings));
+            values.Add(ReadValue(value, valueType, obx, repetition, warnings));
         }
 
-        var abnormalFlags = new List<string>();
-        foreach (var flag in obx.Field(8).Repetitions)
+        var flagField = obx.Field(8);
+        var abnormalFlags = flagField.IsPresent ? new List<string>(flagField.RepetitionCount) : [];
+        for (var repetition = 1; repetition <= flagField.RepetitionCount; repetition++)
         {
-            if (DataTypeReaders.Text(flag.Component(1)) is { } text) abnormalFlags.Add(text);
+            if (DataTypeReaders.Text(flagField.Repetition(repetition).Component(1)) is { } text) abnormalFlags.Add(text);
         }
 
         var range = DataTypeReaders.Text(obx.Field(7)) is { } rangeText ? ReadRange(rangeText) : null;
-        var observedAt = DataTypeReaders.Timestamp(obx.Field(14), obx.Location(14), "OBX-14 (observation date/time)", warnings) ?? reportTime;
-        notes = [];
+        var observedAt = DataTypeReaders.Timestamp(obx, 14, "OBX-14 (observation date/time)", warnings) ?? reportTime;
         return new Observation(DataTypeReaders.Text(obx.Field(1)), valueType, code, DataTypeReaders.Text(obx.Field(4)), values,
-            DataTypeReaders.Coded(obx.Field(6)), range, abnormalFlags, DataTypeReaders.Text(obx.Field(11)), observedAt, notes, obx.Location());
+            DataTypeReaders.Coded(obx.Field(6)), range, abnormalFlags, DataTypeReaders.Text(obx.Field(11)), observedAt, [], obx.Location());
     }
 
-    private static ObservationValue ReadValue(Hl7Value value, string? valueType, Hl7Location location, List<Hl7MappingWarning> warnings)
+    private static ObservationValue ReadValue(Hl7Value value, string? valueType, Hl7Segment obx, int repetition, List<Hl7MappingWarning> warnings)
     {
         var text = value.Value ?? "";
         switch (valueType)
         {
             case "NM":
                 if (DataTypeReaders.Number(text) is { } number) return new NumericValue(number, text);
-                warnings.Add(new Hl7MappingWarning(location, "OBX-5 is not a number although OBX-2 is NM; kept as text"));
+                warnings.Add(new Hl7MappingWarning(obx.Location(5, repetition), "OBX-5 is not a number although OBX-2 is NM; kept as text"));
                 return new UninterpretedValue(valueType, text);
             case "SN":
-                return ReadStructuredNumeric(value, text, location, warnings);
+                return ReadStructuredNumeric(value, text, obx.Location(5, repetition), warnings);
             case "CE" or "CWE" or "CNE" or "CF":
                 return DataTypeReaders.Coded(value) is { } coded ? new CodedObservationValue(coded, text) : new UninterpretedValue(valueType, text);
             case "ST" or "TX" or "FT":
                 return new TextValue(text);
             case "DT" or "DTM" or "TS":
                 if (Hl7Timestamp.TryParse(value.Component(1).RawSpan, out var timestamp)) return new DateTimeValue(timestamp!, text);
-                warnings.Add(new Hl7MappingWarning(location, $"OBX-5 is not an HL7 date/time although OBX-2 is {valueType}; kept as text"));
+                warnings.Add(new Hl7MappingWarning(obx.Location(5, repetition), $"OBX-5 is not an HL7 date/time although OBX-2 is {valueType}; kept as text"));
                 return new UninterpretedValue(valueType, text);
             case null:
-                warnings.Add(new Hl7MappingWarning(location, "OBX-5 has a value but OBX-2 (value type) is empty; kept as text"));
+                warnings.Add(new Hl7MappingWarning(obx.Location(5, repetition), "OBX-5 has a value but OBX-2 (value type) is empty; kept as text"));
                 return new UninterpretedValue(null, text);
             default:
                 return new UninterpretedValue(valueType, text);

@@ -40,8 +40,8 @@ public static class PatientAdministrationMapping
         }
         var evn = message.Segment("EVN");
         var occurredAt = evn is null ? null
-            : DataTypeReaders.Timestamp(evn.Field(6), evn.Location(6), "EVN-6 (event occurred)", warnings)
-              ?? DataTypeReaders.Timestamp(evn.Field(2), evn.Location(2), "EVN-2 (recorded date/time)", warnings);
+            : DataTypeReaders.Timestamp(evn, 6, "EVN-6 (event occurred)", warnings)
+              ?? DataTypeReaders.Timestamp(evn, 2, "EVN-2 (recorded date/time)", warnings);
         var patientClass = message.Segment("PV1") is { } pv1 ? DataTypeReaders.Text(pv1.Field(2).Component(1)) : null;
         return new PatientAdministrationMessage(header, trigger, occurredAt, patient, patientClass, warnings);
     }

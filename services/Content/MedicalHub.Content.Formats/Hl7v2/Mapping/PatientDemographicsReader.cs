@@ -20,7 +20,7 @@ internal static class PatientDemographicsReader
             if (DataTypeReaders.Name(repetition) is { } name) names.Add(name);
         }
 
-        var birth = DataTypeReaders.Timestamp(pid.Field(7), pid.Location(7), "PID-7 (date of birth)", warnings);
+        var birth = DataTypeReaders.Timestamp(pid, 7, "PID-7 (date of birth)", warnings);
         var sex = DataTypeReaders.Text(pid.Field(8));
 
         var addresses = new List<PostalAddress>();
@@ -47,7 +47,7 @@ internal static class PatientDemographicsReader
         var deceased = DataTypeReaders.Text(pid.Field(30)) switch { "Y" => true, "N" => false, _ => (bool?)null };
         return new PatientDemographics(identifiers, names,
             birth is { Precision: >= Hl7TimestampPrecision.Day } ? birth.Date : null, birth, sex, Gender(sex),
-            addresses, phones, DataTypeReaders.Timestamp(pid.Field(29), pid.Location(29), "PID-29 (death date/time)", warnings), deceased, nulled);
+            addresses, phones, DataTypeReaders.Timestamp(pid, 29, "PID-29 (death date/time)", warnings), deceased, nulled);
     }
 
     private static AdministrativeGender? Gender(string? sex) => sex?.ToUpperInvariant() switch
