@@ -5,7 +5,7 @@
 # Makes its DICOM files with dcmtk (dump2dcm, dcmcrle) in a throw-away folder. No stack, no database.
 # Two passes over the same operations: operations per CPU-second of the benchmark process (one thread, so per core; the
 # figure that holds when other work shares the cores), then BenchmarkDotNet's wall-clock statistics and allocations.
-# Settings: CPU_SECONDS (CPU time per scenario in the first pass, default 3), ITERATIONS (BenchmarkDotNet's measured
+# Settings: CPU_SECONDS (CPU time per scenario and round in the first pass, default 1), ROUNDS (default 7), ITERATIONS (BenchmarkDotNet's measured
 # iterations, default 10), BDN=0 to skip the second pass; extra arguments go to BenchmarkDotNet (e.g. --filter '*Hl7*').
 source "$(dirname "${BASH_SOURCE[0]}")/prerequisites.sh"
 cd "$medicalhub_root"

@@ -23,8 +23,9 @@ if (args.Contains("--cpu"))
         dicom.Setup();
         scenarios.Add(($"DICOM header from disk: {file}", dicom.ReadHeader, new FileInfo(Path.Combine(DicomBenchmarks.Directory, file + ".dcm")).Length));
     }
-    var seconds = double.TryParse(Environment.GetEnvironmentVariable("CPU_SECONDS"), CultureInfo.InvariantCulture, out var s) ? s : 3;
-    CpuTime.Report(scenarios, TimeSpan.FromSeconds(seconds));
+    var seconds = double.TryParse(Environment.GetEnvironmentVariable("CPU_SECONDS"), CultureInfo.InvariantCulture, out var s) ? s : 1;
+    var rounds = int.TryParse(Environment.GetEnvironmentVariable("ROUNDS"), CultureInfo.InvariantCulture, out var r) ? r : 7;
+    CpuTime.Report(scenarios, TimeSpan.FromSeconds(seconds), rounds);
     return;
 }
 

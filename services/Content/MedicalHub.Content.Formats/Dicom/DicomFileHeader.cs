@@ -169,7 +169,7 @@ public sealed record DicomReadOptions
     /// <summary>List every element visited in <see cref="DicomFileHeader.Elements"/> (for diagnostics and tests; it costs memory per element).</summary>
     public bool CollectElements { get; init; }
 
-    /// <summary>Longest value that <see cref="CollectElements"/> decodes.</summary>
+    /// <summary>Longest value that <see cref="CollectElements"/> decodes (at most 1 KiB, the reader's limit for any value it reads).</summary>
     public int MaxCollectedValueLength { get; init; } = 1024;
 
     /// <summary>Deepest sequence nesting followed; deeper is refused.</summary>

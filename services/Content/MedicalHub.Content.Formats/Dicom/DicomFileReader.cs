@@ -261,7 +261,7 @@ public sealed class DicomFileReader
                 continue;
             }
 
-            if (_elements is not null && header.Length <= _options.MaxCollectedValueLength && (header.IsText || DicomVr.IsBinaryInteger(header.Vr)))
+            if (_elements is not null && header.Length <= Math.Min(_options.MaxCollectedValueLength, MaxExtractedValueLength) && (header.IsText || DicomVr.IsBinaryInteger(header.Vr)))
             {
                 Collect(header, depth, ReadCollectedValue(header));
                 continue;

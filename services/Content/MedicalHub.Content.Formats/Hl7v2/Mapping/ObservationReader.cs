@@ -10,23 +10,27 @@ internal static class ObservationReader
     {
         var code = DataTypeReaders.Coded(obx.Field(3))
             ?? throw new Hl7FormatException(Hl7ErrorKind.RequiredFieldMissing, "OBX-3 (observation identifier) is required", obx.FieldOffset(3), obx.Location(3));
-        var valueType = DataTypeReaders.Text(obx.Field(2))?.ToUpperInvariant();
+        var valueType = DataTypeReaders.Text(obx.Field(2)) is { } type && type.AsSpan().ContainsAnyInRange('a', 'z') ? type.ToUpperInvariant() : DataTypeReaders.Text(obx.Field(2));
 
         var valueField = obx.Field(5);
-        var values = new List<ObservationValue>(valueField.RepetitionCount);
-        for (var repetition = 1; repetition <= valueField.RepetitionCount; repetition++)
+        var values = valueField.IsPresent ? new ObservationValue[valueField.RepetitionCount] : [];
+        var valueCount = 0;
+        for (var repetition = 1; repetition <= values.Length; repetition++)
         {
             var value = valueField.Repetition(repetition);
             if (!value.IsPresent || value.IsExplicitNull) continue;
-            values.Add(ReadValue(value, valueType, obx, repetition, warnings));
+            values[valueCount++] = ReadValue(value, valueType, obx, repetition, warnings);
         }
+        if (valueCount < values.Length) values = values[..valueCount];
 
         var flagField = obx.Field(8);
-        var abnormalFlags = flagField.IsPresent ? new List<string>(flagField.RepetitionCount) : [];
-        for (var repetition = 1; repetition <= flagField.RepetitionCount; repetition++)
+        var abnormalFlags = flagField.IsPresent ? new string[flagField.RepetitionCount] : [];
+        var flagCount = 0;
+        for (var repetition = 1; repetition <= abnormalFlags.Length; repetition++)
         {
-            if (DataTypeReaders.Text(flagField.Repetition(repetition).Component(1)) is { } text) abnormalFlags.Add(text);
+            if (DataTypeReaders.Text(flagField.Repetition(repetition).Component(1)) is { } text) abnormalFlags[flagCount++] = text;
         }
+        if (flagCount < abnormalFlags.Length) abnormalFlags = abnormalFlags[..flagCount];
 
         var range = DataTypeReaders.Text(obx.Field(7)) is { } rangeText ? ReadRange(rangeText) : null;
         var observedAt = DataTypeReaders.Timestamp(obx, 14, "OBX-14 (observation date/time)", warnings) ?? reportTime;
