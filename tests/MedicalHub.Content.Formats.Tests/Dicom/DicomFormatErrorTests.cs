@@ -126,6 +126,21 @@ public class DicomFormatErrorTests(DicomCorpus corpus)
     }
 
     [Fact]
+    public void Elements_out_of_ascending_tag_order_are_refused_naming_both_tags()
+    {
+        var (bytes, elements) = Load("explicit-defined-lengths");
+        var patientId = Find(elements, 0x0010, 0x0020);
+        BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan((int)patientId.Offset), 0x0008);
+
+        var error = Refuse(bytes);
+
+        Assert.Equal(DicomErrorKind.OutOfOrder, error.Kind);
+        Assert.Equal(patientId.Offset, error.Offset);
+        Assert.Equal(new DicomTag(0x0008, 0x0020), error.Tag);
+        Assert.Contains("follows (0010,0010)", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void An_element_longer_than_its_item_is_refused_as_a_lying_length()
     {
         var (bytes, elements) = Load("explicit-defined-lengths");
