@@ -6,7 +6,7 @@
 # Two passes over the same operations: operations per CPU-second of the benchmark process (one thread, so per core; the
 # figure that holds when other work shares the cores), then BenchmarkDotNet's wall-clock statistics and allocations.
 # Settings: CPU_SECONDS (CPU time per scenario and round in the first pass, default 1), ROUNDS (default 7), ITERATIONS (BenchmarkDotNet's measured
-# iterations, default 10), BDN=0 to skip the second pass; extra arguments go to BenchmarkDotNet (e.g. --filter '*Hl7*').
+# iterations, default 10), CPU=0 or BDN=0 to skip a pass; extra arguments go to BenchmarkDotNet (e.g. --filter '*Hl7*').
 source "$(dirname "${BASH_SOURCE[0]}")/prerequisites.sh"
 cd "$medicalhub_root"
 
@@ -107,8 +107,10 @@ DUMP
 say "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), load average $(cut -d' ' -f1-3 /proc/loadavg) (shared with other work)"
 export MEDICALHUB_BENCH_DICOM="$dir"
 bench=benchmarks/MedicalHub.Content.Formats.Benchmark/bin/Release/net10.0/MedicalHub.Content.Formats.Benchmark.dll
-say "Operations per CPU-second"
-dotnet "$bench" --cpu
+if [ "${CPU:-1}" = 1 ]; then
+  say "Operations per CPU-second"
+  dotnet "$bench" --cpu
+fi
 if [ "${BDN:-1}" = 1 ]; then
   say "BenchmarkDotNet (wall clock)"
   dotnet "$bench" --filter '*' "$@"

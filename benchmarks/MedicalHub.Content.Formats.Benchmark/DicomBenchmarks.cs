@@ -14,7 +14,7 @@ public class DicomBenchmarks
     public static string Directory => Environment.GetEnvironmentVariable("MEDICALHUB_BENCH_DICOM")
         ?? throw new InvalidOperationException("MEDICALHUB_BENCH_DICOM names no folder: run scripts/benchmark-formats.sh");
 
-    public static readonly string[] Files = ["ct-512x512", "mr-256x256-sequences", "xa-1024x1024x8-frames", "ct-rle-encapsulated", "ct-implicit-vr"];
+    public static string[] Files { get; } = ["ct-512x512", "mr-256x256-sequences", "xa-1024x1024x8-frames", "ct-rle-encapsulated", "ct-implicit-vr"];
 
     [ParamsSource(nameof(Files))]
     public string File { get; set; } = "";
