@@ -30,7 +30,9 @@ if (args.Contains("--cpu"))
 }
 
 var job = Job.Default.WithWarmupCount(3).WithIterationCount(int.TryParse(Environment.GetEnvironmentVariable("ITERATIONS"), out var n) ? n : 10).WithLaunchCount(1);
-var config = DefaultConfig.Instance.AddJob(job.AsDefault()).WithOptions(ConfigOptions.DisableLogFile);
+// Reports go next to the binaries (ignored by git), not into the repository root.
+var config = DefaultConfig.Instance.AddJob(job.AsDefault()).WithOptions(ConfigOptions.DisableLogFile)
+    .WithArtifactsPath(Path.Combine(AppContext.BaseDirectory, "BenchmarkDotNet.Artifacts"));
 var summaries = BenchmarkSwitcher.FromAssembly(typeof(Hl7Benchmarks).Assembly).Run(args, config).ToList();
 
 Console.WriteLine();
