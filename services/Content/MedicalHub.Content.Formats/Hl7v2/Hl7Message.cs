@@ -162,7 +162,7 @@ public sealed class Hl7Message
         var delimiters = ReadDelimiters(text, position);
 
         var segments = new List<(string, int, int, int)>(16);
-        var bounds = new int[Math.Max(64, length / 4)];
+        var bounds = new int[Math.Max(64, length / 8)];
         var boundCount = 0;
         var sequence = 0;
         var segmentStart = position;

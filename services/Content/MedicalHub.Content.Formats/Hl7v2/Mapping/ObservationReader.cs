@@ -10,7 +10,8 @@ internal static class ObservationReader
     {
         var code = DataTypeReaders.Coded(obx.Field(3))
             ?? throw new Hl7FormatException(Hl7ErrorKind.RequiredFieldMissing, "OBX-3 (observation identifier) is required", obx.FieldOffset(3), obx.Location(3));
-        var valueType = DataTypeReaders.Text(obx.Field(2)) is { } type && type.AsSpan().ContainsAnyInRange('a', 'z') ? type.ToUpperInvariant() : DataTypeReaders.Text(obx.Field(2));
+        var valueType = DataTypeReaders.Text(obx.Field(2));
+        if (valueType is not null && valueType.AsSpan().ContainsAnyInRange('a', 'z')) valueType = valueType.ToUpperInvariant();
 
         var valueField = obx.Field(5);
         var values = valueField.IsPresent ? new ObservationValue[valueField.RepetitionCount] : [];
