@@ -53,5 +53,10 @@ else
   # Debian's packages start system-wide servers on 5432/6379 when a service manager runs; ours use other ports, so they do not collide.
 fi
 
+# dcmtk: the DICOM reader's tests make their files with it (dump2dcm, dcmcrle, dcmcjpeg) and cross-check against dcmdump.
+if ! command -v dcmdump >/dev/null 2>&1 || ! command -v dump2dcm >/dev/null 2>&1; then
+  apt_install dcmtk
+fi
+
 # Local dotnet tools: smtp4dev (the development mailbox in process mode) and dotnet-ef.
 (cd "$medicalhub_root" && dotnet tool restore >/dev/null) || die "'dotnet tool restore' failed: the local tools (.config/dotnet-tools.json) could not be installed."
