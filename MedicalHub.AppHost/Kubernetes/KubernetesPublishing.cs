@@ -27,9 +27,10 @@ public static class KubernetesPublishing
             try
             {
                 var configuration = context.Services.GetRequiredService<IConfiguration>();
+                var stopwatch = System.Diagnostics.Stopwatch.StartNew();
                 var files = await GenerateAsync(context.Model, context.ExecutionContext, configuration, repository, context.CancellationToken);
                 ManifestOutput.Replace(output, files);
-                context.Logger.LogInformation("Wrote {Count} Kubernetes files to {Output}", files.Count, output);
+                context.Logger.LogInformation("Wrote {Count} Kubernetes files to {Output} in {Milliseconds} ms", files.Count, output, stopwatch.ElapsedMilliseconds);
             }
             catch (KubernetesPublishingException problem)
             {

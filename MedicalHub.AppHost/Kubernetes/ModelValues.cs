@@ -175,8 +175,8 @@ public sealed class ModelValues(KubernetesSettings settings, OverlaySettings ove
         var portText = port.ToString(CultureInfo.InvariantCulture);
         if (endpoint.IsExternal && property is EndpointProperty.Url)
         {
-            // Reached from outside through the ingress: tokens' issuer, links in e-mails.
-            return new ClusterValue([new TextPart(overlay.PublicUrl)], calls);
+            // Reached from outside through the ingress (tokens' issuer, links in e-mails): not a call inside the cluster.
+            return ClusterValue.Text(overlay.PublicUrl);
         }
         var text = property switch
         {
