@@ -113,6 +113,34 @@ compressed_size() {  # the sum of an image's compressed layers and config, in by
   skopeo inspect --raw --tls-verify=false "docker://$1" \
     | python3 -c 'import json,sys; m=json.load(sys.stdin); print(m["config"]["size"] + sum(l["size"] for l in m["layers"]))'
 }
+# Reads an image back and checks its form: a non-root user, and an entry point whose files exist in the image.
+verify_image() {
+  local archive="$1" check="$registry_dir/check"
+  rm -rf "$check"
+  skopeo copy --quiet "oci-archive:$archive" "oci:$check/layout:image" &&
+  umoci unpack --rootless --image "$check/layout:image" "$check/bundle" >/dev/null &&
+  python3 - "$check/bundle" <<'PY'
+import json, os, sys
+bundle = sys.argv[1]
+config = json.load(open(os.path.join(bundle, "config.json")))
+process, root = config["process"], os.path.join(bundle, "rootfs")
+problems = []
+if process["user"]["uid"] == 0:
+    problems.append("runs as root")
+args = process["args"]
+for path in args[:2]:
+    if path.startswith("/") or path == "dotnet":
+        full = os.path.join(root, ("usr/bin/dotnet" if path == "dotnet" else path).lstrip("/"))
+        if not os.path.lexists(full):
+            problems.append(f"entry point file {path} is not in the image")
+if os.path.exists(os.path.join(root, "bin/sh")):
+    problems.append("has a shell")
+if problems:
+    sys.exit("; ".join(problems))
+print(f"uid {process['user']['uid']}, entry point {' '.join(args)}")
+PY
+}
+
 status=0
 printf '%-16s %-60s %12s\n' "image" "name" "compressed" > "$work/sizes.txt"
 while IFS=$'\t' read -r name image source; do
@@ -136,6 +164,12 @@ while IFS=$'\t' read -r name image source; do
   built="$local_registry/medicalhub/$name:$tag"
   rm -f "$work/$name.oci.tar"
   skopeo copy --quiet --src-tls-verify=false "docker://$built" "oci-archive:$work/$name.oci.tar:$image"
+  if ! form=$(verify_image "$work/$name.oci.tar" 2>&1); then
+    echo "$image is malformed: $form" >&2
+    status=1
+  else
+    say "$image: $form"
+  fi
   bytes=$(compressed_size "$built")
   printf '%-16s %-60s %9.1f MB\n' "$name" "$image" "$(echo "$bytes / 1000000" | bc -l)" >> "$work/sizes.txt"
   if [ "$bytes" -gt 150000000 ]; then
