@@ -116,7 +116,7 @@ compressed_size() {  # the sum of an image's compressed layers and config, in by
 # Reads an image back and checks its form: a non-root user, and an entry point whose files exist in the image.
 verify_image() {
   local archive="$1" check="$registry_dir/check"
-  rm -rf "$check"
+  rm -rf "$check" && mkdir -p "$check"
   skopeo copy --quiet "oci-archive:$archive" "oci:$check/layout:image" &&
   umoci unpack --rootless --image "$check/layout:image" "$check/bundle" >/dev/null &&
   python3 - "$check/bundle" <<'PY'
