@@ -33,7 +33,7 @@ status=0
 "$apphost" --operation publish --step publish-kubernetes --output-path "$output" > "$log" 2>&1 || status=$?
 elapsed_ms=$(( ($(date +%s%N) - started) / 1000000 ))
 if [ "$status" != 0 ] || ! grep -q "Wrote [0-9]* Kubernetes files" "$log"; then
-  grep -v '^info:' "$log" >&2 || true
+  if grep -q "^publish-kubernetes:" "$log"; then sed -n '/^publish-kubernetes:/,$p' "$log" >&2; else cat "$log" >&2; fi
   exit "$([ "$status" = 0 ] && echo 1 || echo "$status")"
 fi
 echo "$(grep -o "Wrote [0-9]* Kubernetes files.*" "$log" | sed "s| to .* in | in |") by the step; ${elapsed_ms} ms for the command (AppHost start included)."
