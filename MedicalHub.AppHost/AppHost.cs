@@ -1,4 +1,5 @@
 using MedicalHub.AppHost;
+using MedicalHub.AppHost.Kubernetes;
 using MedicalHub.AppHost.LocalInfrastructure;
 
 var builder = DistributedApplication.CreateBuilder(args);
@@ -41,5 +42,9 @@ builder.AddService<Projects.MedicalHub_Workflow_Api>(infrastructure, "workflow",
 // The public entry in front of them, with its own Redis; tokens name its URL as issuer.
 builder.AddGateway(infrastructure);
 
+// `--operation publish --step publish-kubernetes --output-path DIR`: Kustomize manifests from this model (deploy/kubernetes).
+builder.AddKubernetesPublishing();
+
 await builder.Build().RunAsync();
-return 0;
+// Non-zero when a publishing step refused its input (it printed why).
+return Environment.ExitCode;

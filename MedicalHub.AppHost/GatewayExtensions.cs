@@ -76,6 +76,8 @@ public static class GatewayExtensions
             .WithoutHttpsCertificate()
 #pragma warning restore ASPIRECERTIFICATES001
             .WithEndpoint("http", endpoint => endpoint.Port = port)
+            // The public entry: the ingress (Kubernetes) or external ingress (Container Apps) points here, nowhere else.
+            .WithExternalHttpEndpoints()
             .WithReference(redis).WaitFor(redis)
             .WithHttpHealthCheck("/health");
         foreach (var service in services)

@@ -60,3 +60,12 @@ fi
 
 # Local dotnet tools: smtp4dev (the development mailbox in process mode) and dotnet-ef.
 (cd "$medicalhub_root" && dotnet tool restore >/dev/null) || die "'dotnet tool restore' failed: the local tools (.config/dotnet-tools.json) could not be installed."
+
+# The Kubernetes schema validator the deployment tests call (node + kubernetes-models, pinned by its lockfile).
+schema_dir="$medicalhub_root/tests/MedicalHub.Deployment.Tests/kubernetes-schema"
+if [ ! -d "$schema_dir/node_modules" ] || [ "$schema_dir/package-lock.json" -nt "$schema_dir/node_modules" ]; then
+  command -v npm >/dev/null 2>&1 || die "npm (Node.js) is required for the Kubernetes schema checks: install nodejs and npm."
+  say "npm ci (Kubernetes schemas)"
+  (cd "$schema_dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null) || die "npm ci failed in $schema_dir"
+  touch "$schema_dir/node_modules"
+fi

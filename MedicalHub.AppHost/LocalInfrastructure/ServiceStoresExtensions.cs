@@ -27,6 +27,13 @@ public static class ServiceStoresExtensions
         {
             var postgres = builder.AddPostgres($"{service}-postgres", password: postgresPassword, port: pgPort)
                 .WithDataVolume($"medicalhub-{service}-postgres-data");
+            if (builder.ExecutionContext.IsPublishMode)
+            {
+                // A deployment runs PostgreSQL with the RUM index (deploy/images/postgres-rum), on the same version.
+                var tag = postgres.Resource.Annotations.OfType<ContainerImageAnnotation>().Last().Tag ?? "latest";
+                postgres.WithDockerfile(Path.Combine(builder.AppHostDirectory, "..", "deploy", "images", "postgres-rum"))
+                    .WithBuildArg("POSTGRES_TAG", tag);
+            }
             var database = postgres.AddDatabase($"{service}db");
             return new ServiceStores(postgres, database, builder.AddServiceRedis(settings, service, redisPort));
         }
