@@ -34,5 +34,8 @@ export default defineConfig({
     setupFiles: ["./src/testing/setup.ts"],
     css: false,
     restoreMocks: true,
+    unstubGlobals: true,
+    // The machine is shared: typing into forms can take a while.
+    testTimeout: 20_000,
   },
 });

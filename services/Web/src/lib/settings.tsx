@@ -22,7 +22,7 @@ const themeKey = "medicalhub.theme";
 /** Light or dark: the user's choice (saved in their preferences, and in this browser for the pages before sign-in). */
 export function applyTheme(theme: Theme): void {
   localStorage.setItem(themeKey, theme);
-  const dark = theme === "dark" || (theme === "system" && window.matchMedia("(prefers-color-scheme: dark)").matches);
+  const dark = theme === "dark" || (theme === "system" && typeof window.matchMedia === "function" && window.matchMedia("(prefers-color-scheme: dark)").matches);
   document.documentElement.classList.toggle("dark", dark);
   document.documentElement.style.colorScheme = dark ? "dark" : "light";
 }

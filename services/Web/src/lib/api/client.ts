@@ -56,7 +56,8 @@ const errors: Middleware = {
 };
 
 function client<Paths extends object>() {
-  const api = createClient<Paths>({ baseUrl: "" });
+  // Same origin: the gateway in run mode and deployments, the Vite dev server (which proxies to it) in dev mode.
+  const api = createClient<Paths>({ baseUrl: window.location.origin, fetch: (request) => globalThis.fetch(request) });
   api.use(authentication, errors);
   return api;
 }

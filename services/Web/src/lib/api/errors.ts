@@ -26,6 +26,11 @@ export class ApiError extends Error {
     this.kind = kindOf(status);
   }
 
+  /** A 400 that names the fields at fault: the page shows each beside its field rather than in one message. */
+  get hasFieldErrors(): boolean {
+    return this.kind === "validation" && Object.keys(this.problem?.errors ?? {}).length > 0;
+  }
+
   /** The messages for one field of a 400 ValidationProblem (names compared case-insensitively). */
   fieldErrors(field: string): string[] {
     const errors = this.problem?.errors ?? {};

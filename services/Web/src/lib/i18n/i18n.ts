@@ -34,6 +34,7 @@ export function setUpI18n(language: Language = initialLanguage()) {
     fallbackLng: "en",
     interpolation: { escapeValue: false },
     returnNull: false,
+    showSupportNotice: false,
   });
   return i18n;
 }

@@ -56,7 +56,7 @@ export default function RegisterPage() {
         <TextField label={t("fields.email")} type="email" required autoComplete="email" value={form.email} onChange={(e) => update({ email: e.target.value })} errors={fieldErrors("email")} />
         <TextField label={t("fields.password")} type="password" required autoComplete="new-password" hint={t("password.policy")} value={password} onChange={(e) => setPassword(e.target.value)} errors={fieldErrors("password")} />
         <TextField label={t("fields.confirmPassword")} type="password" required autoComplete="new-password" value={confirmation} onChange={(e) => setConfirmation(e.target.value)} errors={mismatch ? [t("password.mismatch")] : undefined} />
-        {register.isError && <ErrorState error={register.error} />}
+        {register.isError && !(isApiError(register.error) && register.error.hasFieldErrors) && <ErrorState error={register.error} />}
         <Button type="submit" className="w-full" busy={register.isPending}>
           {t("registration.submit")}
         </Button>
