@@ -24,10 +24,13 @@ public static class WebAppBuild
         return !installed.Exists || lockfile.LastWriteTimeUtc > installed.LastWriteTimeUtc;
     }
 
+    /// <summary>Component tests (<c>*.test.ts(x)</c>) are not part of the build.</summary>
+    private static bool IsTest(string name) => name.Contains(".test.", StringComparison.Ordinal);
+
     private static DateTime NewestInput(string app) =>
         InputFiles.Select(f => new FileInfo(Path.Combine(app, f))).Where(f => f.Exists).Select(f => f.LastWriteTimeUtc)
             .Concat(InputFolders.Select(d => new DirectoryInfo(Path.Combine(app, d))).Where(d => d.Exists)
-                .SelectMany(d => d.EnumerateFiles("*", SearchOption.AllDirectories)).Select(f => f.LastWriteTimeUtc))
+                .SelectMany(d => d.EnumerateFiles("*", SearchOption.AllDirectories)).Where(f => !IsTest(f.Name)).Select(f => f.LastWriteTimeUtc))
             .DefaultIfEmpty(DateTime.MaxValue)
             .Max();
 }

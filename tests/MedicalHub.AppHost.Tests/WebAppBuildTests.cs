@@ -40,6 +40,7 @@ public sealed class WebAppBuildTests
         File.SetLastWriteTimeUtc(app.CreateFile("dist/index.html", ""), Then.AddMinutes(1));
         File.SetLastWriteTimeUtc(app.CreateFile("node_modules/react/index.js", ""), Then.AddMinutes(2));
         File.SetLastWriteTimeUtc(app.CreateFile("openapi/identity.json", ""), Then.AddMinutes(2));
+        File.SetLastWriteTimeUtc(app.CreateFile("src/features/registration/routes/register-page.test.tsx", ""), Then.AddMinutes(2));
 
         Assert.False(WebAppBuild.NeedsBuild(app.Path));
     }
