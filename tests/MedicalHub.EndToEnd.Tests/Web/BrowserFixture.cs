@@ -29,6 +29,8 @@ public sealed class BrowserFixture : IAsyncDisposable
             if (_browser is null)
             {
                 Assert.True(File.Exists(ChromiumPath), $"{ChromiumPath} is missing: run scripts/prerequisites.sh (apt-get install chromium).");
+                // The machine may be shared and busy: waiting for a page to show something is not a performance test.
+                Assertions.SetDefaultExpectTimeout(30_000);
                 _playwright = await Playwright.CreateAsync();
                 _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
                 {

@@ -16,11 +16,17 @@ export function useDraft<T extends object>(key: string, initial: T): [T, (update
       return initial;
     }
   });
+  // Kept once the user has changed something (or a draft was restored), not for values as loaded.
+  const [dirty, setDirty] = useState(restored);
   useEffect(() => {
-    sessionStorage.setItem(storageKey, JSON.stringify(value));
-  }, [storageKey, value]);
-  const update = useCallback((change: Partial<T>) => setValue((current) => ({ ...current, ...change })), []);
+    if (dirty) sessionStorage.setItem(storageKey, JSON.stringify(value));
+  }, [storageKey, value, dirty]);
+  const update = useCallback((change: Partial<T>) => {
+    setDirty(true);
+    setValue((current) => ({ ...current, ...change }));
+  }, []);
   const clear = useCallback(() => {
+    setDirty(false);
     sessionStorage.removeItem(storageKey);
   }, [storageKey]);
   return [value, update, clear, restored];

@@ -44,8 +44,9 @@ export default function SessionsPage() {
                 </p>
               </div>
               {!session.current && (
-                <ConfirmButton busy={revoke.isPending && revoke.variables === session.id} onConfirm={() => revoke.mutate(session.id)} aria-label={t("sessions.revokeNamed", { device: session.device ?? "" })}>
+                <ConfirmButton busy={revoke.isPending && revoke.variables === session.id} onConfirm={() => revoke.mutate(session.id)}>
                   {t("sessions.revoke")}
+                  <span className="sr-only">: {session.device ?? t("sessions.unknownDevice")}</span>
                 </ConfirmButton>
               )}
             </li>

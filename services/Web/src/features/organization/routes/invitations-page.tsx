@@ -90,11 +90,13 @@ function InvitationRow({ invitation, roles }: { invitation: Invitation; roles: R
         </p>
       </div>
       <div className="flex flex-wrap gap-2">
-        <Button variant="secondary" busy={resend.isPending} onClick={() => resend.mutate(invitation.id)} aria-label={t("invitations.resendTo", { email: invitation.email })}>
+        <Button variant="secondary" busy={resend.isPending} onClick={() => resend.mutate(invitation.id)}>
           {t("invitations.resend")}
+          <span className="sr-only">: {invitation.email}</span>
         </Button>
-        <ConfirmButton busy={revoke.isPending} onConfirm={() => revoke.mutate(invitation.id)} aria-label={t("invitations.revokeTo", { email: invitation.email })}>
+        <ConfirmButton busy={revoke.isPending} onConfirm={() => revoke.mutate(invitation.id)}>
           {t("invitations.revoke")}
+          <span className="sr-only">: {invitation.email}</span>
         </ConfirmButton>
       </div>
       {resend.isSuccess && <Alert tone="success" className="w-full" title={t("invitations.resent")} />}

@@ -63,17 +63,20 @@ function MemberRow({ member, roles }: { member: Member; roles: Role[] }) {
         </div>
         {canManage && (
           <div className="flex flex-wrap gap-2">
-            <Button variant="secondary" aria-expanded={editing} onClick={() => setEditing((e) => !e)} aria-label={t("members.editRolesOf", { name })}>
+            <Button variant="secondary" aria-expanded={editing} onClick={() => setEditing((e) => !e)}>
               {t("members.editRoles")}
+              <span className="sr-only">: {name}</span>
             </Button>
             {member.mfaEnabled && (
-              <ConfirmButton busy={resetMfa.isPending} onConfirm={() => resetMfa.mutate(member.userId)} aria-label={t("members.resetMfaOf", { name })}>
+              <ConfirmButton busy={resetMfa.isPending} onConfirm={() => resetMfa.mutate(member.userId)}>
                 {t("members.resetMfa")}
+                <span className="sr-only">: {name}</span>
               </ConfirmButton>
             )}
             {!self && (
-              <ConfirmButton busy={deactivate.isPending} onConfirm={() => deactivate.mutate(member.userId)} aria-label={t("members.deactivateOf", { name })}>
+              <ConfirmButton busy={deactivate.isPending} onConfirm={() => deactivate.mutate(member.userId)}>
                 {t("members.deactivate")}
+                <span className="sr-only">: {name}</span>
               </ConfirmButton>
             )}
           </div>

@@ -52,11 +52,13 @@ function RoleItem({ role, catalogue, canManage }: { role: Role; catalogue: Permi
         </div>
         {canManage && (
           <div className="flex gap-2">
-            <Button variant="secondary" aria-expanded={editing} onClick={() => setEditing((e) => !e)} aria-label={t("roles.editNamed", { name: role.name })}>
+            <Button variant="secondary" aria-expanded={editing} onClick={() => setEditing((e) => !e)}>
               {t("common.edit")}
+              <span className="sr-only">: {role.name}</span>
             </Button>
-            <ConfirmButton busy={remove.isPending} onConfirm={() => remove.mutate(role.id)} aria-label={t("roles.deleteNamed", { name: role.name })}>
+            <ConfirmButton busy={remove.isPending} onConfirm={() => remove.mutate(role.id)}>
               {t("common.delete")}
+              <span className="sr-only">: {role.name}</span>
             </ConfirmButton>
           </div>
         )}
