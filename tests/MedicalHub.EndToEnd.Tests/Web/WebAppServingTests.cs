@@ -78,19 +78,10 @@ public sealed class WebAppServingTests(StackFixture stack)
         using var http = stack.CreateHttpClient(GatewayUnderTest.Name);
         var live = JsonNode.Parse(await http.GetStringAsync($"/openapi/{service}/v1.json", Ct))!.AsObject();
         live.Remove("servers");
-        var saved = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(RepositoryRoot(), "services", "Web", "openapi", service + ".json"), Ct))!;
+        var app = MedicalHub.AppHost.WebAppBuild.Directory(Path.GetDirectoryName(new Projects.MedicalHub_AppHost().ProjectPath)!);
+        var saved = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(app, "openapi", service + ".json"), Ct))!;
 
         Assert.True(JsonNode.DeepEquals(live, saved),
             $"services/Web/openapi/{service}.json differs from the {service} service's document: regenerate it (npm run openapi:fetch, npm run openapi:types).");
-    }
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "MedicalHub.sln")))
-        {
-            directory = directory.Parent;
-        }
-        return directory?.FullName ?? throw new InvalidOperationException("MedicalHub.sln not found above the test's folder.");
     }
 }
