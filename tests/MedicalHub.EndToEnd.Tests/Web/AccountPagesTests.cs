@@ -98,7 +98,7 @@ public sealed class AccountPagesTests(StackFixture stack, BrowserFixture browser
         await WaitUntilAsync(async () =>
         {
             await page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
-            return await page.GetByText("Your session has ended.").IsVisibleAsync();
+            return await page.GetByText("Your session has ended.", new() { Exact = true }).IsVisibleAsync();
         });
         await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Sign in again" })).ToBeVisibleAsync();
         await Expect(page.GetByLabel("Phone")).ToHaveValueAsync("+33 1 23 45 67 89");

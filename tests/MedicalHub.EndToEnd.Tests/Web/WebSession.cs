@@ -91,7 +91,7 @@ internal sealed class WebSession : IAsyncDisposable
         {
             await menu.ClickAsync();
         }
-        await Page.GetByRole(AriaRole.Navigation, new() { Name = "Main" }).GetByRole(AriaRole.Link, new() { Name = linkName, Exact = true }).ClickAsync();
+        await Page.Locator("nav#app-navigation").GetByRole(AriaRole.Link, new() { Name = linkName, Exact = true }).ClickAsync();
         await Assertions.Expect(Page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync(heading);
     }
 
