@@ -78,7 +78,7 @@ public sealed class WebAppServingTests(StackFixture stack)
         using var http = stack.CreateHttpClient(GatewayUnderTest.Name);
         var live = JsonNode.Parse(await http.GetStringAsync($"/openapi/{service}/v1.json", Ct))!.AsObject();
         live.Remove("servers");
-        var app = MedicalHub.AppHost.WebAppBuild.Directory(Path.GetDirectoryName(Projects.MedicalHub_AppHost.ProjectPath)!);
+        var app = MedicalHub.AppHost.WebAppBuild.Directory(Projects.MedicalHub_AppHost.ProjectPath);
         var saved = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(app, "openapi", service + ".json"), Ct))!;
 
         Assert.True(JsonNode.DeepEquals(live, saved),
