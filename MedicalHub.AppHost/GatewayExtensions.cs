@@ -52,6 +52,9 @@ public static class GatewayExtensions
                 .WithEnvironment("MedicalHub__Identity__TrustedProxies__1", "::1");
         }
 
+        // The web app at "/": built by the AppHost in run mode, carried in the gateway's image when published.
+        gateway.WithWebApp(identity);
+
         var issuer = ReferenceExpression.Create($"{gateway.GetEndpoint("http").Property(EndpointProperty.Url)}/");
         identity?.WithEnvironment("MedicalHub__Identity__Issuer", issuer);
         services.ForEach(s => s.WithEnvironment("MedicalHub__Authentication__Issuer", issuer));
@@ -63,6 +66,7 @@ public static class GatewayExtensions
             builder.AddGatewayInstance($"{Name}-{i}", services, redis, port: null)
                 .WithEnvironment("MedicalHub__Authentication__Issuer", issuer)
                 .WithSameServiceClientAs(gateway)
+                .ServesWebApp()
                 .WithParentRelationship(gateway);
         }
         return gateway;

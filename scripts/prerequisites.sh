@@ -58,6 +58,26 @@ if ! command -v dcmdump >/dev/null 2>&1 || ! command -v dump2dcm >/dev/null 2>&1
   apt_install dcmtk
 fi
 
+# The web app (services/Web): Node.js 20.19+ with npm, and its packages from the lockfile (npm ci) when they are missing
+# or older than the lockfile. The AppHost builds the app with them; scripts/test.sh runs its checks and component tests.
+web_app="$medicalhub_root/services/Web"
+if ! command -v node >/dev/null 2>&1 || ! node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 20 || (a === 20 && b >= 19) ? 0 : 1)'; then
+  die "Node.js 20.19 or newer with npm is required for the web app (https://nodejs.org); found: $(node --version 2>/dev/null || echo none)."
+fi
+if [ ! -f "$web_app/node_modules/.package-lock.json" ] || [ "$web_app/package-lock.json" -nt "$web_app/node_modules/.package-lock.json" ]; then
+  say "npm ci (services/Web)"
+  (cd "$web_app" && npm ci --no-audit --no-fund --loglevel=error) || die "'npm ci' failed in services/Web."
+fi
+
+# The browser tests drive Debian's Chromium (Playwright cannot download its own browsers here).
+if [ ! -x /usr/bin/chromium ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    apt_install chromium
+  else
+    say "Chromium is missing (sudo apt-get install -y chromium): the web app's browser tests will fail until it is installed."
+  fi
+fi
+
 # Local dotnet tools: smtp4dev (the development mailbox in process mode) and dotnet-ef.
 (cd "$medicalhub_root" && dotnet tool restore >/dev/null) || die "'dotnet tool restore' failed: the local tools (.config/dotnet-tools.json) could not be installed."
 

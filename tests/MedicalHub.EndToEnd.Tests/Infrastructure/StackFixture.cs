@@ -11,7 +11,8 @@ namespace MedicalHub.EndToEnd.Tests.Infrastructure;
 /// </summary>
 public sealed class StackFixture : IAsyncLifetime
 {
-    private static readonly TimeSpan StartupTimeout = TimeSpan.FromMinutes(5);
+    // Includes the web app's build when services/Web/dist is missing or stale (scripts/test.sh builds it first).
+    private static readonly TimeSpan StartupTimeout = TimeSpan.FromMinutes(8);
 
     private readonly string _dataDirectory = TestDataDirectory.Create();
     private readonly List<string> _storeEndpoints = [];

@@ -4,6 +4,7 @@ using MedicalHub.Gateway.Authentication;
 using MedicalHub.Gateway.Forwarding;
 using MedicalHub.Gateway.RateLimiting;
 using MedicalHub.Gateway.Routing;
+using MedicalHub.Gateway.WebApp;
 using Microsoft.AspNetCore.HttpOverrides;
 using Yarp.ReverseProxy.Configuration;
 
@@ -59,6 +60,7 @@ public static class GatewayExtensions
             }
         });
 
+        builder.AddWebApp();
         builder.Services.AddReverseProxy()
             .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
             .AddServiceDiscoveryDestinationResolver()
@@ -67,13 +69,14 @@ public static class GatewayExtensions
         return builder;
     }
 
-    /// <summary>Order matters: the request id first (so every answer carries it), CORS before authentication (preflights carry no token), limits after authentication (they count per user) and before authorization.</summary>
+    /// <summary>Order matters: the request id first (so every answer carries it), the web app's static files next (public, not counted), CORS before authentication (preflights carry no token), limits after authentication (they count per user) and before authorization.</summary>
     public static WebApplication UseGatewayPipeline(this WebApplication app)
     {
         EnsureRouteTableIsSound(app.Services.GetRequiredService<IProxyConfigProvider>().GetConfig());
 
         app.UseForwardedHeaders();
         app.UseRequestIds();
+        app.UseWebApp();
         app.UseDefaultProblemDetails();
         app.UseCors(CorsPolicyName);
         app.UseAuthentication();
