@@ -219,7 +219,7 @@ public sealed class PatientTests(StackFixture stack) : IDisposable
         {
             var versions = (await ServiceCaller.JsonAsync(history)).GetProperty("items").EnumerateArray()
                 .Select(v => (v.GetProperty("patientId").GetGuid(), v.GetProperty("version").GetInt32(), v.GetProperty("change").GetString())).ToList();
-            Assert.Equal(new[] { (survivor, 1, "created"), (duplicate, 1, "created"), (duplicate, 2, "merged"), (survivor, 2, "absorbed") }.Order(), versions.Order());
+            Assert.Equal(new (Guid, int, string?)[] { (survivor, 1, "created"), (duplicate, 1, "created"), (duplicate, 2, "merged"), (survivor, 2, "absorbed") }.Order().ToList(), versions.Order().ToList());
             Assert.Equal((survivor, 2, "absorbed"), versions[0]); // newest first
         }
         Assert.Equal([survivor], Ids(await SearchAsync(_content, admin, "identifier=99XY00001")));

@@ -25,6 +25,7 @@ public static class ApplicationServiceExtensions
         builder.AddServiceDataStores<ContentDbContext>(DatabaseName, RedisName);
         builder.AddMedicalHubAuthentication(Audience);
         builder.Services.AddOrganizationScope<ContentDbContext>(sp => sp.GetRequiredService<CurrentCaller>().OrganizationId);
+        builder.AddContentMetrics();
         builder.AddPhiAccessAudit();
         builder.AddIntegrationEvents();
         builder.Services.AddScoped<PatientRegistry>();

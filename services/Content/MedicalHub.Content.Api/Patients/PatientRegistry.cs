@@ -1,6 +1,7 @@
 using System.Text.Json;
 using MedicalHub.Content.Api.AccessAudit;
 using MedicalHub.Content.Api.Events;
+using MedicalHub.Content.Api.Extensions;
 using MedicalHub.Content.Api.Infrastructure;
 using MedicalHub.Data.Tenancy;
 using MedicalHub.Security.Authorization;
@@ -35,7 +36,7 @@ public sealed class PatientRegistry(
             return new PatientOutcome.Invalid(errors);
         }
         audit.StatedPurposeOfUse(); // a bad purpose of use is refused before anything is written
-        return await InTransactionAsync(async ct =>
+        return await InTransactionAsync("created", async ct =>
         {
             var organization = Organization;
             var mrnSystem = MedicalRecordNumbers.SystemOf(organization);
@@ -81,7 +82,7 @@ public sealed class PatientRegistry(
             return new PatientOutcome.Invalid(errors);
         }
         audit.StatedPurposeOfUse();
-        return await InTransactionAsync(async ct =>
+        return await InTransactionAsync("updated", async ct =>
         {
             var patient = await db.Patients.Include(p => p.Identifiers).Include(p => p.NameTerms).SingleOrDefaultAsync(p => p.Id == id, ct);
             if (patient is null)
@@ -144,7 +145,7 @@ public sealed class PatientRegistry(
             return new PatientOutcome.Invalid(new() { ["mergeId"] = ["A record cannot be merged into itself."] });
         }
         audit.StatedPurposeOfUse();
-        return await InTransactionAsync(async ct =>
+        return await InTransactionAsync("merged", async ct =>
         {
             var both = await db.Patients.Where(p => p.Id == survivorId || p.Id == mergedId).ToListAsync(ct);
             if (both.SingleOrDefault(p => p.Id == survivorId) is not { } survivor || both.SingleOrDefault(p => p.Id == mergedId) is not { } merged)
@@ -364,7 +365,7 @@ public sealed class PatientRegistry(
     /// Runs a change in one transaction (retried whole on a transient failure) and commits it when it is
     /// <see cref="PatientOutcome.Saved"/>; two changes racing on a record or an identifier end as a mismatch or a conflict.
     /// </summary>
-    private async Task<PatientOutcome> InTransactionAsync(Func<CancellationToken, Task<PatientOutcome>> change, CancellationToken cancellationToken)
+    private async Task<PatientOutcome> InTransactionAsync(string kind, Func<CancellationToken, Task<PatientOutcome>> change, CancellationToken cancellationToken)
     {
         var strategy = db.Database.CreateExecutionStrategy();
         try
@@ -378,6 +379,7 @@ public sealed class PatientRegistry(
                 {
                     await db.SaveChangesAsync(ct);
                     await transaction.CommitAsync(ct);
+                    ContentMetrics.PatientChanges.Add(1, new KeyValuePair<string, object?>("change", kind));
                 }
                 return outcome;
             }, cancellationToken);
