@@ -252,10 +252,12 @@ public sealed class PatientRegistry(
         }
         foreach (var word in query.PhoneticWords)
         {
-            var terms = db.PatientNameTerms.Where(t =>
-                t.Phonetic == EF.Functions.FuzzyStringMatchDoubleMetaphone(word)
-                || t.PhoneticAlternative == EF.Functions.FuzzyStringMatchDoubleMetaphone(word)
-                || t.Phonetic == EF.Functions.FuzzyStringMatchDoubleMetaphoneAlt(word));
+            // The word's codes are computed by Postgres too (EF would try to run dmetaphone of a parameter in .NET);
+            // the organization filter still applies to these rows.
+            var terms = db.PatientNameTerms.FromSql($"""
+                SELECT * FROM patient_name_terms
+                WHERE phonetic IN (dmetaphone({word}), dmetaphone_alt({word})) OR phonetic_alternative = dmetaphone({word})
+                """);
             patients = patients.Where(p => terms.Select(t => t.PatientId).Contains(p.Id));
         }
         foreach (var date in query.BirthDate)
