@@ -7,6 +7,7 @@ using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 // Patient search by name prefix on an organization of N patients (default 10,000), through Content's HTTP API with a real
 // token, its organization filter and its PHI access audit (every search appends a signed record): the latency one client
@@ -29,6 +30,8 @@ try
     var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.MedicalHub_AppHost>(
         [$"MedicalHub:DataDirectory={data.FullName}", "MedicalHub:FixedPorts=false", "MedicalHub:Services=identity,content"],
         (options, _) => options.DisableDashboard = true, ct);
+    // The services' own logs stay out of the figures.
+    builder.Services.AddLogging(logging => logging.AddFilter("MedicalHub.AppHost.Resources", LogLevel.Warning).AddFilter("Aspire", LogLevel.Warning));
     await using var app = await builder.BuildAsync(ct);
     await app.StartAsync(ct);
     await app.ResourceNotifications.WaitForResourceHealthyAsync("identity", ct);

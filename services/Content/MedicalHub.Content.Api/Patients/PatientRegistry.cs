@@ -192,9 +192,10 @@ public sealed class PatientRegistry(
     {
         audit.StatedPurposeOfUse();
         var matching = Matching(query);
-        var total = await matching.CountAsync(ct);
-        var patients = total == 0 ? [] : await matching.OrderBy(p => p.SortName).ThenBy(p => p.Id)
+        var patients = await matching.OrderBy(p => p.SortName).ThenBy(p => p.Id)
             .Skip((page - 1) * pageSize).Take(pageSize).Include(p => p.Identifiers).ToListAsync(ct);
+        // A first page that is not full is every match: no second query to count them (the narrow searches of someone typing).
+        var total = page == 1 && patients.Count < pageSize ? patients.Count : await matching.CountAsync(ct);
         var ids = patients.Select(p => p.Id).ToList();
         var merged = ids.Count == 0 ? [] : await db.Patients.Where(p => p.MergedIntoId != null && ids.Contains(p.MergedIntoId.Value))
             .Select(p => new { p.Id, Survivor = p.MergedIntoId!.Value }).ToListAsync(ct);
