@@ -239,9 +239,9 @@ public sealed class FhirPatientTests(StackFixture stack) : IDisposable
     public async Task A_body_over_the_limit_is_refused_with_413()
     {
         var admin = await _content.NewOrganizationAdminAsync();
-        var huge = $$"""{"resourceType":"Patient","name":[{"family":"X","text":"{{new string('x', 400_000)}}"}]}""";
+        var huge = $$"""{"resourceType":"Patient","name":[{"family":"X","text":"{{new string('x', 3_000_000)}}"}]}""";
 
-        using var response = await SendAsync(HttpMethod.Post, "/fhir/Patient", admin.Token, new StringContent(huge, Encoding.UTF8, "application/fhir+json"));
+        using var response = await SendAsync(HttpMethod.Post, "/fhir/Patient", admin.Token, new StringContent(huge, Encoding.UTF8, "application/fhir+json"), expectContinue: true);
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
     }
@@ -263,9 +263,12 @@ public sealed class FhirPatientTests(StackFixture stack) : IDisposable
         Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
     }
 
-    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? token, HttpContent? content = null, string? prefer = null)
+    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? token, HttpContent? content = null, string? prefer = null,
+        bool expectContinue = false)
     {
         using var request = new HttpRequestMessage(method, path) { Content = content };
+        // A large upload waits for the server's 100 Continue, so a refusal arrives whole rather than as a reset.
+        request.Headers.ExpectContinue = expectContinue;
         if (token is not null)
         {
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
