@@ -25,7 +25,7 @@ var mail = builder.AddMailSink(infrastructure);
 var identity = builder.AddService<Projects.MedicalHub_Identity_Api>(infrastructure, "identity", postgresPort: 5433, redisPort: 6380)
     ?.WithTokenServer();
 identity.WithServiceClient(identity);
-builder.AddService<Projects.MedicalHub_Content_Api>(infrastructure, "content", postgresPort: 5434, redisPort: 6381)
+var content = builder.AddService<Projects.MedicalHub_Content_Api>(infrastructure, "content", postgresPort: 5434, redisPort: 6381)
     .WithServiceClient(identity)
     // Every access to patient data is recorded in a chain signed with this service's own key.
     .WithAuditChainKey();
@@ -36,8 +36,10 @@ var communication = builder.AddService<Projects.MedicalHub_Communication_Api>(in
     .WithDeliveryProviders();
 // Identity's outbox relay sends its e-mails through Communication (found by discovery, never waited for).
 identity.WithAccountEmails(communication);
-builder.AddService<Projects.MedicalHub_Workflow_Api>(infrastructure, "workflow", postgresPort: 5436, redisPort: 6383)
+var workflow = builder.AddService<Projects.MedicalHub_Workflow_Api>(infrastructure, "workflow", postgresPort: 5436, redisPort: 6383)
     .WithServiceClient(identity);
+// Content's events (patient.created/updated/merged…) leave through its outbox for their subscribers.
+content.WithEventSubscriber(workflow);
 
 // The public entry in front of them, with its own Redis; tokens name its URL as issuer.
 builder.AddGateway(infrastructure);

@@ -55,6 +55,7 @@ public sealed class StackFixture : IAsyncLifetime
         }
         Communication.CommunicationStackSettings.Apply(builder);
         Identity.AccountEmailStackSettings.Apply(builder);
+        Content.ContentStackSettings.Apply(builder);
 
         _app = await builder.BuildAsync(cts.Token);
         await _app.StartAsync(cts.Token);

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using MedicalHub.Content.Api.Extensions;
 using MedicalHub.Content.Api.Infrastructure;
 using MedicalHub.Data.Audit;
 using MedicalHub.Data.Tenancy;
@@ -44,12 +45,18 @@ public sealed partial class PhiAccessAudit(
     };
 
     /// <summary>Records <paramref name="access"/> in a transaction of its own; returns once it is committed.</summary>
-    public Task RecordAsync(PhiAccess access, CancellationToken cancellationToken) =>
-        chain.AppendAsync(Organization(), [ToRecord(access)], cancellationToken);
+    public async Task RecordAsync(PhiAccess access, CancellationToken cancellationToken)
+    {
+        await chain.AppendAsync(Organization(), [ToRecord(access)], cancellationToken);
+        ContentMetrics.PhiAccessRecords.Add(1, new KeyValuePair<string, object?>("action", access.Action));
+    }
 
     /// <summary>Records <paramref name="access"/> within <paramref name="db"/>'s open transaction: it commits with the change it records.</summary>
-    public Task RecordWithinTransactionAsync(ContentDbContext db, PhiAccess access, CancellationToken cancellationToken) =>
-        chain.AppendWithinTransactionAsync(db, Organization(), [ToRecord(access)], cancellationToken);
+    public async Task RecordWithinTransactionAsync(ContentDbContext db, PhiAccess access, CancellationToken cancellationToken)
+    {
+        await chain.AppendWithinTransactionAsync(db, Organization(), [ToRecord(access)], cancellationToken);
+        ContentMetrics.PhiAccessRecords.Add(1, new KeyValuePair<string, object?>("action", access.Action));
+    }
 
     /// <summary>
     /// The purpose of use the request states, or null when it states none. A value that is not a known code is the

@@ -1,5 +1,8 @@
 using MedicalHub.Content.Api.AccessAudit;
 using MedicalHub.Content.Api.Apis;
+using MedicalHub.Content.Api.Events;
+using MedicalHub.Content.Api.Fhir;
+using MedicalHub.Content.Api.Patients;
 using MedicalHub.Content.Api.Infrastructure;
 using MedicalHub.Data;
 using MedicalHub.Data.Tenancy;
@@ -22,7 +25,13 @@ public static class ApplicationServiceExtensions
         builder.AddServiceDataStores<ContentDbContext>(DatabaseName, RedisName);
         builder.AddMedicalHubAuthentication(Audience);
         builder.Services.AddOrganizationScope<ContentDbContext>(sp => sp.GetRequiredService<CurrentCaller>().OrganizationId);
+        builder.AddContentMetrics();
         builder.AddPhiAccessAudit();
+        builder.AddIntegrationEvents();
+        builder.Services.AddScoped<PatientRegistry>();
+        builder.Services
+            .AddFhirResource<PatientFhirHandler>(PatientFhirHandler.Capability)
+            .AddFhirResource<AuditEventFhirHandler>(AuditEventFhirHandler.Capability);
         return builder;
     }
 
@@ -30,6 +39,8 @@ public static class ApplicationServiceExtensions
     {
         app.MapDocumentsApi();
         app.MapAccessAuditApi();
+        app.MapPatientsApi();
+        app.MapFhirApi();
         return app;
     }
 }

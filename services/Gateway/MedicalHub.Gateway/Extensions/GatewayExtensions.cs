@@ -1,5 +1,6 @@
 using System.Net;
 using MedicalHub.Gateway.ApiReference;
+using MedicalHub.Gateway.Fhir;
 using MedicalHub.Gateway.Authentication;
 using MedicalHub.Gateway.Forwarding;
 using MedicalHub.Gateway.RateLimiting;
@@ -36,6 +37,7 @@ public static class GatewayExtensions
         builder.AddRedisClient(GatewaySettings.RedisName);
         builder.Services.AddSingleton<RedisRateLimiter>();
         builder.AddGatewayAuthentication();
+        builder.AddFhirBase();
 
         builder.Services.AddCors(options => options.AddPolicy(CorsPolicyName, policy => policy
             .WithOrigins(settings.Cors.Origins)
@@ -90,6 +92,7 @@ public static class GatewayExtensions
     {
         app.MapDefaultHealthChecks();
         app.MapApiReference();
+        app.MapFhirBase();
         app.MapReverseProxy();
         return app;
     }

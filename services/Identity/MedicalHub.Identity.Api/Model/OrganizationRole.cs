@@ -25,7 +25,8 @@ public sealed class OrganizationRole
         {
             Id = new Guid("0195a000-0000-7000-8000-000000000002"),
             Name = "Practitioner",
-            Permissions = [Model.Permissions.UsersRead, Model.Permissions.DocumentsRead, Model.Permissions.DocumentsWrite, Model.Permissions.DocumentsShare,
+            Permissions = [Model.Permissions.UsersRead, Model.Permissions.PatientsRead, Model.Permissions.PatientsWrite,
+                Model.Permissions.DocumentsRead, Model.Permissions.DocumentsWrite, Model.Permissions.DocumentsShare,
                 Model.Permissions.MessagesSend, Model.Permissions.WorkflowsRead, Model.Permissions.WorkflowsManage],
         };
 
@@ -33,7 +34,8 @@ public sealed class OrganizationRole
         {
             Id = new Guid("0195a000-0000-7000-8000-000000000003"),
             Name = "Nurse",
-            Permissions = [Model.Permissions.UsersRead, Model.Permissions.DocumentsRead, Model.Permissions.DocumentsWrite,
+            Permissions = [Model.Permissions.UsersRead, Model.Permissions.PatientsRead, Model.Permissions.PatientsWrite,
+                Model.Permissions.DocumentsRead, Model.Permissions.DocumentsWrite, Model.Permissions.DocumentsShare,
                 Model.Permissions.MessagesSend, Model.Permissions.WorkflowsRead],
         };
 
@@ -41,7 +43,8 @@ public sealed class OrganizationRole
         {
             Id = new Guid("0195a000-0000-7000-8000-000000000004"),
             Name = "Receptionist",
-            Permissions = [Model.Permissions.UsersRead, Model.Permissions.DocumentsRead, Model.Permissions.MessagesSend],
+            Permissions = [Model.Permissions.UsersRead, Model.Permissions.PatientsRead, Model.Permissions.PatientsWrite,
+                Model.Permissions.DocumentsRead, Model.Permissions.DocumentsWrite, Model.Permissions.MessagesSend],
         };
 
         public static readonly IReadOnlyList<OrganizationRole> All = [OrgAdmin, Practitioner, Nurse, Receptionist];

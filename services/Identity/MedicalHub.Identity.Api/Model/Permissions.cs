@@ -8,6 +8,8 @@ public static class Permissions
     public const string UsersManage = "users:manage";
     public const string RolesManage = "roles:manage";
     public const string AuditRead = "audit:read";
+    public const string PatientsRead = "patients:read";
+    public const string PatientsWrite = "patients:write";
     public const string DocumentsRead = "documents:read";
     public const string DocumentsWrite = "documents:write";
     public const string DocumentsShare = "documents:share";
@@ -23,6 +25,8 @@ public static class Permissions
         [UsersManage] = "Invite, deactivate and change the roles of members.",
         [RolesManage] = "Create and change custom roles.",
         [AuditRead] = "Read the security audit trail.",
+        [PatientsRead] = "Find and read patients' records.",
+        [PatientsWrite] = "Register patients, change and merge their records.",
         [DocumentsRead] = "Read medical documents.",
         [DocumentsWrite] = "Upload and change medical documents.",
         [DocumentsShare] = "Share medical documents.",

@@ -20,6 +20,7 @@ namespace MedicalHub.Content.Api.Infrastructure.Migrations
                 .HasAnnotation("ProductVersion", "10.0.14")
                 .HasAnnotation("Relational:MaxIdentifierLength", 63);
 
+            NpgsqlModelBuilderExtensions.HasPostgresExtension(modelBuilder, "fuzzystrmatch");
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
             modelBuilder.Entity("MedicalHub.Content.Api.AccessAudit.PhiAccessRecord", b =>
@@ -200,6 +201,379 @@ namespace MedicalHub.Content.Api.Infrastructure.Migrations
                         .HasDatabaseName("ix_documents_organization_id_created_at");
 
                     b.ToTable("documents", (string)null);
+                });
+
+            modelBuilder.Entity("MedicalHub.Content.Api.Patients.MedicalRecordNumberCounter", b =>
+                {
+                    b.Property<Guid>("OrganizationId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("organization_id");
+
+                    b.Property<long>("LastNumber")
+                        .HasColumnType("bigint")
+                        .HasColumnName("last_number");
+
+                    b.HasKey("OrganizationId")
+                        .HasName("pk_medical_record_number_counters");
+
+                    b.ToTable("medical_record_number_counters", (string)null);
+                });
+
+            modelBuilder.Entity("MedicalHub.Content.Api.Patients.Patient", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<bool>("Active")
+                        .HasColumnType("boolean")
+                        .HasColumnName("active");
+
+                    b.Property<string>("Addresses")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("addresses");
+
+                    b.Property<DateOnly?>("BirthDate")
+                        .HasColumnType("date")
+                        .HasColumnName("birth_date");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<Guid?>("CreatedBy")
+                        .HasColumnType("uuid")
+                        .HasColumnName("created_by");
+
+                    b.Property<string>("Gender")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("gender");
+
+                    b.Property<Guid?>("MergedIntoId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("merged_into_id");
+
+                    b.Property<string>("Names")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("names");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("organization_id");
+
+                    b.Property<string>("SortName")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("sort_name")
+                        .UseCollation("C");
+
+                    b.Property<string>("Telecom")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("telecom");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<Guid?>("UpdatedBy")
+                        .HasColumnType("uuid")
+                        .HasColumnName("updated_by");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_patients");
+
+                    b.HasIndex("MergedIntoId")
+                        .HasDatabaseName("ix_patients_merged_into_id");
+
+                    b.HasIndex("OrganizationId", "BirthDate")
+                        .HasDatabaseName("ix_patients_organization_id_birth_date");
+
+                    b.HasIndex("OrganizationId", "SortName", "Id")
+                        .HasDatabaseName("ix_patients_organization_id_sort_name_id");
+
+                    b.ToTable("patients", (string)null);
+                });
+
+            modelBuilder.Entity("MedicalHub.Content.Api.Patients.PatientIdentifier", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("organization_id");
+
+                    b.Property<Guid>("PatientId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("patient_id");
+
+                    b.Property<string>("System")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("system");
+
+                    b.Property<string>("TypeCode")
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasColumnName("type_code");
+
+                    b.Property<string>("Use")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("use");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("value");
+
+                    b.HasKey("Id")
+                        .HasName("pk_patient_identifiers");
+
+                    b.HasIndex("PatientId")
+                        .HasDatabaseName("ix_patient_identifiers_patient_id");
+
+                    b.HasIndex("OrganizationId", "Value")
+                        .HasDatabaseName("ix_patient_identifiers_organization_id_value");
+
+                    b.HasIndex("OrganizationId", "System", "Value")
+                        .IsUnique()
+                        .HasDatabaseName("ix_patient_identifiers_organization_id_system_value");
+
+                    b.ToTable("patient_identifiers", (string)null);
+                });
+
+            modelBuilder.Entity("MedicalHub.Content.Api.Patients.PatientNameTerm", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
+
+                    b.Property<bool>("IsFamily")
+                        .HasColumnType("boolean")
+                        .HasColumnName("is_family");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("organization_id");
+
+                    b.Property<Guid>("PatientId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("patient_id");
+
+                    b.Property<string>("Phonetic")
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("phonetic")
+                        .HasComputedColumnSql("dmetaphone(term)", true);
+
+                    b.Property<string>("PhoneticAlternative")
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("phonetic_alternative")
+                        .HasComputedColumnSql("dmetaphone_alt(term)", true);
+
+                    b.Property<string>("Term")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("term")
+                        .UseCollation("C");
+
+                    b.HasKey("Id")
+                        .HasName("pk_patient_name_terms");
+
+                    b.HasIndex("PatientId")
+                        .HasDatabaseName("ix_patient_name_terms_patient_id");
+
+                    b.HasIndex("OrganizationId", "Phonetic")
+                        .HasDatabaseName("ix_patient_name_terms_organization_id_phonetic");
+
+                    b.HasIndex("OrganizationId", "PhoneticAlternative")
+                        .HasDatabaseName("ix_patient_name_terms_organization_id_phonetic_alternative");
+
+                    b.HasIndex("OrganizationId", "Term")
+                        .HasDatabaseName("ix_patient_name_terms_organization_id_term");
+
+                    b.ToTable("patient_name_terms", (string)null);
+                });
+
+            modelBuilder.Entity("MedicalHub.Content.Api.Patients.PatientVersion", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Change")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("change");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("organization_id");
+
+                    b.Property<Guid>("PatientId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("patient_id");
+
+                    b.Property<DateTimeOffset>("RecordedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("recorded_at");
+
+                    b.Property<Guid?>("RecordedBy")
+                        .HasColumnType("uuid")
+                        .HasColumnName("recorded_by");
+
+                    b.Property<string>("Snapshot")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("snapshot");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_patient_versions");
+
+                    b.HasIndex("PatientId", "Version")
+                        .IsUnique()
+                        .HasDatabaseName("ix_patient_versions_patient_id_version");
+
+                    b.ToTable("patient_versions", (string)null);
+                });
+
+            modelBuilder.Entity("MedicalHub.Data.Outbox.OutboxMessage", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempts");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTimeOffset?>("DeadLetteredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("dead_lettered_at");
+
+                    b.Property<DateTimeOffset?>("DispatchedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("dispatched_at");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("last_error");
+
+                    b.Property<Guid>("MessageId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("message_id");
+
+                    b.Property<DateTimeOffset>("NextAttemptAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("next_attempt_at");
+
+                    b.Property<string>("Payload")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("payload");
+
+                    b.Property<string>("TraceParent")
+                        .HasMaxLength(55)
+                        .HasColumnType("character varying(55)")
+                        .HasColumnName("trace_parent");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("type");
+
+                    b.HasKey("Id")
+                        .HasName("pk_outbox_messages");
+
+                    b.HasIndex("MessageId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_outbox_messages_message_id");
+
+                    b.HasIndex("NextAttemptAt", "Id")
+                        .HasDatabaseName("ix_outbox_messages_due")
+                        .HasFilter("dispatched_at IS NULL AND dead_lettered_at IS NULL");
+
+                    b.ToTable("outbox_messages", (string)null);
+                });
+
+            modelBuilder.Entity("MedicalHub.Content.Api.Patients.PatientIdentifier", b =>
+                {
+                    b.HasOne("MedicalHub.Content.Api.Patients.Patient", null)
+                        .WithMany("Identifiers")
+                        .HasForeignKey("PatientId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_patient_identifiers_patients_patient_id");
+                });
+
+            modelBuilder.Entity("MedicalHub.Content.Api.Patients.PatientNameTerm", b =>
+                {
+                    b.HasOne("MedicalHub.Content.Api.Patients.Patient", null)
+                        .WithMany("NameTerms")
+                        .HasForeignKey("PatientId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_patient_name_terms_patients_patient_id");
+                });
+
+            modelBuilder.Entity("MedicalHub.Content.Api.Patients.PatientVersion", b =>
+                {
+                    b.HasOne("MedicalHub.Content.Api.Patients.Patient", null)
+                        .WithMany()
+                        .HasForeignKey("PatientId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_patient_versions_patients_patient_id");
+                });
+
+            modelBuilder.Entity("MedicalHub.Content.Api.Patients.Patient", b =>
+                {
+                    b.Navigation("Identifiers");
+
+                    b.Navigation("NameTerms");
                 });
 #pragma warning restore 612, 618
         }
