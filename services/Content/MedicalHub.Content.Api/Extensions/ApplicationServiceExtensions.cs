@@ -1,5 +1,7 @@
-using MedicalHub.Content.Api.Apis;
+using MedicalHub.Content.Api.Documents;
 using MedicalHub.Content.Api.Infrastructure;
+using MedicalHub.Content.Api.Sharing;
+using MedicalHub.Content.Api.Storage;
 using MedicalHub.Data;
 using MedicalHub.Data.Tenancy;
 using MedicalHub.Security.Authentication;
@@ -21,12 +23,16 @@ public static class ApplicationServiceExtensions
         builder.AddServiceDataStores<ContentDbContext>(DatabaseName, RedisName);
         builder.AddMedicalHubAuthentication(Audience);
         builder.Services.AddOrganizationScope<ContentDbContext>(sp => sp.GetRequiredService<CurrentCaller>().OrganizationId);
+        builder.AddDocumentStorage(DatabaseName);
+        builder.AddDocuments();
+        builder.AddSharing();
         return builder;
     }
 
     public static WebApplication MapContentApis(this WebApplication app)
     {
         app.MapDocumentsApi();
+        app.MapSharing();
         return app;
     }
 }

@@ -1,4 +1,7 @@
-using MedicalHub.Content.Api.Model;
+using MedicalHub.Content.Api.Documents;
+using MedicalHub.Content.Api.Sharing;
+using MedicalHub.Content.Api.Storage;
+using MedicalHub.Data.Outbox;
 using MedicalHub.Data.Tenancy;
 using Microsoft.EntityFrameworkCore;
 
@@ -10,6 +13,19 @@ public sealed class ContentDbContext(DbContextOptions<ContentDbContext> options)
 {
     public DbSet<Document> Documents => Set<Document>();
 
-    protected override void ConfigureModel(ModelBuilder modelBuilder) =>
+    public DbSet<DocumentVersion> DocumentVersions => Set<DocumentVersion>();
+
+    public DbSet<StoredObject> StoredObjects => Set<StoredObject>();
+
+    public DbSet<Share> Shares => Set<Share>();
+
+    public DbSet<ShareLink> ShareLinks => Set<ShareLink>();
+
+    public DbSet<ShareLinkUse> ShareLinkUses => Set<ShareLinkUse>();
+
+    protected override void ConfigureModel(ModelBuilder modelBuilder)
+    {
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(ContentDbContext).Assembly);
+        modelBuilder.AddOutbox();
+    }
 }
