@@ -24,8 +24,10 @@ var mail = builder.AddMailSink(infrastructure);
 var identity = builder.AddService<Projects.MedicalHub_Identity_Api>(infrastructure, "identity", postgresPort: 5433, redisPort: 6380)
     ?.WithTokenServer();
 identity.WithServiceClient(identity);
-builder.AddService<Projects.MedicalHub_Content_Api>(infrastructure, "content", postgresPort: 5434, redisPort: 6381)
-    .WithServiceClient(identity);
+var content = builder.AddService<Projects.MedicalHub_Content_Api>(infrastructure, "content", postgresPort: 5434, redisPort: 6381)
+    .WithServiceClient(identity)
+    // Document bytes in Content's database, or in an object store (MedicalHub:Content:Storage).
+    .WithDocumentStorage(infrastructure);
 var communication = builder.AddService<Projects.MedicalHub_Communication_Api>(infrastructure, "communication", postgresPort: 5435, redisPort: 6382)
     ?.WithMailSink(mail).WithServiceClient(identity)
     ?.WithNotificationSettings()
@@ -33,6 +35,8 @@ var communication = builder.AddService<Projects.MedicalHub_Communication_Api>(in
     .WithDeliveryProviders();
 // Identity's outbox relay sends its e-mails through Communication (found by discovery, never waited for).
 identity.WithAccountEmails(communication);
+// Content's outbox relay notifies the recipients of shares through Communication (found by discovery, never waited for).
+content.WithShareNotifications(communication);
 builder.AddService<Projects.MedicalHub_Workflow_Api>(infrastructure, "workflow", postgresPort: 5436, redisPort: 6383)
     .WithServiceClient(identity);
 
