@@ -147,7 +147,7 @@ internal sealed class DocumentsClient(StackFixture stack, string via = "content"
     /// <summary>The blobs the object store holds for an organization.</summary>
     public async Task<int> BlobCountAsync(Guid organizationId)
     {
-        var container = new Azure.Storage.Blobs.BlobServiceClient(await stack.ConnectionStringAsync("content-blobs")).GetBlobContainerClient("documents");
+        var container = new MedicalHub.Content.Api.Storage.AzureBlobContainer(await stack.ConnectionStringAsync("content-blobs"), "documents").Client;
         var count = 0;
         await foreach (var _ in container.GetBlobsAsync(new Azure.Storage.Blobs.Models.GetBlobsOptions
         {

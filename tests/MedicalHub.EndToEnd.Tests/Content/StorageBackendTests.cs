@@ -1,4 +1,3 @@
-using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using MedicalHub.Content.Api.Storage;
 using MedicalHub.EndToEnd.Tests.Infrastructure;
@@ -22,8 +21,7 @@ public sealed class StorageBackendTests(StackFixture stack)
         ? PostgresObjectStore.FromConnectionString(await stack.ConnectionStringAsync("contentdb"))
         : new AzureBlobObjectStore(await ContainerAsync());
 
-    private async Task<BlobContainerClient> ContainerAsync() =>
-        new BlobServiceClient(await stack.ConnectionStringAsync("content-blobs")).GetBlobContainerClient("documents");
+    private async Task<AzureBlobContainer> ContainerAsync() => new(await stack.ConnectionStringAsync("content-blobs"), "documents");
 
     /// <summary>A staging row, as the service writes before the bytes, marked active <paramref name="lastActivity"/>.</summary>
     private async Task<StoredObject> StagingRowAsync(string backend, DateTimeOffset lastActivity)
@@ -54,7 +52,7 @@ public sealed class StorageBackendTests(StackFixture stack)
             return (long)(await count.ExecuteScalarAsync(Ct))! > 0;
         }
         var container = await ContainerAsync();
-        await foreach (var _ in container.GetBlobsAsync(new GetBlobsOptions { Prefix = $"{stored.OrganizationId:D}/{stored.Key:D}", States = BlobStates.Uncommitted }, Ct))
+        await foreach (var _ in container.Client.GetBlobsAsync(new GetBlobsOptions { Prefix = $"{stored.OrganizationId:D}/{stored.Key:D}", States = BlobStates.Uncommitted }, Ct))
         {
             return true;
         }
@@ -116,7 +114,7 @@ public sealed class StorageBackendTests(StackFixture stack)
         }
         else
         {
-            var blob = (await ContainerAsync()).GetBlobClient($"{stored.OrganizationId:D}/{stored.Key:D}");
+            var blob = (await ContainerAsync()).Blob($"{stored.OrganizationId:D}/{stored.Key:D}");
             Assert.False(await blob.ExistsAsync(Ct)); // staged blocks only, never committed
         }
         await store.DeleteAsync(stored.OrganizationId, stored.Key, Ct);
@@ -139,9 +137,9 @@ public sealed class StorageBackendTests(StackFixture stack)
     public async Task The_service_s_sweeper_removes_blobs_no_row_knows_once_they_are_old_enough()
     {
         var container = await ContainerAsync();
-        await container.CreateIfNotExistsAsync(cancellationToken: Ct);
-        var orphan = container.GetBlobClient($"{Guid.NewGuid():D}/{Guid.NewGuid():D}");
-        await orphan.UploadAsync(new BinaryData(DocumentsClient.Random(1000)), Ct);
+        await container.Client.CreateIfNotExistsAsync(cancellationToken: Ct);
+        var orphan = container.Blob($"{Guid.NewGuid():D}/{Guid.NewGuid():D}");
+        await orphan.UploadAsync(new MemoryStream(DocumentsClient.Random(1000)), cancellationToken: Ct);
 
         await DocumentsClient.EventuallyAsync(async () => !await orphan.ExistsAsync(Ct), "the orphaned blob is swept");
     }

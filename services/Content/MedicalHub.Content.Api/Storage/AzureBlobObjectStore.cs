@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Globalization;
 using System.Text;
 using Azure;
-using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Azure.Storage.Blobs.Specialized;
 
@@ -13,13 +12,13 @@ namespace MedicalHub.Content.Api.Storage;
 /// <see cref="BlockSize"/> blocks and commits the list at the end: until then nothing is readable under the name, and
 /// the staged blocks of an abandoned write are dropped by <see cref="DeleteAsync"/>.
 /// </summary>
-public sealed class AzureBlobObjectStore(BlobContainerClient container) : IObjectStore
+public sealed class AzureBlobObjectStore(AzureBlobContainer container) : IObjectStore
 {
     public const string Name = "azure-blob";
 
     public const int BlockSize = 4 << 20;
 
-    private readonly Lazy<Task> _created = new(() => container.CreateIfNotExistsAsync());
+    private readonly Lazy<Task> _created = new(() => container.Client.CreateIfNotExistsAsync());
 
     public string Backend => Name;
 
@@ -28,7 +27,7 @@ public sealed class AzureBlobObjectStore(BlobContainerClient container) : IObjec
     private async Task<BlockBlobClient> BlobAsync(Guid organizationId, Guid key)
     {
         await _created.Value;
-        return container.GetBlockBlobClient(BlobName(organizationId, key));
+        return container.Blob(BlobName(organizationId, key));
     }
 
     public async Task WriteAsync(StoredObject target, Stream source, CancellationToken ct)
@@ -94,7 +93,7 @@ public sealed class AzureBlobObjectStore(BlobContainerClient container) : IObjec
     public async IAsyncEnumerable<HeldObject> ListHeldAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
         await _created.Value;
-        await foreach (var item in container.GetBlobsAsync(new GetBlobsOptions { States = BlobStates.Uncommitted }, ct))
+        await foreach (var item in container.Client.GetBlobsAsync(new GetBlobsOptions { States = BlobStates.Uncommitted }, ct))
         {
             var parts = item.Name.Split('/');
             if (parts.Length == 2 && Guid.TryParse(parts[0], out var organizationId) && Guid.TryParse(parts[1], out var key))

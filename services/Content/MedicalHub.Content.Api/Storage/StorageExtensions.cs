@@ -1,4 +1,3 @@
-using Azure.Storage.Blobs;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace MedicalHub.Content.Api.Storage;
@@ -21,7 +20,7 @@ public static class StorageExtensions
             builder.Configuration.GetConnectionString(databaseName) ?? throw new InvalidOperationException($"No connection string '{databaseName}'.")));
         if (builder.Configuration.GetConnectionString(StorageSettings.BlobConnectionName) is { Length: > 0 } blobs)
         {
-            builder.Services.AddSingleton<IObjectStore>(_ => new AzureBlobObjectStore(new BlobServiceClient(blobs).GetBlobContainerClient(settings.BlobContainer)));
+            builder.Services.AddSingleton<IObjectStore>(_ => new AzureBlobObjectStore(new AzureBlobContainer(blobs, settings.BlobContainer)));
         }
         else if (settings.Backend == StorageBackend.AzureBlob)
         {
