@@ -186,7 +186,7 @@ public sealed class DocumentUploadTests(StackFixture stack) : IDisposable
     public async Task An_upload_that_goes_over_the_limit_while_streaming_is_refused_and_its_bytes_discarded()
     {
         var admin = await _content.Caller.NewOrganizationAdminAsync();
-        var tooBig = DocumentsClient.Random((int)ContentStackSettings.MaxUploadBytes + 1_000_000);
+        var tooBig = DocumentsClient.Random((int)DocumentStackSettings.MaxUploadBytes + 1_000_000);
         // Chunked: no length is declared, so only counting the bytes can stop it.
         var content = new StreamContent(new MemoryStream(tooBig));
         content.Headers.ContentType = new MediaTypeHeaderValue("application/pdf");

@@ -17,6 +17,9 @@ public sealed class StorageBackendTests(StackFixture stack)
 
     public static TheoryData<string> Backends => new(PostgresObjectStore.Name, AzureBlobObjectStore.Name);
 
+    /// <summary>The mark of an upload still being written, for as long as a test may take: the service's sweeper leaves it alone.</summary>
+    private static DateTimeOffset InFlight => DateTimeOffset.UtcNow.AddHours(1);
+
     private async Task<IObjectStore> StoreAsync(string backend) => backend == PostgresObjectStore.Name
         ? PostgresObjectStore.FromConnectionString(await stack.ConnectionStringAsync("contentdb"))
         : new AzureBlobObjectStore(await ContainerAsync());
@@ -74,7 +77,7 @@ public sealed class StorageBackendTests(StackFixture stack)
     {
         var store = await StoreAsync(backend);
         var bytes = DocumentsClient.Random(9 * 1024 * 1024 + 123);
-        var stored = await StagingRowAsync(backend, DateTimeOffset.UtcNow);
+        var stored = await StagingRowAsync(backend, InFlight);
         stored.SizeBytes = bytes.Length;
 
         await store.WriteAsync(stored, new MemoryStream(bytes), Ct);
@@ -104,7 +107,7 @@ public sealed class StorageBackendTests(StackFixture stack)
     public async Task A_write_whose_source_fails_leaves_nothing_readable_and_deleting_it_leaves_nothing_held(string backend)
     {
         var store = await StoreAsync(backend);
-        var stored = await StagingRowAsync(backend, DateTimeOffset.UtcNow);
+        var stored = await StagingRowAsync(backend, InFlight);
 
         await Assert.ThrowsAsync<IOException>(() => store.WriteAsync(stored, new FailingStream(6 * 1024 * 1024), Ct));
 
@@ -126,7 +129,7 @@ public sealed class StorageBackendTests(StackFixture stack)
     public async Task The_service_s_sweeper_removes_an_abandoned_upload_row_and_bytes(string backend)
     {
         var store = await StoreAsync(backend);
-        var stored = await StagingRowAsync(backend, DateTimeOffset.UtcNow - ContentStackSettings.AbandonedAfter - TimeSpan.FromMinutes(1));
+        var stored = await StagingRowAsync(backend, DateTimeOffset.UtcNow - DocumentStackSettings.AbandonedAfter - TimeSpan.FromMinutes(1));
         await store.WriteAsync(stored, new MemoryStream(DocumentsClient.Random(100_000)), Ct);
         Assert.True(await HoldsBytesAsync(backend, stored));
 

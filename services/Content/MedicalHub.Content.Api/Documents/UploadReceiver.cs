@@ -179,7 +179,8 @@ public sealed class UploadReceiver(ObjectStaging staging, ObjectStores stores, A
     {
         while (await reader.ReadNextSectionAsync(ct) is { } section)
         {
-            if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition) || !disposition.IsFormDisposition())
+            if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition)
+                || !disposition.DispositionType.Equals("form-data", StringComparison.OrdinalIgnoreCase))
             {
                 errors["body"] = ["Every part needs Content-Disposition: form-data with a name."];
                 return null;

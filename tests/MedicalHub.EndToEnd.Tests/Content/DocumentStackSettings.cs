@@ -1,10 +1,10 @@
 namespace MedicalHub.EndToEnd.Tests.Content;
 
 /// <summary>
-/// What the suite changes in the Content service: uploads abandoned after a few seconds and swept every second, deleted
+/// What the suite changes in the Content service's documents: uploads abandoned after a few seconds and swept every second, deleted
 /// documents kept for seconds, not days, and purged every second, so the tests can watch the sweeper and the purge.
 /// </summary>
-internal static class ContentStackSettings
+internal static class DocumentStackSettings
 {
     public const long MaxUploadBytes = 8 * 1024 * 1024;
     public static readonly TimeSpan AbandonedAfter = TimeSpan.FromSeconds(8);
