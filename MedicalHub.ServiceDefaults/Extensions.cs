@@ -15,6 +15,7 @@ public static class Extensions
         builder.ConfigureOpenTelemetry();
         builder.AddDefaultHealthChecks();
         builder.AddDefaultProblemDetails();
+        builder.AddStorableTextRule();
         builder.AddDefaultOpenApi();
 
         builder.Services.AddServiceDiscovery();
@@ -31,6 +32,7 @@ public static class Extensions
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
         app.UseDefaultProblemDetails();
+        app.UseStorableTextRule();
         app.MapDefaultHealthChecks();
         app.MapDefaultOpenApi();
         return app;

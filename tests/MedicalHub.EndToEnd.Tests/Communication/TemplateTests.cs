@@ -140,6 +140,29 @@ public sealed class TemplateTests(StackFixture stack) : IDisposable
     }
 
     [Fact]
+    public async Task Text_with_a_nul_character_is_a_400_problem_wherever_it_is_in_the_request()
+    {
+        var admin = await _client.NewOrganizationAdminAsync();
+        // PostgreSQL refuses \0 in text: before the service defaults refused it at the edge, the key lookup answered 500.
+        object[] bodies =
+        [
+            new { key = "email.reset\0password" },
+            new { textBody = "Hello {{ name }}", data = new { name = "a\0b" } },
+            new { textBody = "Hello", data = new Dictionary<string, int> { ["a\0"] = 1 } },
+        ];
+        foreach (var body in bodies)
+        {
+            using var preview = await _client.SendAsync(HttpMethod.Post, "/api/notification-templates/preview", admin.Token, body);
+            Assert.Equal(HttpStatusCode.BadRequest, preview.StatusCode);
+            Assert.Equal("application/problem+json", preview.Content.Headers.ContentType?.MediaType);
+        }
+        using var saved = await _client.SendAsync(HttpMethod.Put, "/api/notification-templates/email.invitation", admin.Token, new { textBody = "Hi\0" });
+        Assert.Equal(HttpStatusCode.BadRequest, saved.StatusCode);
+        using var query = await _client.SendAsync(HttpMethod.Get, "/api/notification-templates/email.verify-address?locale=f%00r", admin.Token);
+        Assert.Equal(HttpStatusCode.BadRequest, query.StatusCode);
+    }
+
+    [Fact]
     public async Task Managing_templates_needs_notifications_manage()
     {
         var admin = await _client.NewOrganizationAdminAsync();
