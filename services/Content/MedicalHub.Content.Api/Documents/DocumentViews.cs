@@ -1,8 +1,10 @@
+using System.Text.Json.Serialization;
+
 namespace MedicalHub.Content.Api.Documents;
 
 public sealed record DocumentView(
     Guid Id, Guid OrganizationId, Guid? PatientId, string Title, string Category, string MediaType, long SizeBytes, string? FileName, string? Sha256,
-    int CurrentVersion, string ETag, Guid CreatedBy, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, DateTimeOffset? DeletedAt)
+    int CurrentVersion, [property: JsonPropertyName("etag")] string ETag, Guid CreatedBy, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, DateTimeOffset? DeletedAt)
 {
     public static DocumentView From(Document d) => new(d.Id, d.OrganizationId, d.PatientId, d.Title, d.Category, d.MediaType, d.SizeBytes, d.FileName, d.Sha256,
         d.CurrentVersion, d.ETag, d.CreatedBy, d.CreatedAt, d.UpdatedAt, d.DeletedAt);

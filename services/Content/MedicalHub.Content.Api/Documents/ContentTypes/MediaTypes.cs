@@ -168,6 +168,8 @@ public static class MediaTypes
         return (detected, claimed) switch
         {
             (Json or FhirJson, Json or FhirJson) => detected,
+            // Text formats are often sent as plain text: the bytes say which.
+            (Hl7V2 or Json or FhirJson or Xml, Text) => detected,
             (Text, Csv or "text/markdown") => claimed,
             (Zip, _) when ZipBased.Contains(claimed) => claimed,
             _ => null,
