@@ -49,20 +49,29 @@ apphost_pid=$!
 
 descendants() { # every process below $1
   local child
-  for child in $(cat /proc/"$1"/task/*/children 2>/dev/null); do echo "$child"; descendants "$child"; done
+  for child in $(cat /proc/"$1"/task/*/children 2>/dev/null || true); do echo "$child"; descendants "$child"; done
 }
-find_process() { # the descendant of the AppHost whose command line contains $1
+stack_processes() { # DCP runs detached, watching the AppHost (--monitor PID): the services are below the DCP watching ours
+  local own pid
+  own=" $apphost_pid $(descendants "$apphost_pid" | tr '\n' ' ')"
+  for pid in $(pgrep -f 'dcp start-apiserver' || true); do
+    local watched
+    watched="$(tr '\0' '\n' <"/proc/$pid/cmdline" 2>/dev/null | grep -A1 -- '--monitor' | tail -1)"
+    if [ -n "$watched" ] && [[ "$own" == *" $watched "* ]]; then descendants "$pid"; fi
+  done
+}
+find_process() { # the service process (not its 'dotnet run' wrapper) whose executable path ends in $1
   local pid
-  for pid in $(descendants "$apphost_pid"); do
-    if tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q -- "$1"; then echo "$pid"; return; fi
+  for pid in $(stack_processes); do
+    if tr '\0' '\n' <"/proc/$pid/cmdline" 2>/dev/null | head -1 | grep -q -- "bin/Release/net10.0/$1\$"; then echo "$pid"; return; fi
   done
 }
 
 gateway_pid="" content_pid="" gateway_url=""
 for _ in $(seq 1 1800); do
   kill -0 "$apphost_pid" 2>/dev/null || { tail -30 "$data/apphost.log" >&2; die "The AppHost exited."; }
-  gateway_pid="${gateway_pid:-$(find_process MedicalHub.Gateway)}"
-  content_pid="${content_pid:-$(find_process MedicalHub.Content.Api)}"
+  gateway_pid="${gateway_pid:-$(find_process MedicalHub.Gateway 2>/dev/null)}"
+  content_pid="${content_pid:-$(find_process MedicalHub.Content.Api 2>/dev/null)}"
   if [ -n "$gateway_pid" ] && [ -z "$gateway_url" ]; then
     port="$(tr '\0' '\n' <"/proc/$gateway_pid/environ" | grep -oE '^(ASPNETCORE_URLS|HTTP_PORTS)=.*' | grep -oE '[0-9]{4,5}' | head -1 || true)"
     [ -n "$port" ] && gateway_url="http://127.0.0.1:$port"
@@ -106,8 +115,8 @@ measure() { # label, then the curl command; prints "label seconds bytes/s rss-be
 }
 
 say "Warming up Content with a small upload and download"
-small="$(head -c 1048576 "$data/static/document.pdf")"
-warm_id="$(printf '%s' "$small" | curl -s -X POST -T - -H "Authorization: Bearer $token" -H 'Content-Type: application/pdf' \
+head -c 1048576 "$data/static/document.pdf" >"$data/warm-up.pdf"
+warm_id="$(curl -s -X POST -T "$data/warm-up.pdf" -H "Authorization: Bearer $token" -H 'Content-Type: application/pdf' \
   "$gateway_url/api/documents?title=warm-up&category=other" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')"
 curl -s -o /dev/null -H "Authorization: Bearer $token" "$gateway_url/api/documents/$warm_id/content"
 
