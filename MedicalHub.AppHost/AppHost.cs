@@ -28,7 +28,9 @@ identity.WithServiceClient(identity);
 var content = builder.AddService<Projects.MedicalHub_Content_Api>(infrastructure, "content", postgresPort: 5434, redisPort: 6381)
     .WithServiceClient(identity)
     // Every access to patient data is recorded in a chain signed with this service's own key.
-    .WithAuditChainKey();
+    .WithAuditChainKey()
+    // Document bytes in Content's database, or in an object store (MedicalHub:Content:Storage).
+    .WithDocumentStorage(infrastructure);
 var communication = builder.AddService<Projects.MedicalHub_Communication_Api>(infrastructure, "communication", postgresPort: 5435, redisPort: 6382)
     ?.WithMailSink(mail).WithServiceClient(identity)
     ?.WithNotificationSettings()
@@ -36,6 +38,8 @@ var communication = builder.AddService<Projects.MedicalHub_Communication_Api>(in
     .WithDeliveryProviders();
 // Identity's outbox relay sends its e-mails through Communication (found by discovery, never waited for).
 identity.WithAccountEmails(communication);
+// Content's outbox relay notifies the recipients of shares through Communication (found by discovery, never waited for).
+content.WithShareNotifications(communication);
 var workflow = builder.AddService<Projects.MedicalHub_Workflow_Api>(infrastructure, "workflow", postgresPort: 5436, redisPort: 6383)
     .WithServiceClient(identity);
 // Content's events (patient.created/updated/merged…) leave through its outbox for their subscribers.

@@ -10,6 +10,10 @@ public static class GatewayExtensions
     private const int RedisRunModePort = 6384;
     private static readonly string[] Services = ["identity", "content", "communication", "workflow"];
 
+    /// <summary>The gateway's routes that carry document uploads (its appsettings.json), and the room they leave for multipart framing.</summary>
+    public static readonly string[] UploadRoutes = ["content-document-upload", "content-document-version-upload"];
+    private const long UploadFraming = 64 * 1024;
+
     /// <summary>
     /// The public entry (<c>gateway</c>, port 8000 in run mode) with its own Redis (<c>gateway-redis</c>,
     /// 6384), in front of the services added before it, which it reaches by service discovery and waits
@@ -87,6 +91,14 @@ public static class GatewayExtensions
         foreach (var service in services)
         {
             gateway.WithReference(service).WaitFor(service);
+        }
+        // The upload routes admit the largest document Content accepts (MedicalHub:Content:MaxUploadBytes) and its multipart framing.
+        if (builder.Configuration.GetValue<long?>("MedicalHub:Content:MaxUploadBytes") is { } maxUpload)
+        {
+            foreach (var route in UploadRoutes)
+            {
+                gateway.WithEnvironment($"ReverseProxy__Routes__{route}__MaxRequestBodySize", (maxUpload + UploadFraming).ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }
         }
         foreach (var setting in builder.Configuration.GetSection("MedicalHub:Gateway").AsEnumerable(makePathsRelative: true))
         {

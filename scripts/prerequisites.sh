@@ -78,6 +78,15 @@ if [ ! -x /usr/bin/chromium ]; then
   fi
 fi
 
+# Azurite, the object store Content uses with MedicalHub:Content:Storage=AzureBlob in process mode (and the test
+# suite's stack), from its lockfile.
+azurite_dir="$medicalhub_root/MedicalHub.AppHost/LocalInfrastructure/azurite"
+if [ ! -x "$azurite_dir/node_modules/.bin/azurite-blob" ]; then
+  command -v npm >/dev/null 2>&1 || apt_install nodejs npm
+  say "Installing Azurite (npm ci in MedicalHub.AppHost/LocalInfrastructure/azurite)"
+  (cd "$azurite_dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null) || die "'npm ci' failed in $azurite_dir: Azurite could not be installed."
+fi
+
 # Local dotnet tools: smtp4dev (the development mailbox in process mode) and dotnet-ef.
 (cd "$medicalhub_root" && dotnet tool restore >/dev/null) || die "'dotnet tool restore' failed: the local tools (.config/dotnet-tools.json) could not be installed."
 

@@ -150,7 +150,7 @@ public static class ServiceStoresExtensions
     }
 
     /// <summary>The resource's connection string once the orchestrator has allocated its endpoint, for health checks and set-up.</summary>
-    private static Func<string> TrackConnectionString(this IDistributedApplicationBuilder builder, IResourceWithConnectionString resource)
+    internal static Func<string> TrackConnectionString(this IDistributedApplicationBuilder builder, IResourceWithConnectionString resource)
     {
         string? connectionString = null;
         builder.Eventing.Subscribe<ConnectionStringAvailableEvent>(resource, async (_, ct) =>

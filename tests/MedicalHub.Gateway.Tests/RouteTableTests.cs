@@ -57,12 +57,12 @@ public sealed class RouteTableTests
         Assert.Equal("anonymous", Shipped.Routes.Single(r => r.Match.Path == path).AuthorizationPolicy);
 
     [Fact]
-    public void Every_api_route_of_a_service_needs_a_token_unless_it_is_sign_up_a_webhook_or_one_click_unsubscribe()
+    public void Every_api_route_of_a_service_needs_a_token_unless_it_is_sign_up_a_webhook_one_click_unsubscribe_or_a_share_link()
     {
         var anonymousApis = Shipped.Routes
             .Where(r => r.Match.Path!.StartsWith("/api/", StringComparison.Ordinal) && r.AuthorizationPolicy == "anonymous")
             .Select(r => r.Match.Path).Order().ToList();
-        Assert.Equal(["/api/auth/{**rest}", "/api/notification-preferences/unsubscribe", "/api/webhooks/communication/{**rest}"], anonymousApis);
+        Assert.Equal(["/api/auth/{**rest}", "/api/notification-preferences/unsubscribe", "/api/public/share-links/{**rest}", "/api/webhooks/communication/{**rest}"], anonymousApis);
     }
 
     [Fact]

@@ -1,9 +1,11 @@
 using MedicalHub.Content.Api.AccessAudit;
-using MedicalHub.Content.Api.Apis;
 using MedicalHub.Content.Api.Events;
 using MedicalHub.Content.Api.Fhir;
 using MedicalHub.Content.Api.Patients;
+using MedicalHub.Content.Api.Documents;
 using MedicalHub.Content.Api.Infrastructure;
+using MedicalHub.Content.Api.Sharing;
+using MedicalHub.Content.Api.Storage;
 using MedicalHub.Data;
 using MedicalHub.Data.Tenancy;
 using MedicalHub.Security.Authentication;
@@ -32,6 +34,9 @@ public static class ApplicationServiceExtensions
         builder.Services
             .AddFhirResource<PatientFhirHandler>(PatientFhirHandler.Capability)
             .AddFhirResource<AuditEventFhirHandler>(AuditEventFhirHandler.Capability);
+        builder.AddDocumentStorage(DatabaseName);
+        builder.AddDocuments();
+        builder.AddSharing();
         return builder;
     }
 
@@ -41,6 +46,7 @@ public static class ApplicationServiceExtensions
         app.MapAccessAuditApi();
         app.MapPatientsApi();
         app.MapFhirApi();
+        app.MapSharing();
         return app;
     }
 }

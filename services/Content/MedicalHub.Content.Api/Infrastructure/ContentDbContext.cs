@@ -1,6 +1,8 @@
 using MedicalHub.Content.Api.AccessAudit;
-using MedicalHub.Content.Api.Model;
+using MedicalHub.Content.Api.Documents;
 using MedicalHub.Content.Api.Patients;
+using MedicalHub.Content.Api.Sharing;
+using MedicalHub.Content.Api.Storage;
 using MedicalHub.Data.Outbox;
 using MedicalHub.Data.Tenancy;
 using Microsoft.EntityFrameworkCore;
@@ -23,6 +25,16 @@ public sealed class ContentDbContext(DbContextOptions<ContentDbContext> options)
     public DbSet<PatientNameTerm> PatientNameTerms => Set<PatientNameTerm>();
 
     public DbSet<PatientVersion> PatientVersions => Set<PatientVersion>();
+
+    public DbSet<DocumentVersion> DocumentVersions => Set<DocumentVersion>();
+
+    public DbSet<StoredObject> StoredObjects => Set<StoredObject>();
+
+    public DbSet<Share> Shares => Set<Share>();
+
+    public DbSet<ShareLink> ShareLinks => Set<ShareLink>();
+
+    public DbSet<ShareLinkUse> ShareLinkUses => Set<ShareLinkUse>();
 
     protected override void ConfigureModel(ModelBuilder modelBuilder)
     {

@@ -155,12 +155,18 @@ namespace MedicalHub.Content.Api.Infrastructure.Migrations
                     b.ToTable("phi_access_records", (string)null);
                 });
 
-            modelBuilder.Entity("MedicalHub.Content.Api.Model.Document", b =>
+            modelBuilder.Entity("MedicalHub.Content.Api.Documents.Document", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid")
                         .HasColumnName("id");
+
+                    b.Property<string>("Category")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)")
+                        .HasColumnName("category");
 
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
@@ -169,6 +175,23 @@ namespace MedicalHub.Content.Api.Infrastructure.Migrations
                     b.Property<Guid>("CreatedBy")
                         .HasColumnType("uuid")
                         .HasColumnName("created_by");
+
+                    b.Property<int>("CurrentVersion")
+                        .HasColumnType("integer")
+                        .HasColumnName("current_version");
+
+                    b.Property<DateTimeOffset?>("DeletedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("deleted_at");
+
+                    b.Property<Guid?>("DeletedBy")
+                        .HasColumnType("uuid")
+                        .HasColumnName("deleted_by");
+
+                    b.Property<string>("FileName")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("file_name");
 
                     b.Property<string>("MediaType")
                         .IsRequired()
@@ -179,6 +202,20 @@ namespace MedicalHub.Content.Api.Infrastructure.Migrations
                     b.Property<Guid>("OrganizationId")
                         .HasColumnType("uuid")
                         .HasColumnName("organization_id");
+
+                    b.Property<Guid?>("PatientId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("patient_id");
+
+                    b.Property<int>("Revision")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer")
+                        .HasColumnName("revision");
+
+                    b.Property<string>("Sha256")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("sha256");
 
                     b.Property<long>("SizeBytes")
                         .HasColumnType("bigint")
@@ -197,10 +234,86 @@ namespace MedicalHub.Content.Api.Infrastructure.Migrations
                     b.HasKey("Id")
                         .HasName("pk_documents");
 
+                    b.HasIndex("DeletedAt")
+                        .HasDatabaseName("ix_documents_deleted_at")
+                        .HasFilter("deleted_at IS NOT NULL");
+
                     b.HasIndex("OrganizationId", "CreatedAt")
                         .HasDatabaseName("ix_documents_organization_id_created_at");
 
+                    b.HasIndex("OrganizationId", "PatientId", "CreatedAt")
+                        .HasDatabaseName("ix_documents_organization_id_patient_id_created_at");
+
                     b.ToTable("documents", (string)null);
+                });
+
+            modelBuilder.Entity("MedicalHub.Content.Api.Documents.DocumentVersion", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<Guid>("CreatedBy")
+                        .HasColumnType("uuid")
+                        .HasColumnName("created_by");
+
+                    b.Property<Guid>("DocumentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("document_id");
+
+                    b.Property<string>("FileName")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("file_name");
+
+                    b.Property<string>("MediaType")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("media_type");
+
+                    b.Property<int>("Number")
+                        .HasColumnType("integer")
+                        .HasColumnName("number");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("organization_id");
+
+                    b.Property<int?>("RestoredFrom")
+                        .HasColumnType("integer")
+                        .HasColumnName("restored_from");
+
+                    b.Property<string>("Sha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("sha256");
+
+                    b.Property<long>("SizeBytes")
+                        .HasColumnType("bigint")
+                        .HasColumnName("size_bytes");
+
+                    b.Property<Guid>("StoredObjectKey")
+                        .HasColumnType("uuid")
+                        .HasColumnName("stored_object_key");
+
+                    b.HasKey("Id")
+                        .HasName("pk_document_versions");
+
+                    b.HasIndex("StoredObjectKey")
+                        .HasDatabaseName("ix_document_versions_stored_object_key");
+
+                    b.HasIndex("DocumentId", "Number")
+                        .IsUnique()
+                        .HasDatabaseName("ix_document_versions_document_id_number");
+
+                    b.ToTable("document_versions", (string)null);
                 });
 
             modelBuilder.Entity("MedicalHub.Content.Api.Patients.MedicalRecordNumberCounter", b =>
@@ -471,6 +584,289 @@ namespace MedicalHub.Content.Api.Infrastructure.Migrations
                     b.ToTable("patient_versions", (string)null);
                 });
 
+            modelBuilder.Entity("MedicalHub.Content.Api.Sharing.Share", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<Guid>("CreatedBy")
+                        .HasColumnType("uuid")
+                        .HasColumnName("created_by");
+
+                    b.Property<Guid?>("DocumentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("document_id");
+
+                    b.Property<DateTimeOffset?>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("organization_id");
+
+                    b.Property<Guid?>("PatientId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("patient_id");
+
+                    b.Property<Guid>("RecipientOrganizationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("recipient_organization_id");
+
+                    b.Property<string>("RecipientRole")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("recipient_role");
+
+                    b.Property<Guid?>("RecipientUserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("recipient_user_id");
+
+                    b.Property<DateTimeOffset?>("RevokedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("revoked_at");
+
+                    b.Property<Guid?>("RevokedBy")
+                        .HasColumnType("uuid")
+                        .HasColumnName("revoked_by");
+
+                    b.HasKey("Id")
+                        .HasName("pk_shares");
+
+                    b.HasIndex("DocumentId")
+                        .HasDatabaseName("ix_shares_document_id");
+
+                    b.HasIndex("OrganizationId", "DocumentId")
+                        .HasDatabaseName("ix_shares_organization_id_document_id");
+
+                    b.HasIndex("OrganizationId", "PatientId")
+                        .HasDatabaseName("ix_shares_organization_id_patient_id");
+
+                    b.HasIndex("RecipientOrganizationId", "RecipientRole")
+                        .HasDatabaseName("ix_shares_recipient_organization_id_recipient_role")
+                        .HasFilter("revoked_at IS NULL AND recipient_role IS NOT NULL");
+
+                    b.HasIndex("RecipientOrganizationId", "RecipientUserId")
+                        .HasDatabaseName("ix_shares_recipient_organization_id_recipient_user_id")
+                        .HasFilter("revoked_at IS NULL");
+
+                    b.ToTable("shares", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_shares_one_recipient", "(recipient_user_id IS NULL) <> (recipient_role IS NULL)");
+
+                            t.HasCheckConstraint("ck_shares_one_subject", "(document_id IS NULL) <> (patient_id IS NULL)");
+                        });
+                });
+
+            modelBuilder.Entity("MedicalHub.Content.Api.Sharing.ShareLink", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<byte[]>("AccessCodeHash")
+                        .HasColumnType("bytea")
+                        .HasColumnName("access_code_hash");
+
+                    b.Property<byte[]>("AccessCodeSalt")
+                        .HasColumnType("bytea")
+                        .HasColumnName("access_code_salt");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<Guid>("CreatedBy")
+                        .HasColumnType("uuid")
+                        .HasColumnName("created_by");
+
+                    b.Property<Guid>("DocumentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("document_id");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<int>("FailedCodeAttempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("failed_code_attempts");
+
+                    b.Property<bool>("OneTime")
+                        .HasColumnType("boolean")
+                        .HasColumnName("one_time");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("organization_id");
+
+                    b.Property<DateTimeOffset?>("RevokedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("revoked_at");
+
+                    b.Property<Guid?>("RevokedBy")
+                        .HasColumnType("uuid")
+                        .HasColumnName("revoked_by");
+
+                    b.Property<byte[]>("TokenHash")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("token_hash");
+
+                    b.Property<DateTimeOffset?>("UsedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("used_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_share_links");
+
+                    b.HasIndex("DocumentId")
+                        .HasDatabaseName("ix_share_links_document_id");
+
+                    b.HasIndex("TokenHash")
+                        .IsUnique()
+                        .HasDatabaseName("ix_share_links_token_hash");
+
+                    b.HasIndex("OrganizationId", "DocumentId")
+                        .HasDatabaseName("ix_share_links_organization_id_document_id");
+
+                    b.ToTable("share_links", (string)null);
+                });
+
+            modelBuilder.Entity("MedicalHub.Content.Api.Sharing.ShareLinkUse", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<Guid>("LinkId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("link_id");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("organization_id");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("outcome");
+
+                    b.Property<string>("RemoteAddress")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("remote_address");
+
+                    b.Property<string>("UserAgent")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("user_agent");
+
+                    b.HasKey("Id")
+                        .HasName("pk_share_link_uses");
+
+                    b.HasIndex("LinkId", "At")
+                        .HasDatabaseName("ix_share_link_uses_link_id_at");
+
+                    b.ToTable("share_link_uses", (string)null);
+                });
+
+            modelBuilder.Entity("MedicalHub.Content.Api.Storage.StoredObject", b =>
+                {
+                    b.Property<Guid>("Key")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("key");
+
+                    b.Property<string>("Backend")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("backend");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTimeOffset>("LastActivityAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_activity_at");
+
+                    b.Property<string>("MediaType")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("media_type");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("organization_id");
+
+                    b.Property<string>("Sha256")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("sha256");
+
+                    b.Property<long>("SizeBytes")
+                        .HasColumnType("bigint")
+                        .HasColumnName("size_bytes");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("state");
+
+                    b.HasKey("Key")
+                        .HasName("pk_stored_objects");
+
+                    b.HasIndex("LastActivityAt")
+                        .HasDatabaseName("ix_stored_objects_last_activity_at")
+                        .HasFilter("state = 'Staging'");
+
+                    b.HasIndex("OrganizationId", "Sha256")
+                        .IsUnique()
+                        .HasDatabaseName("ix_stored_objects_organization_id_sha256")
+                        .HasFilter("state = 'Committed'");
+
+                    b.ToTable("stored_objects", (string)null);
+                });
+
+            modelBuilder.Entity("MedicalHub.Content.Api.Storage.StoredObjectChunk", b =>
+                {
+                    b.Property<Guid>("ObjectKey")
+                        .HasColumnType("uuid")
+                        .HasColumnName("object_key");
+
+                    b.Property<int>("Sequence")
+                        .HasColumnType("integer")
+                        .HasColumnName("sequence");
+
+                    b.Property<byte[]>("Data")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("data");
+
+                    b.HasKey("ObjectKey", "Sequence")
+                        .HasName("pk_stored_object_chunks");
+
+                    b.ToTable("stored_object_chunks", (string)null);
+                });
+
             modelBuilder.Entity("MedicalHub.Data.Outbox.OutboxMessage", b =>
                 {
                     b.Property<long>("Id")
@@ -539,6 +935,23 @@ namespace MedicalHub.Content.Api.Infrastructure.Migrations
                     b.ToTable("outbox_messages", (string)null);
                 });
 
+            modelBuilder.Entity("MedicalHub.Content.Api.Documents.DocumentVersion", b =>
+                {
+                    b.HasOne("MedicalHub.Content.Api.Documents.Document", null)
+                        .WithMany("Versions")
+                        .HasForeignKey("DocumentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_document_versions_documents_document_id");
+
+                    b.HasOne("MedicalHub.Content.Api.Storage.StoredObject", null)
+                        .WithMany()
+                        .HasForeignKey("StoredObjectKey")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_document_versions_stored_objects_stored_object_key");
+                });
+
             modelBuilder.Entity("MedicalHub.Content.Api.Patients.PatientIdentifier", b =>
                 {
                     b.HasOne("MedicalHub.Content.Api.Patients.Patient", null)
@@ -567,6 +980,50 @@ namespace MedicalHub.Content.Api.Infrastructure.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_patient_versions_patients_patient_id");
+                });
+
+            modelBuilder.Entity("MedicalHub.Content.Api.Sharing.Share", b =>
+                {
+                    b.HasOne("MedicalHub.Content.Api.Documents.Document", null)
+                        .WithMany()
+                        .HasForeignKey("DocumentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .HasConstraintName("fk_shares_documents_document_id");
+                });
+
+            modelBuilder.Entity("MedicalHub.Content.Api.Sharing.ShareLink", b =>
+                {
+                    b.HasOne("MedicalHub.Content.Api.Documents.Document", null)
+                        .WithMany()
+                        .HasForeignKey("DocumentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_share_links_documents_document_id");
+                });
+
+            modelBuilder.Entity("MedicalHub.Content.Api.Sharing.ShareLinkUse", b =>
+                {
+                    b.HasOne("MedicalHub.Content.Api.Sharing.ShareLink", null)
+                        .WithMany()
+                        .HasForeignKey("LinkId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_share_link_uses_share_links_link_id");
+                });
+
+            modelBuilder.Entity("MedicalHub.Content.Api.Storage.StoredObjectChunk", b =>
+                {
+                    b.HasOne("MedicalHub.Content.Api.Storage.StoredObject", null)
+                        .WithMany()
+                        .HasForeignKey("ObjectKey")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_stored_object_chunks_stored_objects_object_key");
+                });
+
+            modelBuilder.Entity("MedicalHub.Content.Api.Documents.Document", b =>
+                {
+                    b.Navigation("Versions");
                 });
 
             modelBuilder.Entity("MedicalHub.Content.Api.Patients.Patient", b =>
