@@ -24,7 +24,7 @@ var mail = builder.AddMailSink(infrastructure);
 var identity = builder.AddService<Projects.MedicalHub_Identity_Api>(infrastructure, "identity", postgresPort: 5433, redisPort: 6380)
     ?.WithTokenServer();
 identity.WithServiceClient(identity);
-builder.AddService<Projects.MedicalHub_Content_Api>(infrastructure, "content", postgresPort: 5434, redisPort: 6381)
+var content = builder.AddService<Projects.MedicalHub_Content_Api>(infrastructure, "content", postgresPort: 5434, redisPort: 6381)
     .WithServiceClient(identity);
 var communication = builder.AddService<Projects.MedicalHub_Communication_Api>(infrastructure, "communication", postgresPort: 5435, redisPort: 6382)
     ?.WithMailSink(mail).WithServiceClient(identity)
@@ -33,8 +33,12 @@ var communication = builder.AddService<Projects.MedicalHub_Communication_Api>(in
     .WithDeliveryProviders();
 // Identity's outbox relay sends its e-mails through Communication (found by discovery, never waited for).
 identity.WithAccountEmails(communication);
-builder.AddService<Projects.MedicalHub_Workflow_Api>(infrastructure, "workflow", postgresPort: 5436, redisPort: 6383)
-    .WithServiceClient(identity);
+// Workflow's pathways notify through Communication and call Content and Communication (found by discovery, never waited
+// for); MedicalHub:Workflow:Replicas (run mode) starts more engines on the same database.
+var workflow = builder.AddService<Projects.MedicalHub_Workflow_Api>(infrastructure, "workflow", postgresPort: 5436, redisPort: 6383)
+    .WithServiceClient(identity)
+    .WithPathwayTargets(content, communication);
+builder.AddWorkflowReplicas<Projects.MedicalHub_Workflow_Api>(workflow, identity, content, communication);
 
 // The public entry in front of them, with its own Redis; tokens name its URL as issuer.
 builder.AddGateway(infrastructure);

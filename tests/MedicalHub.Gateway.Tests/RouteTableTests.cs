@@ -24,7 +24,8 @@ public sealed class RouteTableTests
         { "/api/permissions", "identity" }, { "/api/audit-events", "identity" },
         { "/api/notifications", "communication" }, { "/api/notification-templates/x", "communication" },
         { "/api/notification-preferences", "communication" }, { "/api/notification-routing/email", "communication" }, { "/api/webhooks/communication/sms", "communication" },
-        { "/api/documents/42", "content" }, { "/api/care-pathways", "workflow" },
+        { "/api/documents/42", "content" }, { "/api/care-pathways", "workflow" }, { "/api/pathway-instances/bulk", "workflow" }, { "/api/tasks", "workflow" },
+        { "/api/workflow-analytics/workload", "workflow" }, { "/fhir/PlanDefinition/1/$apply", "workflow" }, { "/fhir/ActivityDefinition", "workflow" }, { "/fhir/Task", "workflow" },
     };
 
     [Theory]
