@@ -29,7 +29,8 @@ public static partial class PlanDefinitionMapper
     private const string PlanDefinitionTypeSystem = "http://terminology.hl7.org/CodeSystem/plan-definition-type";
     private const string Ucum = "http://unitsofmeasure.org";
 
-    public static string CanonicalUrl(Guid pathwayId) => $"urn:uuid:{pathwayId}";
+    /// <summary>The pathway's canonical URL (stable across versions; the version goes after a <c>|</c>).</summary>
+    public static string CanonicalUrl(Guid pathwayId) => $"https://medicalhub.health/fhir/PlanDefinition/{pathwayId}";
 
     public static string ActivityDefinitionId(Guid pathwayId, string stepId) => $"{pathwayId}.{stepId}";
 
@@ -110,7 +111,7 @@ public static partial class PlanDefinitionMapper
             var activity = new ActivityDefinition
             {
                 Id = contained ? step.Id : ActivityDefinitionId(pathway.Id, step.Id!),
-                Url = $"{CanonicalUrl(pathway.Id)}#{step.Id}",
+                Url = $"https://medicalhub.health/fhir/ActivityDefinition/{ActivityDefinitionId(pathway.Id, step.Id!)}",
                 Version = version.Number.ToString(CultureInfo.InvariantCulture),
                 Name = MachineName(step.Name ?? step.Id!),
                 Title = step.Task?.Title ?? step.Notification?.Subject ?? step.Name ?? step.Id,
