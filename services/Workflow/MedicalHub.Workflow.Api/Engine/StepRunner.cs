@@ -41,6 +41,9 @@ public sealed class StepRunner(
     private bool _wakeOutbox;
 
     public const string EngineActor = "engine";
+
+    /// <summary>Which replica carried a timer out (host and process), recorded in the timer step's result.</summary>
+    public static readonly string ReplicaName = $"{Environment.MachineName}:{Environment.ProcessId}";
     public const string TimerActor = "timer";
 
     /// <summary>What became of a work item: done (delete it), held (its instance is paused), or to be tried again at a later time.</summary>
@@ -130,7 +133,8 @@ public sealed class StepRunner(
             case WorkKinds.Timer when execution is { Status: StepStatus.Waiting, StepType: StepTypes.Timer }:
                 telemetry.TimersFired.Add(1);
                 telemetry.TimerLateness.Record((now - item.DueAt).TotalMilliseconds);
-                await CompleteAsync(instance, document, step!, execution, "fired", TimerActor, new JsonObject { ["dueAt"] = item.DueAt.ToString("O") }, null, budget, ct);
+                await CompleteAsync(instance, document, step!, execution, "fired", TimerActor,
+                    new JsonObject { ["dueAt"] = item.DueAt.ToString("O"), ["firedBy"] = ReplicaName }, null, budget, ct);
                 return (Disposition.Done, null);
 
             case WorkKinds.Timeout when execution is { Status: StepStatus.Waiting }:

@@ -53,7 +53,7 @@ public sealed class PatientEventsHandler(WorkflowDbContext db, WaitingSteps wait
         var patient = await db.KnownPatients.SingleOrDefaultAsync(p => p.PatientId == patientId, ct);
         if (patient is null)
         {
-            patient = new KnownPatient { PatientId = patientId, EventAt = e.OccurredAt, UpdatedAt = now };
+            patient = new KnownPatient { OrganizationId = e.OrganizationId, PatientId = patientId, EventAt = e.OccurredAt, UpdatedAt = now };
             db.KnownPatients.Add(patient);
         }
         else if (patient.EventAt <= e.OccurredAt)
@@ -118,7 +118,7 @@ public sealed class ClinicalEventsHandler(WorkflowDbContext db, WaitingSteps wai
             var observation = await db.PatientObservations.SingleOrDefaultAsync(o => o.PatientId == patientId && o.Code == code, ct);
             if (observation is null)
             {
-                observation = new PatientObservation { PatientId = patientId, Code = code };
+                observation = new PatientObservation { OrganizationId = e.OrganizationId, PatientId = patientId, Code = code };
                 db.PatientObservations.Add(observation);
             }
             if (observation.UpdatedAt == default || observation.EffectiveAt <= effective)

@@ -138,6 +138,11 @@ public static class TaskEndpoints
                 $"Task.{field} cannot be changed here: only status (claim, release, complete), priority, restriction.period.end, note and output.", $"Task.{field}");
         }
 
+        if (stored.Status == CareTaskStatus.Completed && TaskMapper.OutcomeOf(updated) != stored.Outcome)
+        {
+            return FhirResponse.Outcome(StatusCodes.Status409Conflict, OperationOutcome.IssueType.Conflict,
+                $"The task was completed with outcome '{stored.Outcome}'; a task is completed once.", "Task.output");
+        }
         var actor = TaskActor(caller, user);
         var outcome = (TaskActions.Outcome)new TaskActions.Done(stored);
         var newPriority = PlanDefinitionMapper.PriorityName(updated.Priority);
