@@ -70,3 +70,21 @@ public sealed class ConditionTests
         Assert.Null(Facts.DateOf("vars.name"));
     }
 }
+
+public sealed class BuiltFactTests
+{
+    [Fact]
+    public void Numbers_built_in_code_compare_like_parsed_ones()
+    {
+        // The facts loader builds values from ints and decimals, not from parsed JSON.
+        var facts = new Facts(new System.Text.Json.Nodes.JsonObject
+        {
+            ["patient"] = new System.Text.Json.Nodes.JsonObject { ["age"] = 67 },
+            ["observations"] = new System.Text.Json.Nodes.JsonObject { ["4548-4"] = new System.Text.Json.Nodes.JsonObject { ["value"] = 8.7m, ["ageDays"] = 3 } },
+        });
+        var condition = System.Text.Json.JsonSerializer.Deserialize<MedicalHub.Workflow.Api.Definitions.Condition>(
+            """{ "all": [ { "fact": "patient.age", "op": "ge", "value": 60 }, { "fact": "observations.4548-4.value", "op": "gt", "value": 8 }, { "fact": "observations.4548-4.ageDays", "op": "eq", "value": 3.0 } ] }""",
+            MedicalHub.Workflow.Api.Definitions.PathwayDocument.Json)!;
+        Assert.True(Conditions.Evaluate(condition, facts));
+    }
+}

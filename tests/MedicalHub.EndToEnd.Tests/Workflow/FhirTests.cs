@@ -103,7 +103,7 @@ public sealed class FhirTests(StackFixture stack) : IDisposable
         Assert.Contains(unknown.Outcome!.Issue, i => i.Expression.Contains("PlanDefinition.action[0]"));
 
         var badRole = new PlanDefinition { Title = "Bad role", Status = PublicationStatus.Draft };
-        badRole.Contained.Add(new ActivityDefinition { Id = "mop", Title = "Mop", Kind = ActivityDefinition.RequestResourceType.Task,
+        badRole.Contained.Add(new ActivityDefinition { Id = "mop", Title = "Mop", Kind = ActivityDefinition.RequestResourceType.Task, Status = PublicationStatus.Draft,
             Participant = [new ActivityDefinition.ParticipantComponent { Type = ActionParticipantType.Practitioner, Role = new CodeableConcept { Text = "Janitor" } }] });
         badRole.Action.Add(new PlanDefinition.ActionComponent { ElementId = "clean", Title = "Clean", Definition = new Canonical("#mop") });
         var role = await RefusedAsync(() => client.CreateAsync(badRole));

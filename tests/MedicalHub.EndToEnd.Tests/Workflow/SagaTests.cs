@@ -1,7 +1,6 @@
 using System.Text.Json;
 using MedicalHub.EndToEnd.Tests.Communication;
 using MedicalHub.EndToEnd.Tests.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace MedicalHub.EndToEnd.Tests.Workflow;
 
@@ -145,15 +144,21 @@ public sealed class SagaRestartTests(StackFixture stack) : IDisposable
         var (admin, instance, receiver, patient) = await ReferralSaga.StartAsync(_workflow);
         await _workflow.WaitForAsync(admin, instance, WorkflowClient.AtStep("await"));
         // The deadline of the answer falls while the service is down.
-        var deadline = (DateTimeOffset)(await _workflow.ScalarAsync("SELECT due_at FROM work_items WHERE instance_id = @i AND kind = 'timeout'", ("i", instance)))!;
+        var deadline = new DateTimeOffset((DateTime)(await _workflow.ScalarAsync("SELECT due_at FROM work_items WHERE instance_id = @i AND kind = 'timeout'", ("i", instance)))!, TimeSpan.Zero);
 
         await KillWorkflowAsync();
-        var untilDue = deadline - DateTimeOffset.UtcNow + TimeSpan.FromSeconds(1);
-        if (untilDue > TimeSpan.Zero)
+        try
         {
-            await Task.Delay(untilDue, Ct);
+            var untilDue = deadline - DateTimeOffset.UtcNow + TimeSpan.FromSeconds(1);
+            if (untilDue > TimeSpan.Zero)
+            {
+                await Task.Delay(untilDue, Ct);
+            }
         }
-        await RestartWorkflowAsync();
+        finally
+        {
+            await RestartWorkflowAsync(); // whatever happened, leave the suite's Workflow running
+        }
 
         var detail = await _workflow.WaitForAsync(admin, instance, WorkflowClient.StatusIs("completed"), 60);
         Assert.Equal("timeout", WorkflowClient.Step(detail, "await").GetProperty("outcome").GetString());
@@ -178,41 +183,7 @@ public sealed class SagaRestartTests(StackFixture stack) : IDisposable
         await ReferralSaga.AssertUndoneAsync(_workflow, _mail, detail, receiver, patient);
     }
 
-    private async Task KillWorkflowAsync()
-    {
-        var running = await stack.App.ResourceNotifications.WaitForResourceAsync("workflow", e => e.Snapshot.State?.Text == KnownResourceStates.Running, Ct);
-        var pid = Convert.ToInt32(running.Snapshot.Properties.Single(p => p.Name == "executable.pid").Value, System.Globalization.CultureInfo.InvariantCulture);
-        using (var process = System.Diagnostics.Process.GetProcessById(pid))
-        {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync(Ct);
-        }
-        await stack.App.ResourceNotifications.WaitForResourceAsync("workflow", KnownResourceStates.TerminalStates, Ct);
-    }
+    private Task KillWorkflowAsync() => ServiceProcesses.KillAsync(stack, "workflow");
 
-    private async Task RestartWorkflowAsync()
-    {
-        var workflow = stack.App.Services.GetRequiredService<DistributedApplicationModel>().Resources.Single(r => r.Name == "workflow");
-        var started = await stack.App.Services.GetRequiredService<ResourceCommandService>().ExecuteCommandAsync(workflow, KnownResourceCommands.StartCommand, Ct);
-        Assert.True(started.Success, started.Message);
-        await stack.App.ResourceNotifications.WaitForResourceAsync("workflow", e => e.Snapshot.State?.Text == KnownResourceStates.Running, Ct);
-        using var http = new HttpClient { BaseAddress = _workflow.Http.BaseAddress, Timeout = TimeSpan.FromSeconds(2) };
-        for (var i = 0; i < 480; i++)
-        {
-            try
-            {
-                using var health = await http.GetAsync("/health", Ct);
-                if (health.IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (Exception ex) when (ex is HttpRequestException || (ex is TaskCanceledException && !Ct.IsCancellationRequested))
-            {
-                // not serving yet
-            }
-            await Task.Delay(250, Ct);
-        }
-        Assert.Fail("The restarted Workflow service never became healthy.");
-    }
+    private Task RestartWorkflowAsync() => ServiceProcesses.StartAsync(stack, "workflow");
 }

@@ -138,9 +138,10 @@ public static class Conditions
         _ => false,
     };
 
-    private static decimal? Number(JsonNode node) => node is JsonValue v && v.GetValueKind() == JsonValueKind.Number && v.TryGetValue<decimal>(out var d)
-        ? d
-        : node is JsonValue v2 && v2.GetValueKind() == JsonValueKind.Number ? (decimal)v2.GetValue<double>() : null;
+    /// <summary>A number whatever backs the node (parsed JSON, or a value created from an int, a decimal…), read from its JSON text.</summary>
+    private static decimal? Number(JsonNode node) =>
+        node is JsonValue v && v.GetValueKind() == JsonValueKind.Number
+        && decimal.TryParse(v.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d : null;
 
     private static decimal? Number(JsonElement e) => e.ValueKind == JsonValueKind.Number && e.TryGetDecimal(out var d) ? d : null;
 

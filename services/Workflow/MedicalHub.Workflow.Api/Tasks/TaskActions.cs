@@ -203,7 +203,8 @@ public sealed class TaskActions(WorkflowDbContext db, StepRunner runner, EngineT
                 await InstanceLocks.LockAsync(db, [iid], token);
                 instance = await db.Instances.SingleOrDefaultAsync(i => i.Id == iid, token);
             }
-            var task = await db.Tasks.FromSql($"SELECT * FROM tasks WHERE id = {id} FOR UPDATE").SingleOrDefaultAsync(token);
+            // SELECT * does not return the system column xmin, the row version EF reads with every task.
+            var task = await db.Tasks.FromSql($"SELECT *, xmin FROM tasks WHERE id = {id} FOR UPDATE").SingleOrDefaultAsync(token);
             if (task is null)
             {
                 return new Refused(StatusCodes.Status404NotFound, "No such task.", $"The organization has no task {id}.");
