@@ -60,10 +60,10 @@ public sealed class WorkflowGaugeSampler(IServiceScopeFactory scopes, WorkflowGa
                 var db = scope.ServiceProvider.GetRequiredService<Infrastructure.WorkflowDbContext>();
                 var now = time.GetUtcNow();
                 var row = await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.SingleAsync(Microsoft.EntityFrameworkCore.RelationalDatabaseFacadeExtensions.SqlQuery<GaugeRow>(db.Database, $"""
-                    SELECT (SELECT count(*) FROM pathway_instances WHERE status IN ('Running', 'Paused', 'Compensating')) AS "Running",
-                           (SELECT count(*) FROM tasks WHERE status IN ('Ready', 'InProgress', 'OnHold')) AS "Open",
-                           (SELECT count(*) FROM tasks WHERE status IN ('Ready', 'InProgress', 'OnHold') AND due_at < {now}) AS "Overdue",
-                           (SELECT count(*) FROM work_items WHERE NOT held AND due_at <= {now}) AS "Due"
+                    SELECT (SELECT count(*) FROM pathway_instances WHERE status IN ('Running', 'Paused', 'Compensating')) AS running,
+                           (SELECT count(*) FROM tasks WHERE status IN ('Ready', 'InProgress', 'OnHold')) AS open,
+                           (SELECT count(*) FROM tasks WHERE status IN ('Ready', 'InProgress', 'OnHold') AND due_at < {now}) AS overdue,
+                           (SELECT count(*) FROM work_items WHERE NOT held AND due_at <= {now}) AS due
                     """), stoppingToken);
                 (gauges.RunningInstances, gauges.OpenTasks, gauges.OverdueTasks, gauges.DueWorkItems) = (row.Running, row.Open, row.Overdue, row.Due);
             }
