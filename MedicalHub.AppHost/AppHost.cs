@@ -40,8 +40,12 @@ var communication = builder.AddService<Projects.MedicalHub_Communication_Api>(in
 identity.WithAccountEmails(communication);
 // Content's outbox relay notifies the recipients of shares through Communication (found by discovery, never waited for).
 content.WithShareNotifications(communication);
+// Workflow's pathways notify through Communication and call Content and Communication (found by discovery, never waited
+// for); MedicalHub:Workflow:Replicas (run mode) starts more engines on the same database.
 var workflow = builder.AddService<Projects.MedicalHub_Workflow_Api>(infrastructure, "workflow", postgresPort: 5436, redisPort: 6383)
-    .WithServiceClient(identity);
+    .WithServiceClient(identity)
+    .WithPathwayTargets(content, communication);
+builder.AddWorkflowReplicas<Projects.MedicalHub_Workflow_Api>(workflow, identity, content, communication);
 // Content's events (patient.created/updated/merged…) leave through its outbox for their subscribers.
 content.WithEventSubscriber(workflow);
 

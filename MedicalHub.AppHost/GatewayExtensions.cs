@@ -26,7 +26,7 @@ public static class GatewayExtensions
     public static IResourceBuilder<ProjectResource>? AddGateway(this IDistributedApplicationBuilder builder, InfrastructureSettings infrastructure)
     {
         var services = builder.Resources.OfType<ProjectResource>()
-            .Where(p => Services.Contains(p.Name))
+            .Where(p => Services.Contains(p.Name) || p.Annotations.OfType<ReplicaAnnotation>().Any())
             .Select(builder.CreateResourceBuilder)
             .ToList();
         var identity = services.SingleOrDefault(s => s.Resource.Name == "identity");

@@ -29,6 +29,8 @@ public sealed class RouteTableTests
         { "/fhir/Patient", "content" }, { "/fhir/Patient/42/_history/1", "content" }, { "/fhir/AuditEvent", "content" },
         { "/fhir/DocumentReference/7", "content" }, { "/fhir/Binary/7", "content" },
         { "/fhir/PlanDefinition/3", "workflow" }, { "/fhir/ActivityDefinition", "workflow" }, { "/fhir/Task/9", "workflow" },
+        { "/api/pathway-instances/bulk", "workflow" }, { "/api/tasks", "workflow" },
+        { "/api/workflow-analytics/workload", "workflow" }, { "/fhir/PlanDefinition/1/$apply", "workflow" }, { "/fhir/Task", "workflow" },
     };
 
     [Theory]

@@ -27,7 +27,7 @@ public sealed class OrganizationRole
             Name = "Practitioner",
             Permissions = [Model.Permissions.UsersRead, Model.Permissions.PatientsRead, Model.Permissions.PatientsWrite,
                 Model.Permissions.DocumentsRead, Model.Permissions.DocumentsWrite, Model.Permissions.DocumentsShare,
-                Model.Permissions.MessagesSend, Model.Permissions.WorkflowsRead, Model.Permissions.WorkflowsManage],
+                Model.Permissions.MessagesSend, Model.Permissions.WorkflowsRead, Model.Permissions.WorkflowsManage, Model.Permissions.TasksRead, Model.Permissions.TasksWrite],
         };
 
         public static readonly OrganizationRole Nurse = new()
@@ -36,7 +36,7 @@ public sealed class OrganizationRole
             Name = "Nurse",
             Permissions = [Model.Permissions.UsersRead, Model.Permissions.PatientsRead, Model.Permissions.PatientsWrite,
                 Model.Permissions.DocumentsRead, Model.Permissions.DocumentsWrite, Model.Permissions.DocumentsShare,
-                Model.Permissions.MessagesSend, Model.Permissions.WorkflowsRead],
+                Model.Permissions.MessagesSend, Model.Permissions.WorkflowsRead, Model.Permissions.TasksRead, Model.Permissions.TasksWrite],
         };
 
         public static readonly OrganizationRole Receptionist = new()
@@ -44,7 +44,7 @@ public sealed class OrganizationRole
             Id = new Guid("0195a000-0000-7000-8000-000000000004"),
             Name = "Receptionist",
             Permissions = [Model.Permissions.UsersRead, Model.Permissions.PatientsRead, Model.Permissions.PatientsWrite,
-                Model.Permissions.DocumentsRead, Model.Permissions.DocumentsWrite, Model.Permissions.MessagesSend],
+                Model.Permissions.DocumentsRead, Model.Permissions.DocumentsWrite, Model.Permissions.MessagesSend, Model.Permissions.TasksRead, Model.Permissions.TasksWrite],
         };
 
         public static readonly IReadOnlyList<OrganizationRole> All = [OrgAdmin, Practitioner, Nurse, Receptionist];

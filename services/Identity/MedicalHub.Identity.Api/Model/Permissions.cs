@@ -17,6 +17,8 @@ public static class Permissions
     public const string NotificationsManage = "notifications:manage";
     public const string WorkflowsRead = "workflows:read";
     public const string WorkflowsManage = "workflows:manage";
+    public const string TasksRead = "tasks:read";
+    public const string TasksWrite = "tasks:write";
 
     public static readonly IReadOnlyDictionary<string, string> Catalogue = new Dictionary<string, string>
     {
@@ -34,5 +36,7 @@ public static class Permissions
         [NotificationsManage] = "Manage notification templates and settings.",
         [WorkflowsRead] = "See care pathways and tasks.",
         [WorkflowsManage] = "Define and run care pathways.",
+        [TasksRead] = "See work lists and tasks.",
+        [TasksWrite] = "Claim, release and complete tasks.",
     };
 }

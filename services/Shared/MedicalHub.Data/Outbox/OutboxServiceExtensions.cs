@@ -22,6 +22,7 @@ public static class OutboxServiceExtensions
         }
         builder.Services.Configure<OutboxOptions>(builder.Configuration.GetSection(OutboxOptions.SectionName));
         builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<OutboxSignal<TContext>>();
         builder.Services.AddSingleton<OutboxRelay<TContext>>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<OutboxRelay<TContext>>());
         return builder;
