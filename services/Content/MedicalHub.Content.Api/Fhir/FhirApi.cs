@@ -1,4 +1,5 @@
 using Hl7.Fhir.Model;
+using MedicalHub.Fhir;
 using MedicalHub.Security.Authorization;
 
 namespace MedicalHub.Content.Api.Fhir;
@@ -13,7 +14,7 @@ public static class FhirApi
 {
     public static IEndpointRouteBuilder MapFhirApi(this IEndpointRouteBuilder app)
     {
-        var fhir = app.MapGroup("/fhir").WithTags("FHIR R4").ExcludeFromDescription();
+        var fhir = app.MapGroup(FhirProblemWriter.BasePath).WithTags("FHIR R4").ExcludeFromDescription();
         fhir.MapGet("/metadata", (HttpContext http, FhirCapabilities capabilities) =>
             AcceptsJson(http.Request) ?? new FhirResult(StatusCodes.Status200OK, capabilities.Statement(BaseUrl(http.Request))));
 
@@ -62,15 +63,7 @@ public static class FhirApi
         }
         catch (FhirInputException input)
         {
-            var code = input.Status switch
-            {
-                StatusCodes.Status413PayloadTooLarge => OperationOutcome.IssueType.TooLong,
-                StatusCodes.Status415UnsupportedMediaType => OperationOutcome.IssueType.NotSupported,
-                StatusCodes.Status409Conflict or StatusCodes.Status412PreconditionFailed => OperationOutcome.IssueType.Conflict,
-                StatusCodes.Status422UnprocessableEntity => OperationOutcome.IssueType.BusinessRule,
-                _ => OperationOutcome.IssueType.Invalid,
-            };
-            return FhirResult.Outcome(input.Status, code, input.Message);
+            return FhirResult.Outcome(input.Status, FhirOutcomes.IssueTypeFor(input.Status), input.Message);
         }
         catch (BadHttpRequestException bad)
         {

@@ -2,6 +2,7 @@ using MedicalHub.Data;
 using MedicalHub.Data.Inbox;
 using MedicalHub.Data.Outbox;
 using MedicalHub.Data.Tenancy;
+using MedicalHub.Fhir;
 using MedicalHub.Security.Authentication;
 using MedicalHub.Security.Authorization;
 using MedicalHub.Security.ServiceClients;
@@ -35,6 +36,7 @@ public static class ApplicationServiceExtensions
         builder.Services.AddOrganizationScope<WorkflowDbContext>(sp => sp.GetRequiredService<CurrentCaller>().OrganizationId);
         builder.Services.TryAddSingleton(TimeProvider.System);
 
+        builder.Services.AddFhirProblemWriter();
         builder.Services.AddSingleton<DefinitionCache>();
         builder.Services.AddScoped<DefinitionChecks>();
         builder.Services.AddSingleton<RoleDirectory>();
