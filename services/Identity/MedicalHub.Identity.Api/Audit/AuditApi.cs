@@ -1,12 +1,11 @@
 using System.Security.Claims;
 using MedicalHub.Identity.Api.Accounts;
-using MedicalHub.Identity.Api.Audit;
 using MedicalHub.Identity.Api.Infrastructure;
 using MedicalHub.Identity.Api.Model;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
-namespace MedicalHub.Identity.Api.Apis;
+namespace MedicalHub.Identity.Api.Audit;
 
 /// <summary>The organization's security audit trail, for holders of <c>audit:read</c>; always the caller's own organization.</summary>
 public static class AuditApi
