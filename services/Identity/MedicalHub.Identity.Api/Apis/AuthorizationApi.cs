@@ -3,6 +3,7 @@ using System.Security.Claims;
 using MedicalHub.Identity.Api.Accounts;
 using MedicalHub.Identity.Api.Audit;
 using MedicalHub.Identity.Api.Model;
+using MedicalHub.Identity.Api.Sessions;
 using Microsoft.AspNetCore;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
@@ -29,7 +30,7 @@ public static class AuthorizationApi
         return app;
     }
 
-    private static async Task<IResult> AuthorizeAsync(HttpContext http, UserManager<User> users, PrincipalFactory principals, Sessions sessions,
+    private static async Task<IResult> AuthorizeAsync(HttpContext http, UserManager<User> users, PrincipalFactory principals, UserSessions sessions,
         TimeProvider time, CancellationToken ct)
     {
         var request = http.GetOpenIddictServerRequest() ?? throw new InvalidOperationException("The OpenID Connect request cannot be retrieved.");
@@ -109,7 +110,7 @@ public static class AuthorizationApi
     /// which OpenIddict has checked, or to the "signed out" page. Without an <c>id_token_hint</c> the user
     /// confirms first (a form with an antiforgery token), so another site cannot sign them out.
     /// </summary>
-    private static async Task<IResult> EndSessionAsync(HttpContext http, Sessions sessions, AuditTrail audit, IAntiforgery antiforgery, CancellationToken ct)
+    private static async Task<IResult> EndSessionAsync(HttpContext http, UserSessions sessions, AuditTrail audit, IAntiforgery antiforgery, CancellationToken ct)
     {
         var request = http.GetOpenIddictServerRequest() ?? throw new InvalidOperationException("The OpenID Connect request cannot be retrieved.");
         var hint = (await http.AuthenticateAsync(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme)).Principal;

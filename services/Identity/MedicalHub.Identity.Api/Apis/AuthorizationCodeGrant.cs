@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using MedicalHub.Identity.Api.Accounts;
 using MedicalHub.Identity.Api.Model;
+using MedicalHub.Identity.Api.Sessions;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
 using OpenIddict.Abstractions;
@@ -17,7 +18,7 @@ namespace MedicalHub.Identity.Api.Apis;
 /// </summary>
 internal static class AuthorizationCodeGrant
 {
-    public static async Task<IResult> ExchangeAsync(HttpContext http, UserManager<User> users, PrincipalFactory principals, Sessions sessions, CancellationToken ct)
+    public static async Task<IResult> ExchangeAsync(HttpContext http, UserManager<User> users, PrincipalFactory principals, UserSessions sessions, CancellationToken ct)
     {
         var granted = (await http.AuthenticateAsync(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme)).Principal;
         var user = granted?.GetClaim(Claims.Subject) is { } subject ? await users.FindByIdAsync(subject) : null;

@@ -4,6 +4,7 @@ using MedicalHub.Identity.Api.Accounts;
 using MedicalHub.Identity.Api.Audit;
 using MedicalHub.Identity.Api.Infrastructure;
 using MedicalHub.Identity.Api.Model;
+using MedicalHub.Identity.Api.Sessions;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
@@ -148,7 +149,7 @@ public static class OrganizationApi
     }
 
     private static async Task<Results<NoContent, NotFound, ValidationProblem>> DeactivateAsync(Guid userId, ClaimsPrincipal principal,
-        IdentityServiceDbContext db, Sessions sessions, AuditTrail audit, CancellationToken ct)
+        IdentityServiceDbContext db, UserSessions sessions, AuditTrail audit, CancellationToken ct)
     {
         var id = principal.RequiredOrganizationId();
         if (userId == principal.UserId())

@@ -5,6 +5,7 @@ using MedicalHub.Identity.Api.Accounts;
 using MedicalHub.Identity.Api.Audit;
 using MedicalHub.Identity.Api.Infrastructure;
 using MedicalHub.Identity.Api.Model;
+using MedicalHub.Identity.Api.Sessions;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
 using static OpenIddict.Abstractions.OpenIddictConstants;
@@ -40,7 +41,7 @@ public static class PasswordApi
     public sealed record ResetEmail(Guid UserId, string Email, string GivenName, string Locale, string Token, Guid? OrganizationId);
 
     private static async Task<Results<NoContent, NotFound, ValidationProblem>> ChangeAsync(ChangeRequest request, ClaimsPrincipal principal,
-        UserManager<User> users, IdentityServiceDbContext db, Sessions sessions, AuditTrail audit, CancellationToken ct)
+        UserManager<User> users, IdentityServiceDbContext db, UserSessions sessions, AuditTrail audit, CancellationToken ct)
     {
         var user = await users.FindByIdAsync(principal.FindFirstValue(Claims.Subject) ?? "");
         if (user is null)
@@ -76,7 +77,7 @@ public static class PasswordApi
     }
 
     private static async Task<Results<NoContent, ValidationProblem>> ResetAsync(ResetRequest request, UserManager<User> users, IdentityServiceDbContext db,
-        Sessions sessions, PrincipalFactory principals, AuditTrail audit, CancellationToken ct)
+        UserSessions sessions, PrincipalFactory principals, AuditTrail audit, CancellationToken ct)
     {
         var user = await users.FindByIdAsync(request.UserId.ToString());
         if (user is null)

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using MedicalHub.Identity.Api.Accounts;
 using MedicalHub.Identity.Api.Audit;
 using MedicalHub.Identity.Api.Model;
+using MedicalHub.Identity.Api.Sessions;
 using Microsoft.AspNetCore;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
@@ -30,7 +31,7 @@ public static class TokenApi
     }
 
     private static async Task<IResult> ExchangeAsync(HttpContext http, UserManager<User> users, PrincipalFactory principals,
-        PasswordLogin logins, MfaChallenges challenges, AuditTrail audit, Sessions sessions, CancellationToken ct)
+        PasswordLogin logins, MfaChallenges challenges, AuditTrail audit, UserSessions sessions, CancellationToken ct)
     {
         var request = http.GetOpenIddictServerRequest() ?? throw new InvalidOperationException("The OpenID Connect request cannot be retrieved.");
 

@@ -30,7 +30,7 @@ public sealed class ServiceClients(IOptions<Dictionary<string, ServiceClientSett
     /// <summary>
     /// Identity's own API serves people (its endpoints read a user and an organization from the token). A service
     /// client configured with this audience gets it only when it asks for it (scope <c>identity</c>), and its token
-    /// reaches only the endpoints made for services (<see cref="Apis.SessionRevocationsApi"/>, <see cref="Apis.MemberContactApi"/>); integrations never.
+    /// reaches only the endpoints made for services (<see cref="Sessions.SessionRevocationsApi"/>, <see cref="Apis.MemberContactApi"/>); integrations never.
     /// </summary>
     public const string IdentityAudience = "identity";
 
@@ -40,7 +40,7 @@ public sealed class ServiceClients(IOptions<Dictionary<string, ServiceClientSett
     /// </summary>
     public static readonly IReadOnlySet<string> ServiceOnlyPermissions = new HashSet<string>(StringComparer.Ordinal)
     {
-        Apis.SessionRevocationsApi.ReadPermission,
+        Sessions.SessionRevocationsApi.ReadPermission,
         Apis.MemberContactApi.ReadPermission,
     };
 

@@ -6,6 +6,7 @@ using MedicalHub.Identity.Api.Clients;
 using MedicalHub.Identity.Api.Emails;
 using MedicalHub.Identity.Api.Infrastructure;
 using MedicalHub.Identity.Api.Security;
+using MedicalHub.Identity.Api.Sessions;
 
 namespace MedicalHub.Identity.Api.Extensions;
 

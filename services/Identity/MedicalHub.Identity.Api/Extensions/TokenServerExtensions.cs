@@ -1,12 +1,13 @@
 using MedicalHub.Identity.Api.Accounts;
-using MedicalHub.Identity.Api.Audit;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using MedicalHub.Identity.Api.Apis;
+using MedicalHub.Identity.Api.Audit;
 using MedicalHub.Identity.Api.Infrastructure;
 using MedicalHub.Identity.Api.Keys;
 using MedicalHub.Identity.Api.Model;
+using MedicalHub.Identity.Api.Sessions;
 using MedicalHub.Identity.Api.Tokens;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using OpenIddict.Server;
 using OpenIddict.Validation.AspNetCore;
@@ -46,8 +47,8 @@ public static class TokenServerExtensions
         builder.Services.AddScoped<PrincipalFactory>();
         builder.Services.AddScoped<PasswordLogin>();
         builder.Services.AddSingleton<MfaChallenges>();
-        builder.Services.AddScoped<Sessions>();
-        builder.Services.AddSingleton<Security.EndedSessions>();
+        builder.Services.AddScoped<UserSessions>();
+        builder.Services.AddSingleton<EndedSessions>();
         builder.Services.AddHttpContextAccessor();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<AuditTrail>();

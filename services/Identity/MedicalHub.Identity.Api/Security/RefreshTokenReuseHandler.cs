@@ -1,5 +1,6 @@
 using MedicalHub.Identity.Api.Accounts;
 using MedicalHub.Identity.Api.Audit;
+using MedicalHub.Identity.Api.Sessions;
 using OpenIddict.Abstractions;
 using OpenIddict.Server;
 using static OpenIddict.Abstractions.OpenIddictConstants;
@@ -15,7 +16,7 @@ namespace MedicalHub.Identity.Api.Security;
 /// authorization is revoked) and records <see cref="AuditActions.RefreshTokenReused"/>. It has to run before:
 /// once a context is rejected, OpenIddict runs no further handlers for it.
 /// </summary>
-public sealed class RefreshTokenReuseHandler(IOpenIddictTokenManager tokens, Sessions sessions, AuditTrail audit)
+public sealed class RefreshTokenReuseHandler(IOpenIddictTokenManager tokens, UserSessions sessions, AuditTrail audit)
     : IOpenIddictServerHandler<ValidateTokenContext>
 {
     public static OpenIddictServerHandlerDescriptor Descriptor { get; } = OpenIddictServerHandlerDescriptor.CreateBuilder<ValidateTokenContext>()

@@ -1,5 +1,6 @@
 using MedicalHub.Identity.Api.Accounts;
 using MedicalHub.Identity.Api.Audit;
+using MedicalHub.Identity.Api.Sessions;
 using OpenIddict.Abstractions;
 using OpenIddict.Server;
 using static OpenIddict.Abstractions.OpenIddictConstants;
@@ -12,7 +13,7 @@ namespace MedicalHub.Identity.Api.Security;
 /// session it belongs to ends (its access tokens are then refused everywhere, RFC 7009 §2.1); every revocation is
 /// audited as <see cref="AuditActions.TokenRevoked"/>.
 /// </summary>
-public sealed class TokenRevocationHandler(Sessions sessions, AuditTrail audit) : IOpenIddictServerHandler<HandleRevocationRequestContext>
+public sealed class TokenRevocationHandler(UserSessions sessions, AuditTrail audit) : IOpenIddictServerHandler<HandleRevocationRequestContext>
 {
     public static OpenIddictServerHandlerDescriptor Descriptor { get; } = OpenIddictServerHandlerDescriptor.CreateBuilder<HandleRevocationRequestContext>()
         .AddFilter<OpenIddictServerHandlerFilters.RequireDegradedModeDisabled>()

@@ -1,6 +1,6 @@
 using MedicalHub.Identity.Api.Accounts;
 using MedicalHub.Identity.Api.Infrastructure;
-using MedicalHub.Identity.Api.Security;
+using MedicalHub.Identity.Api.Sessions;
 using OpenIddict.Server;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 using static OpenIddict.Server.OpenIddictServerEvents;

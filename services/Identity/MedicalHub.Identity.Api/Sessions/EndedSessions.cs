@@ -2,7 +2,7 @@ using MedicalHub.Identity.Api.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;
 
-namespace MedicalHub.Identity.Api.Security;
+namespace MedicalHub.Identity.Api.Sessions;
 
 /// <summary>
 /// Whether a session has ended, read from Identity's own <c>sessions</c> table: an active session is remembered for a

@@ -1,42 +1,17 @@
 using System.Security.Claims;
+using MedicalHub.Identity.Api.Accounts;
 using MedicalHub.Identity.Api.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using OpenIddict.Abstractions;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
-namespace MedicalHub.Identity.Api.Accounts;
-
-/// <summary>A login of a user on one device: what the session list shows and what can be revoked.</summary>
-public sealed class UserSession
-{
-    /// <summary>The <c>sid</c> claim of every token of the session.</summary>
-    public Guid Id { get; init; }
-
-    public required Guid UserId { get; init; }
-
-    public required Guid OrganizationId { get; set; }
-
-    /// <summary>The token server's authorization that the session's tokens belong to.</summary>
-    public required string AuthorizationId { get; init; }
-
-    public string? ClientId { get; init; }
-
-    public string? Device { get; init; }
-
-    public string? IpAddress { get; init; }
-
-    public DateTimeOffset CreatedAt { get; init; } = DateTimeOffset.UtcNow;
-
-    public DateTimeOffset LastSeenAt { get; set; } = DateTimeOffset.UtcNow;
-
-    public DateTimeOffset? RevokedAt { get; set; }
-}
+namespace MedicalHub.Identity.Api.Sessions;
 
 /// <summary>
 /// Starts sessions (each with an authorization of its own at the token server, so its refresh tokens can be
 /// revoked together), keeps their last-seen time, and ends them.
 /// </summary>
-public sealed class Sessions(IdentityServiceDbContext db, IOpenIddictAuthorizationManager authorizations,
+public sealed class UserSessions(IdentityServiceDbContext db, IOpenIddictAuthorizationManager authorizations,
     IOpenIddictApplicationManager applications, IOpenIddictTokenManager tokens)
 {
     /// <summary>Records a new session for <paramref name="principal"/> (whose <c>sid</c> is the session id) and ties its tokens to it.</summary>

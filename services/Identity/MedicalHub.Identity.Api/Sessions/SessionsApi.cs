@@ -3,7 +3,7 @@ using MedicalHub.Identity.Api.Accounts;
 using MedicalHub.Identity.Api.Audit;
 using Microsoft.AspNetCore.Http.HttpResults;
 
-namespace MedicalHub.Identity.Api.Apis;
+namespace MedicalHub.Identity.Api.Sessions;
 
 /// <summary>The user's own sessions: where they are logged in, and ending one or all others.</summary>
 public static class SessionsApi
@@ -24,14 +24,14 @@ public static class SessionsApi
 
     public sealed record Revoked(int Count);
 
-    private static async Task<Ok<SessionView[]>> ListAsync(ClaimsPrincipal principal, Sessions sessions, CancellationToken ct)
+    private static async Task<Ok<SessionView[]>> ListAsync(ClaimsPrincipal principal, UserSessions sessions, CancellationToken ct)
     {
         var current = principal.FindFirstValue(PrincipalFactory.SessionClaim);
         var active = await sessions.ActiveAsync(principal.UserId(), ct);
         return TypedResults.Ok(active.Select(s => new SessionView(s.Id, s.Device, s.IpAddress, s.ClientId, s.CreatedAt, s.LastSeenAt, s.Id.ToString() == current)).ToArray());
     }
 
-    private static async Task<Results<NoContent, NotFound>> RevokeAsync(Guid sessionId, ClaimsPrincipal principal, Sessions sessions, AuditTrail audit, CancellationToken ct)
+    private static async Task<Results<NoContent, NotFound>> RevokeAsync(Guid sessionId, ClaimsPrincipal principal, UserSessions sessions, AuditTrail audit, CancellationToken ct)
     {
         if (!await sessions.RevokeAsync(principal.UserId(), sessionId, ct))
         {
@@ -41,7 +41,7 @@ public static class SessionsApi
         return TypedResults.NoContent();
     }
 
-    private static async Task<Ok<Revoked>> RevokeOthersAsync(ClaimsPrincipal principal, Sessions sessions, AuditTrail audit, CancellationToken ct)
+    private static async Task<Ok<Revoked>> RevokeOthersAsync(ClaimsPrincipal principal, UserSessions sessions, AuditTrail audit, CancellationToken ct)
     {
         var count = await sessions.RevokeAllAsync(principal.UserId(), principal.FindFirstValue(PrincipalFactory.SessionClaim), ct);
         await audit.RecordAsync(new(AuditActions.SessionRevoked, AuditOutcomes.Success, principal.OrganizationId(), principal.UserId(), Reason: $"all others ({count})"), ct);

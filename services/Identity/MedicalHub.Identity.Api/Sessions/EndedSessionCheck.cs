@@ -2,7 +2,7 @@ using MedicalHub.Identity.Api.Accounts;
 using MedicalHub.Identity.Api.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
 
-namespace MedicalHub.Identity.Api.Security;
+namespace MedicalHub.Identity.Api.Sessions;
 
 /// <summary>
 /// Identity's own API refuses the access tokens of an ended session at once, as the gateway and the other services do
