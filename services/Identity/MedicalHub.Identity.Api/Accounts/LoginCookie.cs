@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using MedicalHub.Identity.Api.Model;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Identity;

@@ -1,6 +1,5 @@
 using MedicalHub.Identity.Api.Apis;
 using MedicalHub.Identity.Api.Audit;
-using MedicalHub.Identity.Api.Model;
 using Microsoft.AspNetCore.Identity;
 
 namespace MedicalHub.Identity.Api.Accounts;

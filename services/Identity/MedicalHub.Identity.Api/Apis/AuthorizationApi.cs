@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Security.Claims;
 using MedicalHub.Identity.Api.Accounts;
 using MedicalHub.Identity.Api.Audit;
-using MedicalHub.Identity.Api.Model;
 using MedicalHub.Identity.Api.Sessions;
 using Microsoft.AspNetCore;
 using Microsoft.AspNetCore.Antiforgery;

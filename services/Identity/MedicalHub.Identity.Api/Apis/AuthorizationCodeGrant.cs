@@ -1,6 +1,5 @@
 using System.Security.Claims;
 using MedicalHub.Identity.Api.Accounts;
-using MedicalHub.Identity.Api.Model;
 using MedicalHub.Identity.Api.Sessions;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;

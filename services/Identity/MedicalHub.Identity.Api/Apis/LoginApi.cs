@@ -1,6 +1,5 @@
 using MedicalHub.Identity.Api.Accounts;
 using MedicalHub.Identity.Api.Audit;
-using MedicalHub.Identity.Api.Model;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;

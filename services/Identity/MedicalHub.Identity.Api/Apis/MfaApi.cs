@@ -2,7 +2,6 @@ using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using MedicalHub.Identity.Api.Accounts;
 using MedicalHub.Identity.Api.Audit;
-using MedicalHub.Identity.Api.Model;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
 using QRCoder;

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using MedicalHub.Data.Outbox;
+using MedicalHub.Identity.Api.Accounts;
 using MedicalHub.Identity.Api.Apis;
 using MedicalHub.Identity.Api.Infrastructure;
 using Microsoft.EntityFrameworkCore;

@@ -3,7 +3,6 @@ using MedicalHub.Identity.Api.Apis;
 using MedicalHub.Identity.Api.Audit;
 using MedicalHub.Identity.Api.Infrastructure;
 using MedicalHub.Identity.Api.Keys;
-using MedicalHub.Identity.Api.Model;
 using MedicalHub.Identity.Api.Sessions;
 using MedicalHub.Identity.Api.Tokens;
 using Microsoft.AspNetCore.Identity;

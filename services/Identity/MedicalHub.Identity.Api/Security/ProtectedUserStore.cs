@@ -1,5 +1,5 @@
+using MedicalHub.Identity.Api.Accounts;
 using MedicalHub.Identity.Api.Infrastructure;
-using MedicalHub.Identity.Api.Model;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 

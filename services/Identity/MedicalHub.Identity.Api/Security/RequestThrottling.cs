@@ -3,7 +3,6 @@ using System.Net.Sockets;
 using MedicalHub.Identity.Api.Accounts;
 using MedicalHub.Identity.Api.Apis;
 using MedicalHub.Identity.Api.Audit;
-using MedicalHub.Identity.Api.Model;
 using MedicalHub.Identity.Api.Sessions;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Identity;

@@ -1,5 +1,5 @@
+using MedicalHub.Identity.Api.Accounts;
 using MedicalHub.Identity.Api.Keys;
-using MedicalHub.Identity.Api.Model;
 using Microsoft.AspNetCore.Identity;
 
 namespace MedicalHub.Identity.Api.Security;

@@ -1,7 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Text.RegularExpressions;
 using MedicalHub.Data.Outbox;
-using MedicalHub.Identity.Api.Accounts;
 using MedicalHub.Identity.Api.Audit;
 using MedicalHub.Identity.Api.Infrastructure;
 using MedicalHub.Identity.Api.Model;
@@ -9,7 +8,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 
-namespace MedicalHub.Identity.Api.Apis;
+namespace MedicalHub.Identity.Api.Accounts;
 
 /// <summary>Sign-up: a practice registers itself and its first administrator, who must verify the e-mail address before logging in.</summary>
 public static partial class RegistrationApi

@@ -1,6 +1,5 @@
 using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
-using MedicalHub.Identity.Api.Accounts;
 using MedicalHub.Identity.Api.Audit;
 using MedicalHub.Identity.Api.Infrastructure;
 using MedicalHub.Identity.Api.Model;
@@ -9,7 +8,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
-namespace MedicalHub.Identity.Api.Apis;
+namespace MedicalHub.Identity.Api.Accounts;
 
 /// <summary>The signed-in user's own account, and the token check other parties can ask for.</summary>
 public static class AccountApi

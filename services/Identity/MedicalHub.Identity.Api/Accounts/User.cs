@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Identity;
 
-namespace MedicalHub.Identity.Api.Model;
+namespace MedicalHub.Identity.Api.Accounts;
 
 /// <summary>A person who signs in: a practice's staff member. Belongs to organizations through <see cref="Membership"/>.</summary>
 public sealed class User : IdentityUser<Guid>

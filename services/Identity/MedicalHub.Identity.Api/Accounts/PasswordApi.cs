@@ -1,16 +1,14 @@
 using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using MedicalHub.Data.Outbox;
-using MedicalHub.Identity.Api.Accounts;
 using MedicalHub.Identity.Api.Audit;
 using MedicalHub.Identity.Api.Infrastructure;
-using MedicalHub.Identity.Api.Model;
 using MedicalHub.Identity.Api.Sessions;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
-namespace MedicalHub.Identity.Api.Apis;
+namespace MedicalHub.Identity.Api.Accounts;
 
 /// <summary>Changing a password (signed in), and resetting a forgotten one through an e-mailed link.</summary>
 public static class PasswordApi
