@@ -1,7 +1,7 @@
 using System.Security.Claims;
 using MedicalHub.Identity.Api.Infrastructure;
 using MedicalHub.Identity.Api.Keys;
-using MedicalHub.Identity.Api.Model;
+using MedicalHub.Identity.Api.Organizations;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;

@@ -4,10 +4,10 @@ using MedicalHub.Identity.Api.Accounts;
 using MedicalHub.Identity.Api.Audit;
 using MedicalHub.Identity.Api.Clients;
 using MedicalHub.Identity.Api.Infrastructure;
-using MedicalHub.Identity.Api.Model;
+using MedicalHub.Identity.Api.Organizations;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
-using static MedicalHub.Identity.Api.Apis.AdministrationResults;
+using static MedicalHub.Identity.Api.Organizations.AdministrationResults;
 
 namespace MedicalHub.Identity.Api.Apis;
 

@@ -1,7 +1,7 @@
 using System.Security.Claims;
 using MedicalHub.Identity.Api.Accounts;
 using MedicalHub.Identity.Api.Audit;
-using MedicalHub.Identity.Api.Model;
+using MedicalHub.Identity.Api.Organizations;
 using MedicalHub.Identity.Api.Sessions;
 using Microsoft.AspNetCore;
 using Microsoft.AspNetCore.Authentication;

@@ -53,7 +53,7 @@ public sealed class ClientCredentialsGrant(ServiceClients services, IdentityServ
         identity.SetClaim(Claims.Subject, clientId)
             .SetClaim(ClientKindClaim, kind)
             .SetClaims(PrincipalFactory.PermissionClaim, [.. permissions
-                .Where(p => Model.Permissions.Catalogue.ContainsKey(p) || (kind == ServiceKind && ServiceClients.ServiceOnlyPermissions.Contains(p)))
+                .Where(p => Organizations.Permissions.Catalogue.ContainsKey(p) || (kind == ServiceKind && ServiceClients.ServiceOnlyPermissions.Contains(p)))
                 .Distinct().Order(StringComparer.Ordinal)]);
         if (organizationId is not null)
         {

@@ -30,7 +30,7 @@ public sealed class ServiceClients(IOptions<Dictionary<string, ServiceClientSett
     /// <summary>
     /// Identity's own API serves people (its endpoints read a user and an organization from the token). A service
     /// client configured with this audience gets it only when it asks for it (scope <c>identity</c>), and its token
-    /// reaches only the endpoints made for services (<see cref="Sessions.SessionRevocationsApi"/>, <see cref="Apis.MemberContactApi"/>); integrations never.
+    /// reaches only the endpoints made for services (<see cref="Sessions.SessionRevocationsApi"/>, <see cref="Organizations.MemberContactApi"/>); integrations never.
     /// </summary>
     public const string IdentityAudience = "identity";
 
@@ -41,7 +41,7 @@ public sealed class ServiceClients(IOptions<Dictionary<string, ServiceClientSett
     public static readonly IReadOnlySet<string> ServiceOnlyPermissions = new HashSet<string>(StringComparer.Ordinal)
     {
         Sessions.SessionRevocationsApi.ReadPermission,
-        Apis.MemberContactApi.ReadPermission,
+        Organizations.MemberContactApi.ReadPermission,
     };
 
     public IReadOnlyDictionary<string, ServiceClientSettings> All => options.Value;
@@ -71,7 +71,7 @@ public sealed class ServiceClients(IOptions<Dictionary<string, ServiceClientSett
                     }
                     continue;
                 }
-                foreach (var unknown in client.Permissions.Where(p => !Model.Permissions.Catalogue.ContainsKey(p) && !ServiceOnlyPermissions.Contains(p)))
+                foreach (var unknown in client.Permissions.Where(p => !Organizations.Permissions.Catalogue.ContainsKey(p) && !ServiceOnlyPermissions.Contains(p)))
                 {
                     logger.LogWarning("The {ClientId} service client is configured with the permission {Permission}, which is neither in the catalogue "
                         + "nor a service-only permission: its tokens will not carry it", clientId, unknown);

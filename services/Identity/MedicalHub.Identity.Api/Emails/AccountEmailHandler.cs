@@ -3,8 +3,8 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using MedicalHub.Data.Outbox;
 using MedicalHub.Identity.Api.Accounts;
-using MedicalHub.Identity.Api.Apis;
 using MedicalHub.Identity.Api.Infrastructure;
+using MedicalHub.Identity.Api.Organizations;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 

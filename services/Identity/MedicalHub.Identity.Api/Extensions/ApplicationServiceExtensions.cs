@@ -5,6 +5,7 @@ using MedicalHub.Identity.Api.Audit;
 using MedicalHub.Identity.Api.Clients;
 using MedicalHub.Identity.Api.Emails;
 using MedicalHub.Identity.Api.Infrastructure;
+using MedicalHub.Identity.Api.Organizations;
 using MedicalHub.Identity.Api.Security;
 using MedicalHub.Identity.Api.Sessions;
 

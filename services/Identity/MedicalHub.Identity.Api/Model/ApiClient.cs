@@ -1,3 +1,4 @@
+using MedicalHub.Identity.Api.Organizations;
 namespace MedicalHub.Identity.Api.Model;
 
 /// <summary>

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
-namespace MedicalHub.Identity.Api.Apis;
+namespace MedicalHub.Identity.Api.Organizations;
 
 /// <summary>What the organization-administration endpoints share: permission policies, their answers and role checks.</summary>
 internal static class AdministrationResults
@@ -27,7 +27,7 @@ internal static class AdministrationResults
     /// <summary>The catalogue problems of a permission list, as validation errors under <paramref name="field"/>; null when it is fine.</summary>
     public static Dictionary<string, string[]>? PermissionErrors(string[] permissions, ClaimsPrincipal grantor, string field = "permissions")
     {
-        var unknown = permissions.Where(p => !Model.Permissions.Catalogue.ContainsKey(p)).ToArray();
+        var unknown = permissions.Where(p => !Organizations.Permissions.Catalogue.ContainsKey(p)).ToArray();
         if (unknown.Length > 0)
         {
             return new() { [field] = [$"Not in the permission catalogue (GET /api/permissions): {string.Join(", ", unknown)}."] };

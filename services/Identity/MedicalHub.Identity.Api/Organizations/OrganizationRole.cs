@@ -1,4 +1,4 @@
-namespace MedicalHub.Identity.Api.Model;
+namespace MedicalHub.Identity.Api.Organizations;
 
 /// <summary>A named set of permissions. Built-in roles belong to no organization; custom roles to one.</summary>
 public sealed class OrganizationRole
@@ -18,30 +18,30 @@ public sealed class OrganizationRole
         {
             Id = new Guid("0195a000-0000-7000-8000-000000000001"),
             Name = "OrgAdmin",
-            Permissions = [.. Model.Permissions.Catalogue.Keys],
+            Permissions = [.. Organizations.Permissions.Catalogue.Keys],
         };
 
         public static readonly OrganizationRole Practitioner = new()
         {
             Id = new Guid("0195a000-0000-7000-8000-000000000002"),
             Name = "Practitioner",
-            Permissions = [Model.Permissions.UsersRead, Model.Permissions.DocumentsRead, Model.Permissions.DocumentsWrite, Model.Permissions.DocumentsShare,
-                Model.Permissions.MessagesSend, Model.Permissions.WorkflowsRead, Model.Permissions.WorkflowsManage],
+            Permissions = [Organizations.Permissions.UsersRead, Organizations.Permissions.DocumentsRead, Organizations.Permissions.DocumentsWrite, Organizations.Permissions.DocumentsShare,
+                Organizations.Permissions.MessagesSend, Organizations.Permissions.WorkflowsRead, Organizations.Permissions.WorkflowsManage],
         };
 
         public static readonly OrganizationRole Nurse = new()
         {
             Id = new Guid("0195a000-0000-7000-8000-000000000003"),
             Name = "Nurse",
-            Permissions = [Model.Permissions.UsersRead, Model.Permissions.DocumentsRead, Model.Permissions.DocumentsWrite,
-                Model.Permissions.MessagesSend, Model.Permissions.WorkflowsRead],
+            Permissions = [Organizations.Permissions.UsersRead, Organizations.Permissions.DocumentsRead, Organizations.Permissions.DocumentsWrite,
+                Organizations.Permissions.MessagesSend, Organizations.Permissions.WorkflowsRead],
         };
 
         public static readonly OrganizationRole Receptionist = new()
         {
             Id = new Guid("0195a000-0000-7000-8000-000000000004"),
             Name = "Receptionist",
-            Permissions = [Model.Permissions.UsersRead, Model.Permissions.DocumentsRead, Model.Permissions.MessagesSend],
+            Permissions = [Organizations.Permissions.UsersRead, Organizations.Permissions.DocumentsRead, Organizations.Permissions.MessagesSend],
         };
 
         public static readonly IReadOnlyList<OrganizationRole> All = [OrgAdmin, Practitioner, Nurse, Receptionist];

@@ -1,4 +1,4 @@
-namespace MedicalHub.Identity.Api.Model;
+namespace MedicalHub.Identity.Api.Organizations;
 
 /// <summary>The permission catalogue: what a role can grant. Services authorize on these, never on role names.</summary>
 public static class Permissions

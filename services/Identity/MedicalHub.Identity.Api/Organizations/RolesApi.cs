@@ -3,12 +3,11 @@ using System.Security.Claims;
 using MedicalHub.Identity.Api.Accounts;
 using MedicalHub.Identity.Api.Audit;
 using MedicalHub.Identity.Api.Infrastructure;
-using MedicalHub.Identity.Api.Model;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
-using static MedicalHub.Identity.Api.Apis.AdministrationResults;
+using static MedicalHub.Identity.Api.Organizations.AdministrationResults;
 
-namespace MedicalHub.Identity.Api.Apis;
+namespace MedicalHub.Identity.Api.Organizations;
 
 /// <summary>
 /// Custom roles of the current organization, built from the permission catalogue. The built-in roles are

@@ -7,13 +7,12 @@ using MedicalHub.Data.Outbox;
 using MedicalHub.Identity.Api.Accounts;
 using MedicalHub.Identity.Api.Audit;
 using MedicalHub.Identity.Api.Infrastructure;
-using MedicalHub.Identity.Api.Model;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
-using static MedicalHub.Identity.Api.Apis.AdministrationResults;
+using static MedicalHub.Identity.Api.Organizations.AdministrationResults;
 
-namespace MedicalHub.Identity.Api.Apis;
+namespace MedicalHub.Identity.Api.Organizations;
 
 /// <summary>
 /// Invitations by e-mail: an administrator invites an address with roles; the person follows the link

@@ -4,7 +4,7 @@ using MedicalHub.Identity.Api.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
-namespace MedicalHub.Identity.Api.Apis;
+namespace MedicalHub.Identity.Api.Organizations;
 
 /// <summary>
 /// How to reach a member of an organization, for a service that notifies people by user id (Communication). Only for

@@ -1,4 +1,4 @@
-namespace MedicalHub.Identity.Api.Model;
+namespace MedicalHub.Identity.Api.Organizations;
 
 /// <summary>
 /// An administrator's invitation of an e-mail address into an organization with some roles. The link in the

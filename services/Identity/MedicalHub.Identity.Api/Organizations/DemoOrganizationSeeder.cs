@@ -1,9 +1,9 @@
+using MedicalHub.Identity.Api.Accounts;
 using MedicalHub.Identity.Api.Infrastructure;
-using MedicalHub.Identity.Api.Model;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 
-namespace MedicalHub.Identity.Api.Accounts;
+namespace MedicalHub.Identity.Api.Organizations;
 
 /// <summary>
 /// In Development only: a demo practice with one user per built-in role, all with the password given as

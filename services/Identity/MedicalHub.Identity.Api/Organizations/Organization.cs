@@ -1,4 +1,4 @@
-namespace MedicalHub.Identity.Api.Model;
+namespace MedicalHub.Identity.Api.Organizations;
 
 /// <summary>A practice: the tenant that owns users, roles and every piece of data on the platform.</summary>
 public sealed class Organization

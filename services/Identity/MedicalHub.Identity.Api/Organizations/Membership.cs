@@ -1,4 +1,4 @@
-namespace MedicalHub.Identity.Api.Model;
+namespace MedicalHub.Identity.Api.Organizations;
 
 /// <summary>A user's place in one organization: the roles held there. A user may belong to several organizations.</summary>
 public sealed class Membership
