@@ -1,6 +1,7 @@
 using MedicalHub.Identity.Api.Accounts;
 using MedicalHub.Identity.Api.Apis;
 using MedicalHub.Identity.Api.Audit;
+using MedicalHub.Identity.Api.Clients;
 using MedicalHub.Identity.Api.Infrastructure;
 using MedicalHub.Identity.Api.Keys;
 using MedicalHub.Identity.Api.Organizations;

@@ -1,6 +1,7 @@
 using MedicalHub.Data.Outbox;
 using MedicalHub.Identity.Api.Accounts;
 using MedicalHub.Identity.Api.Audit;
+using MedicalHub.Identity.Api.Clients;
 using MedicalHub.Identity.Api.Model;
 using MedicalHub.Identity.Api.Organizations;
 using MedicalHub.Identity.Api.Sessions;

@@ -1,6 +1,6 @@
 using OpenIddict.Abstractions;
 
-namespace MedicalHub.Identity.Api.Keys;
+namespace MedicalHub.Identity.Api.Clients;
 
 /// <summary>
 /// Where the browser client <c>medicalhub-web</c> may be sent back to after login and logout, from

@@ -2,14 +2,13 @@ using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using MedicalHub.Identity.Api.Accounts;
 using MedicalHub.Identity.Api.Audit;
-using MedicalHub.Identity.Api.Clients;
 using MedicalHub.Identity.Api.Infrastructure;
 using MedicalHub.Identity.Api.Organizations;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using static MedicalHub.Identity.Api.Organizations.AdministrationResults;
 
-namespace MedicalHub.Identity.Api.Apis;
+namespace MedicalHub.Identity.Api.Clients;
 
 /// <summary>
 /// Integrators' API clients of the current organization: client id + secret (shown once) for the

@@ -1,7 +1,7 @@
 using OpenIddict.Abstractions;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
-namespace MedicalHub.Identity.Api.Keys;
+namespace MedicalHub.Identity.Api.Clients;
 
 /// <summary>Registers the first-party clients at start-up (idempotent; replicas racing to create one are harmless).</summary>
 internal sealed class ClientRegistration(IServiceScopeFactory scopeFactory, IConfiguration configuration, IHostEnvironment environment,

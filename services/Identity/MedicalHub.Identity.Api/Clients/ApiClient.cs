@@ -1,5 +1,5 @@
 using MedicalHub.Identity.Api.Organizations;
-namespace MedicalHub.Identity.Api.Model;
+namespace MedicalHub.Identity.Api.Clients;
 
 /// <summary>
 /// An integrator's confidential client, owned by one organization: it gets client-credentials tokens for that
