@@ -5,8 +5,7 @@ using StackExchange.Redis;
 namespace MedicalHub.Identity.Api.Accounts;
 
 /// <summary>
-/// The state between the password step and the second factor of a login (the <c>mfa_token</c>), and the
-/// one-time use of TOTP codes. Kept in the service's Redis, with expiry, so every replica sees it.
+/// The state between the password step and the second factor of a login (the <c>mfa_token</c>). Kept in the service's Redis, with expiry, so every replica sees it.
 /// </summary>
 public sealed class MfaChallenges(IConnectionMultiplexer redis)
 {
@@ -32,10 +31,6 @@ public sealed class MfaChallenges(IConnectionMultiplexer redis)
     }
 
     public Task EndAsync(string token) => redis.GetDatabase().KeyDeleteAsync(Key(token));
-
-    /// <summary>True the first time a code is presented for a user within its validity window; false for a replay.</summary>
-    public Task<bool> ClaimCodeAsync(Guid userId, string code) =>
-        redis.GetDatabase().StringSetAsync($"medicalhub:mfa:used:{userId}:{code}", 1, TimeSpan.FromSeconds(120), When.NotExists);
 
     private static string Key(string token) => "medicalhub:mfa:challenge:" + Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(token)));
 }

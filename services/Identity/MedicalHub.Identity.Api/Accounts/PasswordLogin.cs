@@ -1,5 +1,5 @@
-using MedicalHub.Identity.Api.Apis;
 using MedicalHub.Identity.Api.Audit;
+using MedicalHub.Identity.Api.Mfa;
 using Microsoft.AspNetCore.Identity;
 
 namespace MedicalHub.Identity.Api.Accounts;
@@ -11,7 +11,7 @@ namespace MedicalHub.Identity.Api.Accounts;
 /// every outcome audited.
 /// </summary>
 public sealed class PasswordLogin(UserManager<User> users, PrincipalFactory principals, IPasswordHasher<User> hasher,
-    MfaChallenges challenges, AuditTrail audit)
+    AuthenticatorCodes codes, AuditTrail audit)
 {
     public enum Outcome { Succeeded, MfaRequired, InvalidCredentials, EmailNotVerified }
 
@@ -78,7 +78,7 @@ public sealed class PasswordLogin(UserManager<User> users, PrincipalFactory prin
         if (!string.IsNullOrWhiteSpace(otp))
         {
             method = "otp";
-            if (!await MfaApi.CodeIsValidAsync(users, challenges, user, otp))
+            if (!await codes.IsValidAsync(user, otp))
             {
                 await FailedAttemptAsync(user, homeOrganizationId, "wrong or reused TOTP code", clientId, ct);
                 return new(SecondFactorOutcome.WrongCode);

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using MedicalHub.Identity.Api.Infrastructure;
 using MedicalHub.Identity.Api.Keys;
+using MedicalHub.Identity.Api.Mfa;
 using MedicalHub.Identity.Api.Organizations;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;

@@ -5,6 +5,7 @@ using MedicalHub.Identity.Api.Audit;
 using MedicalHub.Identity.Api.Clients;
 using MedicalHub.Identity.Api.Emails;
 using MedicalHub.Identity.Api.Infrastructure;
+using MedicalHub.Identity.Api.Mfa;
 using MedicalHub.Identity.Api.Organizations;
 using MedicalHub.Identity.Api.Security;
 using MedicalHub.Identity.Api.Sessions;
@@ -22,7 +23,6 @@ public static class ApplicationServiceExtensions
         builder.AddServiceDataStores<IdentityServiceDbContext>(DatabaseName, RedisName);
         builder.AddTokenServer();
         builder.AddClientCredentials();
-        builder.Services.AddMfaEnrollmentPolicy();
         builder.Services.AddServiceTokenBoundaries();
         builder.AddLoginPage();
         builder.AddSecurityHardening();

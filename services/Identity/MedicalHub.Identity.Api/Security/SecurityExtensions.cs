@@ -1,5 +1,6 @@
 using MedicalHub.Identity.Api.Accounts;
 using MedicalHub.Identity.Api.Keys;
+using MedicalHub.Identity.Api.Mfa;
 using Microsoft.AspNetCore.Identity;
 
 namespace MedicalHub.Identity.Api.Security;
@@ -14,8 +15,7 @@ public static class SecurityExtensions
     {
         builder.AddRequestThrottling();
 
-        builder.Services.AddSingleton<UserSecretProtector>();
-        builder.Services.AddScoped<IUserStore<User>, ProtectedUserStore>(); // replaces the plain EF store registered by AddEntityFrameworkStores
+        builder.AddSecondFactor();
 
         var leeway = builder.Configuration.GetSection(TokenServerSettings.SectionName).Get<TokenServerSettings>()?.RefreshTokenReuseLeeway
             ?? new TokenServerSettings().RefreshTokenReuseLeeway;

@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Identity;
 using QRCoder;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
-namespace MedicalHub.Identity.Api.Apis;
+namespace MedicalHub.Identity.Api.Mfa;
 
 /// <summary>TOTP second factor: enrol (secret, otpauth URI, QR code), confirm with a code (recovery codes), disable, new recovery codes.</summary>
 public static class MfaApi
@@ -59,14 +59,14 @@ public static class MfaApi
     }
 
     private static async Task<Results<Ok<RecoveryCodes>, NotFound, ValidationProblem>> ConfirmAsync(CodeRequest request, ClaimsPrincipal principal,
-        UserManager<User> users, MfaChallenges challenges, AuditTrail audit)
+        UserManager<User> users, AuthenticatorCodes authenticator, AuditTrail audit)
     {
         var user = await users.FindByIdAsync(principal.FindFirstValue(Claims.Subject) ?? "");
         if (user is null)
         {
             return TypedResults.NotFound();
         }
-        if (await users.GetAuthenticatorKeyAsync(user) is null || !await CodeIsValidAsync(users, challenges, user, request.Code))
+        if (await users.GetAuthenticatorKeyAsync(user) is null || !await authenticator.IsValidAsync(user, request.Code))
         {
             return InvalidCode();
         }
@@ -78,14 +78,14 @@ public static class MfaApi
     }
 
     private static async Task<Results<NoContent, NotFound, ValidationProblem>> DisableAsync(DisableRequest request, ClaimsPrincipal principal,
-        UserManager<User> users, MfaChallenges challenges, AuditTrail audit)
+        UserManager<User> users, AuthenticatorCodes authenticator, AuditTrail audit)
     {
         var user = await users.FindByIdAsync(principal.FindFirstValue(Claims.Subject) ?? "");
         if (user is null)
         {
             return TypedResults.NotFound();
         }
-        if (!await users.CheckPasswordAsync(user, request.Password) || !await CodeIsValidAsync(users, challenges, user, request.Code))
+        if (!await users.CheckPasswordAsync(user, request.Password) || !await authenticator.IsValidAsync(user, request.Code))
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["credentials"] = ["The password or the code is not right."] });
         }
@@ -97,28 +97,20 @@ public static class MfaApi
     }
 
     private static async Task<Results<Ok<RecoveryCodes>, NotFound, ValidationProblem>> RegenerateRecoveryCodesAsync(CodeRequest request, ClaimsPrincipal principal,
-        UserManager<User> users, MfaChallenges challenges, AuditTrail audit)
+        UserManager<User> users, AuthenticatorCodes authenticator, AuditTrail audit)
     {
         var user = await users.FindByIdAsync(principal.FindFirstValue(Claims.Subject) ?? "");
         if (user is null)
         {
             return TypedResults.NotFound();
         }
-        if (!await users.GetTwoFactorEnabledAsync(user) || !await CodeIsValidAsync(users, challenges, user, request.Code))
+        if (!await users.GetTwoFactorEnabledAsync(user) || !await authenticator.IsValidAsync(user, request.Code))
         {
             return InvalidCode();
         }
         var codes = await users.GenerateNewTwoFactorRecoveryCodesAsync(user, RecoveryCodeCount);
         await audit.RecordAsync(new(AuditActions.RecoveryCodesRegenerated, AuditOutcomes.Success, principal.OrganizationId(), user.Id));
         return TypedResults.Ok(new RecoveryCodes([.. codes!]));
-    }
-
-    /// <summary>A TOTP code from the user's authenticator (current step ± 1), each accepted only once.</summary>
-    public static async Task<bool> CodeIsValidAsync(UserManager<User> users, MfaChallenges challenges, User user, string code)
-    {
-        var normalized = code.Replace(" ", "", StringComparison.Ordinal).Replace("-", "", StringComparison.Ordinal);
-        return await users.VerifyTwoFactorTokenAsync(user, TokenOptions.DefaultAuthenticatorProvider, normalized)
-            && await challenges.ClaimCodeAsync(user.Id, normalized);
     }
 
     private static ValidationProblem InvalidCode() =>

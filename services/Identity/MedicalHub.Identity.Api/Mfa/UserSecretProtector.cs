@@ -3,7 +3,7 @@ using System.Text;
 using MedicalHub.Identity.Api.Keys;
 using Microsoft.Extensions.Options;
 
-namespace MedicalHub.Identity.Api.Security;
+namespace MedicalHub.Identity.Api.Mfa;
 
 /// <summary>
 /// Encrypts a user's second-factor secrets (the TOTP key, the recovery codes) before they are stored:

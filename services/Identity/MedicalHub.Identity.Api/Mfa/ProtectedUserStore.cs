@@ -3,7 +3,7 @@ using MedicalHub.Identity.Api.Infrastructure;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 
-namespace MedicalHub.Identity.Api.Security;
+namespace MedicalHub.Identity.Api.Mfa;
 
 /// <summary>
 /// ASP.NET Core Identity's EF Core user store, except that the authenticator key and the recovery codes

@@ -1,7 +1,7 @@
 using MedicalHub.Identity.Api.Organizations;
 using Microsoft.AspNetCore.Authorization;
 
-namespace MedicalHub.Identity.Api.Accounts;
+namespace MedicalHub.Identity.Api.Mfa;
 
 /// <summary>
 /// The organization policy "MFA required for roles …". A member holding such a role whose login did not use
