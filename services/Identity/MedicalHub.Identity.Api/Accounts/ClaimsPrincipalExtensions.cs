@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using MedicalHub.Identity.Api.Tokens;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace MedicalHub.Identity.Api.Accounts;

@@ -1,5 +1,6 @@
 using MedicalHub.Identity.Api.Audit;
 using MedicalHub.Identity.Api.Mfa;
+using MedicalHub.Identity.Api.Tokens;
 using Microsoft.AspNetCore.Identity;
 
 namespace MedicalHub.Identity.Api.Accounts;

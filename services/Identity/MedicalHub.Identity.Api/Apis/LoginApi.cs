@@ -1,5 +1,6 @@
 using MedicalHub.Identity.Api.Accounts;
 using MedicalHub.Identity.Api.Audit;
+using MedicalHub.Identity.Api.Tokens;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;

@@ -1,4 +1,4 @@
-using MedicalHub.Identity.Api.Keys;
+using MedicalHub.Identity.Api.Tokens;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace MedicalHub.Identity.Api.Clients;

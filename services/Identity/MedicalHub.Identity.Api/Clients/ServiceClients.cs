@@ -1,4 +1,4 @@
-using MedicalHub.Identity.Api.Keys;
+using MedicalHub.Identity.Api.Tokens;
 using Microsoft.Extensions.Options;
 using OpenIddict.Abstractions;
 using static OpenIddict.Abstractions.OpenIddictConstants;

@@ -9,6 +9,7 @@ using MedicalHub.Identity.Api.Mfa;
 using MedicalHub.Identity.Api.Organizations;
 using MedicalHub.Identity.Api.Security;
 using MedicalHub.Identity.Api.Sessions;
+using MedicalHub.Identity.Api.Tokens;
 
 namespace MedicalHub.Identity.Api.Extensions;
 

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
-using MedicalHub.Identity.Api.Keys;
+using MedicalHub.Identity.Api.Tokens;
 using Microsoft.Extensions.Options;
 
 namespace MedicalHub.Identity.Api.Mfa;

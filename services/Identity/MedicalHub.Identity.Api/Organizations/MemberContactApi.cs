@@ -1,6 +1,6 @@
-using MedicalHub.Identity.Api.Accounts;
 using MedicalHub.Identity.Api.Clients;
 using MedicalHub.Identity.Api.Infrastructure;
+using MedicalHub.Identity.Api.Tokens;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 

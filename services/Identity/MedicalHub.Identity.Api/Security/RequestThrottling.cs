@@ -1,9 +1,9 @@
 using System.Net;
 using System.Net.Sockets;
 using MedicalHub.Identity.Api.Accounts;
-using MedicalHub.Identity.Api.Apis;
 using MedicalHub.Identity.Api.Audit;
 using MedicalHub.Identity.Api.Sessions;
+using MedicalHub.Identity.Api.Tokens;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;

@@ -1,6 +1,5 @@
-using MedicalHub.Identity.Api.Accounts;
-using MedicalHub.Identity.Api.Keys;
 using MedicalHub.Identity.Api.Mfa;
+using MedicalHub.Identity.Api.Tokens;
 using Microsoft.AspNetCore.Identity;
 
 namespace MedicalHub.Identity.Api.Security;

@@ -1,5 +1,5 @@
-using MedicalHub.Identity.Api.Accounts;
 using MedicalHub.Identity.Api.Infrastructure;
+using MedicalHub.Identity.Api.Tokens;
 using Microsoft.AspNetCore.Mvc;
 
 namespace MedicalHub.Identity.Api.Sessions;

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using MedicalHub.Identity.Api.Accounts;
 using MedicalHub.Identity.Api.Audit;
+using MedicalHub.Identity.Api.Tokens;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace MedicalHub.Identity.Api.Sessions;

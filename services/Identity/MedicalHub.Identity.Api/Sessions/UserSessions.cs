@@ -1,6 +1,6 @@
 using System.Security.Claims;
-using MedicalHub.Identity.Api.Accounts;
 using MedicalHub.Identity.Api.Infrastructure;
+using MedicalHub.Identity.Api.Tokens;
 using Microsoft.EntityFrameworkCore;
 using OpenIddict.Abstractions;
 using static OpenIddict.Abstractions.OpenIddictConstants;

@@ -1,4 +1,3 @@
-using MedicalHub.Identity.Api.Accounts;
 using MedicalHub.Identity.Api.Infrastructure;
 using MedicalHub.Identity.Api.Sessions;
 using OpenIddict.Server;

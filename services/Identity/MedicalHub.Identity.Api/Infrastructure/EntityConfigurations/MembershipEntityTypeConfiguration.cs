@@ -1,8 +1,8 @@
 using MedicalHub.Identity.Api.Accounts;
 using MedicalHub.Identity.Api.Audit;
-using MedicalHub.Identity.Api.Model;
 using MedicalHub.Identity.Api.Organizations;
 using MedicalHub.Identity.Api.Sessions;
+using MedicalHub.Identity.Api.Tokens.SigningKeys;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 

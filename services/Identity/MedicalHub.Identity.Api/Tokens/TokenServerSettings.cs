@@ -1,4 +1,4 @@
-namespace MedicalHub.Identity.Api.Keys;
+namespace MedicalHub.Identity.Api.Tokens;
 
 public sealed class TokenServerSettings
 {

@@ -6,7 +6,7 @@ using OpenIddict.Server;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 using static OpenIddict.Server.OpenIddictServerEvents;
 
-namespace MedicalHub.Identity.Api.Security;
+namespace MedicalHub.Identity.Api.Tokens;
 
 /// <summary>
 /// <c>/connect/revoke</c>, after OpenIddict has revoked the token: revoking a refresh token is an app's logout, so the

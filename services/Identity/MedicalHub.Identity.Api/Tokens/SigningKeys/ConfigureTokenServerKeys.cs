@@ -2,7 +2,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Server;
 
-namespace MedicalHub.Identity.Api.Keys;
+namespace MedicalHub.Identity.Api.Tokens.SigningKeys;
 
 /// <summary>
 /// Hands the stored keys to OpenIddict when its options are first built (after the migrations ran). Every signing key

@@ -1,12 +1,10 @@
 using MedicalHub.Identity.Api.Accounts;
-using MedicalHub.Identity.Api.Apis;
 using MedicalHub.Identity.Api.Audit;
 using MedicalHub.Identity.Api.Clients;
 using MedicalHub.Identity.Api.Infrastructure;
-using MedicalHub.Identity.Api.Keys;
 using MedicalHub.Identity.Api.Organizations;
 using MedicalHub.Identity.Api.Sessions;
-using MedicalHub.Identity.Api.Tokens;
+using MedicalHub.Identity.Api.Tokens.SigningKeys;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -14,7 +12,7 @@ using OpenIddict.Server;
 using OpenIddict.Validation.AspNetCore;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
-namespace MedicalHub.Identity.Api.Extensions;
+namespace MedicalHub.Identity.Api.Tokens;
 
 public static class TokenServerExtensions
 {

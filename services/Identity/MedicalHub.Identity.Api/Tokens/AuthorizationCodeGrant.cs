@@ -7,7 +7,7 @@ using OpenIddict.Abstractions;
 using OpenIddict.Server.AspNetCore;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
-namespace MedicalHub.Identity.Api.Apis;
+namespace MedicalHub.Identity.Api.Tokens;
 
 /// <summary>
 /// The token endpoint's <c>authorization_code</c> grant. OpenIddict has already checked the code (not used

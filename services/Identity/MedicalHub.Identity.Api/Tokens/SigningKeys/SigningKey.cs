@@ -1,4 +1,4 @@
-namespace MedicalHub.Identity.Api.Model;
+namespace MedicalHub.Identity.Api.Tokens.SigningKeys;
 
 /// <summary>
 /// A key of the token server, kept so that tokens issued before a restart still validate after it and

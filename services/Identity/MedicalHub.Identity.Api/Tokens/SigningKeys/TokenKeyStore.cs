@@ -1,12 +1,11 @@
 using System.Security.Cryptography;
 using System.Text;
 using MedicalHub.Identity.Api.Infrastructure;
-using MedicalHub.Identity.Api.Model;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 
-namespace MedicalHub.Identity.Api.Keys;
+namespace MedicalHub.Identity.Api.Tokens.SigningKeys;
 
 /// <summary>
 /// The token server's keys, kept in the service's database (encrypted) so that every replica signs with

@@ -6,7 +6,7 @@ using OpenIddict.Server;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 using static OpenIddict.Server.OpenIddictServerEvents;
 
-namespace MedicalHub.Identity.Api.Security;
+namespace MedicalHub.Identity.Api.Tokens;
 
 /// <summary>
 /// A refresh token that was already exchanged (rotated), presented again after the reuse leeway, means a

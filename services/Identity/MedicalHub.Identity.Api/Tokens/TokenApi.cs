@@ -10,7 +10,7 @@ using OpenIddict.Abstractions;
 using OpenIddict.Server.AspNetCore;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
-namespace MedicalHub.Identity.Api.Apis;
+namespace MedicalHub.Identity.Api.Tokens;
 
 /// <summary>
 /// The token endpoint's grants that need the user store. OpenIddict has already validated the request

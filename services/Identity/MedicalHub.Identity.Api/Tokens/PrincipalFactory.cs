@@ -1,6 +1,6 @@
 using System.Security.Claims;
+using MedicalHub.Identity.Api.Accounts;
 using MedicalHub.Identity.Api.Infrastructure;
-using MedicalHub.Identity.Api.Keys;
 using MedicalHub.Identity.Api.Mfa;
 using MedicalHub.Identity.Api.Organizations;
 using Microsoft.EntityFrameworkCore;
@@ -9,7 +9,7 @@ using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Abstractions;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
-namespace MedicalHub.Identity.Api.Accounts;
+namespace MedicalHub.Identity.Api.Tokens;
 
 /// <summary>Builds what a user's tokens say: who, in which organization, with which roles and permissions.</summary>
 public sealed class PrincipalFactory(IdentityServiceDbContext db, IOptions<TokenServerSettings> settings)
