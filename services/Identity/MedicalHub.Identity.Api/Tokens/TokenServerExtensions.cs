@@ -4,6 +4,7 @@ using MedicalHub.Identity.Api.Clients;
 using MedicalHub.Identity.Api.Infrastructure;
 using MedicalHub.Identity.Api.Organizations;
 using MedicalHub.Identity.Api.Sessions;
+using MedicalHub.Identity.Api.SignIn;
 using MedicalHub.Identity.Api.Tokens.SigningKeys;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -80,6 +81,9 @@ public static class TokenServerExtensions
                 // Signed, not encrypted: every service validates access tokens itself from the JWKS.
                 options.DisableAccessTokenEncryption();
                 options.AddTokenIssuancePolicy();
+                options.SetRefreshTokenReuseLeeway(settings.RefreshTokenReuseLeeway);
+                options.AddEventHandler(RefreshTokenReuseHandler.Descriptor);
+                options.AddEventHandler(TokenRevocationHandler.Descriptor);
                 options.UseAspNetCore()
                     .EnableTokenEndpointPassthrough()
                     .EnableAuthorizationEndpointPassthrough()

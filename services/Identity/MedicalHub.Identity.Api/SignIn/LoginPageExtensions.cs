@@ -1,9 +1,8 @@
-using MedicalHub.Identity.Api.Accounts;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using StackExchange.Redis;
 
-namespace MedicalHub.Identity.Api.Extensions;
+namespace MedicalHub.Identity.Api.SignIn;
 
 public static class LoginPageExtensions
 {

@@ -11,7 +11,7 @@ using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
-namespace MedicalHub.Identity.Api.Security;
+namespace MedicalHub.Identity.Api.Throttling;
 
 /// <summary>Per-address limits on the token endpoint and the sign-up/recovery API (<c>MedicalHub:Identity:Throttling</c>).</summary>
 public sealed class ThrottlingSettings

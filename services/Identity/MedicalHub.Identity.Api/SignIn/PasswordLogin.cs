@@ -1,9 +1,10 @@
+using MedicalHub.Identity.Api.Accounts;
 using MedicalHub.Identity.Api.Audit;
 using MedicalHub.Identity.Api.Mfa;
 using MedicalHub.Identity.Api.Tokens;
 using Microsoft.AspNetCore.Identity;
 
-namespace MedicalHub.Identity.Api.Accounts;
+namespace MedicalHub.Identity.Api.SignIn;
 
 /// <summary>
 /// The checks of a login, shared by the token endpoint's password and mfa-otp grants and the browser login

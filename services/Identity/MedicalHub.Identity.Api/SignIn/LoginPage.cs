@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Antiforgery;
 
-namespace MedicalHub.Identity.Api.Apis;
+namespace MedicalHub.Identity.Api.SignIn;
 
 /// <summary>The login page's HTML: plain server-rendered forms, no script, every value HTML-encoded.</summary>
 internal static class LoginPage

@@ -2,7 +2,7 @@ using System.Xml.Linq;
 using Microsoft.AspNetCore.DataProtection.Repositories;
 using StackExchange.Redis;
 
-namespace MedicalHub.Identity.Api.Accounts;
+namespace MedicalHub.Identity.Api.SignIn;
 
 /// <summary>
 /// ASP.NET Core Data Protection's key ring, which protects the login cookie and the antiforgery tokens,

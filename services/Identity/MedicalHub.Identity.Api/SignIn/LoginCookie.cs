@@ -1,11 +1,12 @@
 using System.Security.Claims;
+using MedicalHub.Identity.Api.Accounts;
 using MedicalHub.Identity.Api.Tokens;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Identity;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
-namespace MedicalHub.Identity.Api.Accounts;
+namespace MedicalHub.Identity.Api.SignIn;
 
 /// <summary>
 /// The browser login's short-lived cookie: who passed the login page and how (<c>amr</c>), read by

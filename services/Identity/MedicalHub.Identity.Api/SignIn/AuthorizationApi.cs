@@ -12,7 +12,7 @@ using OpenIddict.Abstractions;
 using OpenIddict.Server.AspNetCore;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
-namespace MedicalHub.Identity.Api.Apis;
+namespace MedicalHub.Identity.Api.SignIn;
 
 /// <summary>
 /// The browser-facing OpenID Connect endpoints: <c>/connect/authorize</c> (authorization code + PKCE, after

@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using StackExchange.Redis;
 
-namespace MedicalHub.Identity.Api.Accounts;
+namespace MedicalHub.Identity.Api.SignIn;
 
 /// <summary>
 /// The state between the password step and the second factor of a login (the <c>mfa_token</c>). Kept in the service's Redis, with expiry, so every replica sees it.
