@@ -86,7 +86,7 @@ public static class AccountApi
     }
 
     private static async Task<Results<Ok<Profile>, NotFound, ValidationProblem>> UpdateProfileAsync(ProfileChange change, ClaimsPrincipal principal,
-        UserManager<User> users, AuditTrail audit)
+        UserManager<User> users, IAuditTrail audit)
     {
         var user = await users.FindByIdAsync(principal.FindFirstValue(Claims.Subject) ?? "");
         if (user is null)

@@ -2,7 +2,9 @@ using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using MedicalHub.Data.Outbox;
 using MedicalHub.Identity.Api.Audit;
+using MedicalHub.Identity.Api.Emails;
 using MedicalHub.Identity.Api.Infrastructure;
+using MedicalHub.Identity.Api.Organizations;
 using MedicalHub.Identity.Api.Sessions;
 using MedicalHub.Identity.Api.Tokens;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -14,9 +16,6 @@ namespace MedicalHub.Identity.Api.Accounts;
 /// <summary>Changing a password (signed in), and resetting a forgotten one through an e-mailed link.</summary>
 public static class PasswordApi
 {
-    /// <summary>Outbox message type: the e-mail with the reset link (sent through the Communication service).</summary>
-    public const string ResetEmailMessage = "email.reset-password";
-
     public static IEndpointRouteBuilder MapPasswordApi(this IEndpointRouteBuilder app)
     {
         app.MapPost("/api/account/password", ChangeAsync).RequireAuthorization().WithTags("Account security")
@@ -36,11 +35,8 @@ public static class PasswordApi
 
     public sealed record ResetRequest([Required] Guid UserId, [Required, StringLength(2000)] string Token, [Required, StringLength(128, MinimumLength = 12)] string NewPassword);
 
-    /// <param name="OrganizationId">The account's home organization, which Communication sends the e-mail for.</param>
-    public sealed record ResetEmail(Guid UserId, string Email, string GivenName, string Locale, string Token, Guid? OrganizationId);
-
     private static async Task<Results<NoContent, NotFound, ValidationProblem>> ChangeAsync(ChangeRequest request, ClaimsPrincipal principal,
-        UserManager<User> users, IdentityServiceDbContext db, UserSessions sessions, AuditTrail audit, CancellationToken ct)
+        UserManager<User> users, IdentityServiceDbContext db, UserSessions sessions, IAuditTrail audit, CancellationToken ct)
     {
         var user = await users.FindByIdAsync(principal.FindFirstValue(Claims.Subject) ?? "");
         if (user is null)
@@ -60,14 +56,14 @@ public static class PasswordApi
     }
 
     private static async Task<Accepted> ForgotAsync(ForgotRequest request, UserManager<User> users, IdentityServiceDbContext db,
-        PrincipalFactory principals, AuditTrail audit, CancellationToken ct)
+        IMembershipDirectory memberships, IAuditTrail audit, CancellationToken ct)
     {
         var user = await users.FindByEmailAsync(request.Email.Trim());
         if (user is { EmailConfirmed: true })
         {
             var token = await users.GeneratePasswordResetTokenAsync(user);
-            var home = await principals.HomeOrganizationAsync(user.Id, ct);
-            db.AddOutboxMessage(ResetEmailMessage, new ResetEmail(user.Id, user.Email!, user.GivenName, user.Locale, token, home));
+            var home = await memberships.HomeOrganizationAsync(user.Id, ct);
+            db.AddOutboxMessage(AccountEmails.PasswordReset, new AccountEmail(user.Id, user.Email!, user.GivenName, user.Locale, token, home));
             await db.SaveChangesAsync(ct);
             await audit.RecordAsync(new(AuditActions.PasswordResetRequested, AuditOutcomes.Success, home, SubjectUserId: user.Id), ct);
         }
@@ -76,7 +72,7 @@ public static class PasswordApi
     }
 
     private static async Task<Results<NoContent, ValidationProblem>> ResetAsync(ResetRequest request, UserManager<User> users, IdentityServiceDbContext db,
-        UserSessions sessions, PrincipalFactory principals, AuditTrail audit, CancellationToken ct)
+        UserSessions sessions, IMembershipDirectory memberships, IAuditTrail audit, CancellationToken ct)
     {
         var user = await users.FindByIdAsync(request.UserId.ToString());
         if (user is null)
@@ -84,7 +80,7 @@ public static class PasswordApi
             return InvalidToken();
         }
         var reset = await users.ResetPasswordAsync(user, request.Token, request.NewPassword);
-        var home = await principals.HomeOrganizationAsync(user.Id, ct);
+        var home = await memberships.HomeOrganizationAsync(user.Id, ct);
         if (!reset.Succeeded)
         {
             await audit.RecordAsync(new(AuditActions.PasswordReset, AuditOutcomes.Failure, home, SubjectUserId: user.Id, Reason: string.Join(", ", reset.Errors.Select(e => e.Code))), ct);

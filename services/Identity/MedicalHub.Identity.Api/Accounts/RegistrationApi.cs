@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using System.Text.RegularExpressions;
 using MedicalHub.Data.Outbox;
 using MedicalHub.Identity.Api.Audit;
+using MedicalHub.Identity.Api.Emails;
 using MedicalHub.Identity.Api.Infrastructure;
 using MedicalHub.Identity.Api.Organizations;
 using MedicalHub.Identity.Api.Tokens;
@@ -14,9 +15,6 @@ namespace MedicalHub.Identity.Api.Accounts;
 /// <summary>Sign-up: a practice registers itself and its first administrator, who must verify the e-mail address before logging in.</summary>
 public static partial class RegistrationApi
 {
-    /// <summary>Outbox message type: the e-mail with the verification link (sent through the Communication service).</summary>
-    public const string VerificationEmailMessage = "email.verify-address";
-
     public static IEndpointRouteBuilder MapRegistrationApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/auth").WithTags("Sign-up");
@@ -50,10 +48,8 @@ public static partial class RegistrationApi
 
     public sealed record ResendVerificationRequest([Required, EmailAddress, StringLength(254)] string Email);
 
-    public sealed record VerificationEmail(Guid UserId, string Email, string GivenName, string Locale, string Token, Guid? OrganizationId);
-
     private static async Task<Results<Created<RegisterResponse>, ValidationProblem>> RegisterAsync(
-        RegisterRequest request, UserManager<User> users, IdentityServiceDbContext db, AuditTrail audit, CancellationToken ct)
+        RegisterRequest request, UserManager<User> users, IdentityServiceDbContext db, IAuditTrail audit, CancellationToken ct)
     {
         var email = request.Email.Trim();
         var user = new User
@@ -83,7 +79,7 @@ public static partial class RegistrationApi
             await PasswordHistoryValidator.RememberAsync(db, user, ct);
             db.Memberships.Add(new Membership { OrganizationId = organization.Id, UserId = user.Id, RoleIds = [OrganizationRole.BuiltIn.OrgAdmin.Id] });
             var token = await users.GenerateEmailConfirmationTokenAsync(user);
-            db.AddOutboxMessage(VerificationEmailMessage, new VerificationEmail(user.Id, email, user.GivenName, user.Locale, token, organization.Id));
+            db.AddOutboxMessage(AccountEmails.Verification, new AccountEmail(user.Id, email, user.GivenName, user.Locale, token, organization.Id));
             await db.SaveChangesAsync(ct);
             await transaction.CommitAsync(ct);
 
@@ -98,13 +94,13 @@ public static partial class RegistrationApi
     }
 
     private static async Task<Results<NoContent, ValidationProblem>> VerifyEmailAsync(VerifyEmailRequest request, UserManager<User> users,
-        PrincipalFactory principals, AuditTrail audit, CancellationToken ct)
+        IMembershipDirectory memberships, IAuditTrail audit, CancellationToken ct)
     {
         var user = await users.FindByIdAsync(request.UserId.ToString());
         var result = user is null ? IdentityResult.Failed(new IdentityErrorDescriber().InvalidToken()) : await users.ConfirmEmailAsync(user, request.Token);
         if (user is not null)
         {
-            var home = await principals.HomeOrganizationAsync(user.Id, ct);
+            var home = await memberships.HomeOrganizationAsync(user.Id, ct);
             await audit.RecordAsync(new(AuditActions.EmailVerified, result.Succeeded ? AuditOutcomes.Success : AuditOutcomes.Failure, home, user.Id,
                 Reason: result.Succeeded ? null : "invalid or expired token"), ct);
         }
@@ -118,14 +114,14 @@ public static partial class RegistrationApi
     /// address has an account, or is already verified, so the answer does not reveal which addresses are registered.
     /// </summary>
     private static async Task<Accepted> ResendVerificationAsync(ResendVerificationRequest request, UserManager<User> users,
-        IdentityServiceDbContext db, PrincipalFactory principals, AuditTrail audit, CancellationToken ct)
+        IdentityServiceDbContext db, IMembershipDirectory memberships, IAuditTrail audit, CancellationToken ct)
     {
         var user = await users.FindByEmailAsync(request.Email.Trim());
         if (user is { EmailConfirmed: false, Email: not null })
         {
-            var home = await principals.HomeOrganizationAsync(user.Id, ct);
+            var home = await memberships.HomeOrganizationAsync(user.Id, ct);
             var token = await users.GenerateEmailConfirmationTokenAsync(user);
-            db.AddOutboxMessage(VerificationEmailMessage, new VerificationEmail(user.Id, user.Email, user.GivenName, user.Locale, token, home));
+            db.AddOutboxMessage(AccountEmails.Verification, new AccountEmail(user.Id, user.Email, user.GivenName, user.Locale, token, home));
             await db.SaveChangesAsync(ct);
             await audit.RecordAsync(new(AuditActions.VerificationEmailResent, AuditOutcomes.Success, home, user.Id), ct);
         }

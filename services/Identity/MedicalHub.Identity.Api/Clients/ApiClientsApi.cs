@@ -36,7 +36,7 @@ public static class ApiClientsApi
     public sealed record ClientWithSecret(Guid Id, string ClientId, string ClientSecret, string Name, string[] Permissions, DateTimeOffset CreatedAt);
 
     private static async Task<Results<Created<ClientWithSecret>, ValidationProblem>> CreateAsync(ClientRequest request, ClaimsPrincipal principal,
-        ApiClients clients, AuditTrail audit, CancellationToken ct)
+        ApiClients clients, IAuditTrail audit, CancellationToken ct)
     {
         if (PermissionErrors(request.Permissions, principal) is { } errors)
         {
@@ -59,7 +59,7 @@ public static class ApiClientsApi
     }
 
     private static async Task<Results<NoContent, NotFound>> DeleteAsync(Guid id, ClaimsPrincipal principal, IdentityServiceDbContext db,
-        ApiClients clients, AuditTrail audit, CancellationToken ct)
+        ApiClients clients, IAuditTrail audit, CancellationToken ct)
     {
         var organizationId = principal.RequiredOrganizationId();
         var client = await db.ApiClients.SingleOrDefaultAsync(c => c.Id == id && c.OrganizationId == organizationId, ct);
@@ -73,7 +73,7 @@ public static class ApiClientsApi
     }
 
     private static async Task<Results<Ok<ClientWithSecret>, NotFound>> RotateAsync(Guid id, ClaimsPrincipal principal, IdentityServiceDbContext db,
-        ApiClients clients, AuditTrail audit, CancellationToken ct)
+        ApiClients clients, IAuditTrail audit, CancellationToken ct)
     {
         var organizationId = principal.RequiredOrganizationId();
         var client = await db.ApiClients.SingleOrDefaultAsync(c => c.Id == id && c.OrganizationId == organizationId, ct);

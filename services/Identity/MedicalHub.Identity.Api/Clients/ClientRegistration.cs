@@ -47,7 +47,7 @@ internal sealed class ClientRegistration(IServiceScopeFactory scopeFactory, ICon
             Permissions.Endpoints.Revocation,
             Permissions.GrantTypes.Password,
             Permissions.GrantTypes.RefreshToken,
-            Permissions.Prefixes.GrantType + Tokens.TokenApi.MfaOtpGrantType,
+            Permissions.Prefixes.GrantType + Tokens.TokenParameters.MfaOtpGrantType,
             Permissions.Scopes.Profile,
             Permissions.Scopes.Email,
             Permissions.Endpoints.Authorization,

@@ -6,9 +6,9 @@ using MedicalHub.Identity.Api.Emails;
 using MedicalHub.Identity.Api.Infrastructure;
 using MedicalHub.Identity.Api.Mfa;
 using MedicalHub.Identity.Api.Organizations;
-using MedicalHub.Identity.Api.Throttling;
 using MedicalHub.Identity.Api.Sessions;
 using MedicalHub.Identity.Api.SignIn;
+using MedicalHub.Identity.Api.Throttling;
 using MedicalHub.Identity.Api.Tokens;
 
 namespace MedicalHub.Identity.Api.Extensions;

@@ -59,7 +59,7 @@ public static class MfaApi
     }
 
     private static async Task<Results<Ok<RecoveryCodes>, NotFound, ValidationProblem>> ConfirmAsync(CodeRequest request, ClaimsPrincipal principal,
-        UserManager<User> users, AuthenticatorCodes authenticator, AuditTrail audit)
+        UserManager<User> users, AuthenticatorCodes authenticator, IAuditTrail audit)
     {
         var user = await users.FindByIdAsync(principal.FindFirstValue(Claims.Subject) ?? "");
         if (user is null)
@@ -78,7 +78,7 @@ public static class MfaApi
     }
 
     private static async Task<Results<NoContent, NotFound, ValidationProblem>> DisableAsync(DisableRequest request, ClaimsPrincipal principal,
-        UserManager<User> users, AuthenticatorCodes authenticator, AuditTrail audit)
+        UserManager<User> users, AuthenticatorCodes authenticator, IAuditTrail audit)
     {
         var user = await users.FindByIdAsync(principal.FindFirstValue(Claims.Subject) ?? "");
         if (user is null)
@@ -97,7 +97,7 @@ public static class MfaApi
     }
 
     private static async Task<Results<Ok<RecoveryCodes>, NotFound, ValidationProblem>> RegenerateRecoveryCodesAsync(CodeRequest request, ClaimsPrincipal principal,
-        UserManager<User> users, AuthenticatorCodes authenticator, AuditTrail audit)
+        UserManager<User> users, AuthenticatorCodes authenticator, IAuditTrail audit)
     {
         var user = await users.FindByIdAsync(principal.FindFirstValue(Claims.Subject) ?? "");
         if (user is null)

@@ -6,6 +6,7 @@ using System.Text;
 using MedicalHub.Data.Outbox;
 using MedicalHub.Identity.Api.Accounts;
 using MedicalHub.Identity.Api.Audit;
+using MedicalHub.Identity.Api.Emails;
 using MedicalHub.Identity.Api.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
@@ -20,9 +21,6 @@ namespace MedicalHub.Identity.Api.Organizations;
 /// </summary>
 public static class InvitationsApi
 {
-    /// <summary>Outbox message type: the invitation e-mail (sent through the Communication service).</summary>
-    public const string InvitationEmailMessage = "email.invitation";
-
     public static readonly TimeSpan Lifetime = TimeSpan.FromDays(7);
 
     public static IEndpointRouteBuilder MapInvitationsApi(this IEndpointRouteBuilder app)
@@ -53,12 +51,8 @@ public static class InvitationsApi
 
     public sealed record AcceptResponse(Guid OrganizationId, Guid UserId, bool AccountCreated);
 
-    /// <summary>The e-mail's content, the shape of the other account e-mails; the sender builds the link from <c>token</c>.</summary>
-    public sealed record InvitationEmail(Guid InvitationId, string Email, string OrganizationName, string InviterName, string Locale, string Token, DateTimeOffset ExpiresAt,
-        Guid OrganizationId);
-
     private static async Task<Results<Created<InvitationView>, ValidationProblem, ProblemHttpResult>> InviteAsync(InvitationRequest request,
-        ClaimsPrincipal principal, IdentityServiceDbContext db, AuditTrail audit, TimeProvider time, CancellationToken ct)
+        ClaimsPrincipal principal, IdentityServiceDbContext db, IAuditTrail audit, TimeProvider time, CancellationToken ct)
     {
         var organizationId = principal.RequiredOrganizationId();
         var email = request.Email.Trim();
@@ -110,7 +104,7 @@ public static class InvitationsApi
     }
 
     private static async Task<Results<NoContent, NotFound, ProblemHttpResult>> RevokeAsync(Guid id, ClaimsPrincipal principal,
-        IdentityServiceDbContext db, AuditTrail audit, TimeProvider time, CancellationToken ct)
+        IdentityServiceDbContext db, IAuditTrail audit, TimeProvider time, CancellationToken ct)
     {
         var organizationId = principal.RequiredOrganizationId();
         var invitation = await db.Invitations.SingleOrDefaultAsync(i => i.Id == id && i.OrganizationId == organizationId, ct);
@@ -129,7 +123,7 @@ public static class InvitationsApi
     }
 
     private static async Task<Results<Ok<InvitationView>, NotFound, ProblemHttpResult>> ResendAsync(Guid id, ClaimsPrincipal principal,
-        IdentityServiceDbContext db, AuditTrail audit, TimeProvider time, CancellationToken ct)
+        IdentityServiceDbContext db, IAuditTrail audit, TimeProvider time, CancellationToken ct)
     {
         var organizationId = principal.RequiredOrganizationId();
         var invitation = await db.Invitations.SingleOrDefaultAsync(i => i.Id == id && i.OrganizationId == organizationId, ct);
@@ -152,7 +146,7 @@ public static class InvitationsApi
     }
 
     private static async Task<Results<Ok<AcceptResponse>, ValidationProblem, ProblemHttpResult>> AcceptAsync(AcceptRequest request, ClaimsPrincipal principal,
-        IdentityServiceDbContext db, UserManager<User> users, AuditTrail audit, TimeProvider time, CancellationToken ct)
+        IdentityServiceDbContext db, UserManager<User> users, IAuditTrail audit, TimeProvider time, CancellationToken ct)
     {
         var now = time.GetUtcNow();
         var tokenHash = Hash(request.Token.Trim());
@@ -267,7 +261,7 @@ public static class InvitationsApi
     /// its password (wrong passwords count towards the lockout, as at login). Null when proven.
     /// </summary>
     private static async Task<ValidationProblem?> ProveAsync(User user, string? password, ClaimsPrincipal principal, UserManager<User> users,
-        AuditTrail audit, Invitation invitation, CancellationToken ct)
+        IAuditTrail audit, Invitation invitation, CancellationToken ct)
     {
         if (principal.Identity?.IsAuthenticated == true && principal.FindFirstValue(OpenIddict.Abstractions.OpenIddictConstants.Claims.Subject) == user.Id.ToString())
         {
@@ -296,7 +290,7 @@ public static class InvitationsApi
         var organizationName = await db.Organizations.Where(o => o.Id == invitation.OrganizationId).Select(o => o.Name).SingleAsync(ct);
         var inviterId = inviter.UserId();
         var from = await db.Users.Where(u => u.Id == inviterId).Select(u => new { u.GivenName, u.FamilyName, u.Locale }).SingleAsync(ct);
-        db.AddOutboxMessage(InvitationEmailMessage, new InvitationEmail(invitation.Id, invitation.Email, organizationName,
+        db.AddOutboxMessage(AccountEmails.Invitation, new InvitationEmail(invitation.Id, invitation.Email, organizationName,
             $"{from.GivenName} {from.FamilyName}", from.Locale, token, invitation.ExpiresAt, invitation.OrganizationId));
     }
 

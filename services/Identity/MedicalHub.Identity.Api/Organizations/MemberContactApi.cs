@@ -1,6 +1,7 @@
 using MedicalHub.Identity.Api.Clients;
 using MedicalHub.Identity.Api.Infrastructure;
 using MedicalHub.Identity.Api.Tokens;
+using MedicalHub.Identity.Api.Tokens.Grants;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 

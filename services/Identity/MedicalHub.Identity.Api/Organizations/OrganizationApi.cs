@@ -46,8 +46,6 @@ public static class OrganizationApi
 
     public sealed record OrganizationChange([Required, StringLength(200, MinimumLength = 2)] string Name);
 
-    public sealed record RoleView(Guid Id, string Name, bool BuiltIn, string[] Permissions);
-
     public sealed record MemberView(Guid UserId, string Email, string GivenName, string FamilyName, string[] Roles, bool Active, bool MfaEnabled);
 
     public sealed record RolesChange([Required, MinLength(1), MaxLength(20)] Guid[] RoleIds);
@@ -63,7 +61,7 @@ public static class OrganizationApi
     }
 
     private static async Task<Results<Ok<OrganizationView>, NotFound>> UpdateAsync(OrganizationChange change, ClaimsPrincipal principal,
-        IdentityServiceDbContext db, AuditTrail audit, CancellationToken ct)
+        IdentityServiceDbContext db, IAuditTrail audit, CancellationToken ct)
     {
         var id = principal.RequiredOrganizationId();
         var organization = await db.Organizations.SingleOrDefaultAsync(o => o.Id == id, ct);
@@ -81,7 +79,7 @@ public static class OrganizationApi
     {
         var id = principal.RequiredOrganizationId();
         var roles = await db.OrganizationRoles.AsNoTracking().Where(r => r.OrganizationId == null || r.OrganizationId == id).OrderBy(r => r.Name).ToListAsync(ct);
-        return TypedResults.Ok(roles.Select(r => new RoleView(r.Id, r.Name, r.OrganizationId is null, r.Permissions)).ToArray());
+        return TypedResults.Ok(roles.Select(RoleView.Of).ToArray());
     }
 
     private static async Task<Results<Ok<MemberView[]>, ValidationProblem>> ListMembersAsync(string? search, ClaimsPrincipal principal,
@@ -106,7 +104,7 @@ public static class OrganizationApi
     }
 
     private static async Task<Results<NoContent, NotFound, ValidationProblem>> SetRolesAsync(Guid userId, RolesChange change, ClaimsPrincipal principal,
-        IdentityServiceDbContext db, AuditTrail audit, CancellationToken ct)
+        IdentityServiceDbContext db, IAuditTrail audit, CancellationToken ct)
     {
         var id = principal.RequiredOrganizationId();
         var membership = await db.Memberships.SingleOrDefaultAsync(m => m.OrganizationId == id && m.UserId == userId, ct);
@@ -133,7 +131,7 @@ public static class OrganizationApi
     }
 
     private static async Task<Results<NoContent, NotFound>> ResetMfaAsync(Guid userId, ClaimsPrincipal principal, IdentityServiceDbContext db,
-        Microsoft.AspNetCore.Identity.UserManager<User> users, AuditTrail audit, CancellationToken ct)
+        Microsoft.AspNetCore.Identity.UserManager<User> users, IAuditTrail audit, CancellationToken ct)
     {
         var id = principal.RequiredOrganizationId();
         if (!await db.Memberships.AnyAsync(m => m.OrganizationId == id && m.UserId == userId && m.IsActive, ct)
@@ -149,7 +147,7 @@ public static class OrganizationApi
     }
 
     private static async Task<Results<NoContent, NotFound, ValidationProblem>> DeactivateAsync(Guid userId, ClaimsPrincipal principal,
-        IdentityServiceDbContext db, UserSessions sessions, AuditTrail audit, CancellationToken ct)
+        IdentityServiceDbContext db, UserSessions sessions, IAuditTrail audit, CancellationToken ct)
     {
         var id = principal.RequiredOrganizationId();
         if (userId == principal.UserId())

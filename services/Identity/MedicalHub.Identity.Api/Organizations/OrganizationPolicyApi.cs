@@ -36,7 +36,7 @@ public static class OrganizationPolicyApi
     }
 
     private static async Task<Results<Ok<PolicyView>, NotFound, ValidationProblem>> SetAsync(PolicyView policy, ClaimsPrincipal principal,
-        IdentityServiceDbContext db, AuditTrail audit, CancellationToken ct)
+        IdentityServiceDbContext db, IAuditTrail audit, CancellationToken ct)
     {
         var organizationId = principal.RequiredOrganizationId();
         var organization = await db.Organizations.SingleOrDefaultAsync(o => o.Id == organizationId, ct);

@@ -28,8 +28,8 @@ public static class RolesApi
 
     public sealed record RoleRequest([Required, StringLength(100, MinimumLength = 2)] string Name, [Required, MaxLength(50)] string[] Permissions);
 
-    private static async Task<Results<Created<OrganizationApi.RoleView>, ValidationProblem, ProblemHttpResult>> CreateAsync(RoleRequest request,
-        ClaimsPrincipal principal, IdentityServiceDbContext db, AuditTrail audit, CancellationToken ct)
+    private static async Task<Results<Created<RoleView>, ValidationProblem, ProblemHttpResult>> CreateAsync(RoleRequest request,
+        ClaimsPrincipal principal, IdentityServiceDbContext db, IAuditTrail audit, CancellationToken ct)
     {
         var organizationId = principal.RequiredOrganizationId();
         var name = request.Name.Trim();
@@ -45,11 +45,11 @@ public static class RolesApi
         }
         await audit.RecordAsync(new(AuditActions.RoleCreated, AuditOutcomes.Success, organizationId, principal.UserId(),
             Reason: $"role {role.Id} '{role.Name}': {string.Join(",", role.Permissions)}"), ct);
-        return TypedResults.Created($"/api/organizations/current/roles/{role.Id}", ToView(role));
+        return TypedResults.Created($"/api/organizations/current/roles/{role.Id}", RoleView.Of(role));
     }
 
-    private static async Task<Results<Ok<OrganizationApi.RoleView>, NotFound, ValidationProblem, ProblemHttpResult>> UpdateAsync(Guid roleId, RoleRequest request,
-        ClaimsPrincipal principal, IdentityServiceDbContext db, AuditTrail audit, CancellationToken ct)
+    private static async Task<Results<Ok<RoleView>, NotFound, ValidationProblem, ProblemHttpResult>> UpdateAsync(Guid roleId, RoleRequest request,
+        ClaimsPrincipal principal, IdentityServiceDbContext db, IAuditTrail audit, CancellationToken ct)
     {
         var organizationId = principal.RequiredOrganizationId();
         var role = await db.OrganizationRoles.SingleOrDefaultAsync(r => r.Id == roleId && (r.OrganizationId == null || r.OrganizationId == organizationId), ct);
@@ -74,11 +74,11 @@ public static class RolesApi
         }
         await audit.RecordAsync(new(AuditActions.RoleChanged, AuditOutcomes.Success, organizationId, principal.UserId(),
             Reason: $"role {role.Id} '{role.Name}': {string.Join(",", role.Permissions)}"), ct);
-        return TypedResults.Ok(ToView(role));
+        return TypedResults.Ok(RoleView.Of(role));
     }
 
     private static async Task<Results<NoContent, NotFound, ProblemHttpResult>> DeleteAsync(Guid roleId, ClaimsPrincipal principal,
-        IdentityServiceDbContext db, AuditTrail audit, TimeProvider time, CancellationToken ct)
+        IdentityServiceDbContext db, IAuditTrail audit, TimeProvider time, CancellationToken ct)
     {
         var organizationId = principal.RequiredOrganizationId();
         var role = await db.OrganizationRoles.SingleOrDefaultAsync(r => r.Id == roleId && (r.OrganizationId == null || r.OrganizationId == organizationId), ct);
@@ -137,6 +137,4 @@ public static class RolesApi
     }
 
     private static string[] Normalize(string[] permissions) => [.. permissions.Distinct().Order(StringComparer.Ordinal)];
-
-    private static OrganizationApi.RoleView ToView(OrganizationRole role) => new(role.Id, role.Name, role.OrganizationId is null, role.Permissions);
 }

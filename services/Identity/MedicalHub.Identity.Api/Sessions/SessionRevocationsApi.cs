@@ -1,6 +1,7 @@
 using MedicalHub.Identity.Api.Clients;
 using MedicalHub.Identity.Api.Infrastructure;
 using MedicalHub.Identity.Api.Tokens;
+using MedicalHub.Identity.Api.Tokens.Grants;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -21,15 +22,6 @@ public static class SessionRevocationsApi
 
     /// <summary>Past the access-token lifetime, a revoked session's tokens are refused by their expiry; this covers clock skew on top.</summary>
     public static readonly TimeSpan ExpiryMargin = TimeSpan.FromMinutes(1);
-
-    /// <summary>Identity's API serves people; a service's token reaches only the endpoints that ask for one.</summary>
-    public static IServiceCollection AddServiceTokenBoundaries(this IServiceCollection services)
-    {
-        services.Configure<AuthorizationOptions>(options => options.DefaultPolicy = new AuthorizationPolicyBuilder(options.DefaultPolicy)
-            .RequireAssertion(c => !c.User.HasClaim(ClientCredentialsGrant.ClientKindClaim, ClientCredentialsGrant.ServiceKind))
-            .Build());
-        return services;
-    }
 
     public static IEndpointRouteBuilder MapSessionRevocationsApi(this IEndpointRouteBuilder app)
     {

@@ -32,7 +32,7 @@ public static class SessionsApi
         return TypedResults.Ok(active.Select(s => new SessionView(s.Id, s.Device, s.IpAddress, s.ClientId, s.CreatedAt, s.LastSeenAt, s.Id.ToString() == current)).ToArray());
     }
 
-    private static async Task<Results<NoContent, NotFound>> RevokeAsync(Guid sessionId, ClaimsPrincipal principal, UserSessions sessions, AuditTrail audit, CancellationToken ct)
+    private static async Task<Results<NoContent, NotFound>> RevokeAsync(Guid sessionId, ClaimsPrincipal principal, UserSessions sessions, IAuditTrail audit, CancellationToken ct)
     {
         if (!await sessions.RevokeAsync(principal.UserId(), sessionId, ct))
         {
@@ -42,7 +42,7 @@ public static class SessionsApi
         return TypedResults.NoContent();
     }
 
-    private static async Task<Ok<Revoked>> RevokeOthersAsync(ClaimsPrincipal principal, UserSessions sessions, AuditTrail audit, CancellationToken ct)
+    private static async Task<Ok<Revoked>> RevokeOthersAsync(ClaimsPrincipal principal, UserSessions sessions, IAuditTrail audit, CancellationToken ct)
     {
         var count = await sessions.RevokeAllAsync(principal.UserId(), principal.FindFirstValue(PrincipalFactory.SessionClaim), ct);
         await audit.RecordAsync(new(AuditActions.SessionRevoked, AuditOutcomes.Success, principal.OrganizationId(), principal.UserId(), Reason: $"all others ({count})"), ct);

@@ -30,8 +30,7 @@ public static class AuthorizationApi
         return app;
     }
 
-    private static async Task<IResult> AuthorizeAsync(HttpContext http, UserManager<User> users, PrincipalFactory principals, UserSessions sessions,
-        TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> AuthorizeAsync(HttpContext http, UserManager<User> users, SignInCompletion completion, TimeProvider time, CancellationToken ct)
     {
         var request = http.GetOpenIddictServerRequest() ?? throw new InvalidOperationException("The OpenID Connect request cannot be retrieved.");
         var login = await http.AuthenticateAsync(LoginCookie.Scheme);
@@ -44,7 +43,7 @@ public static class AuthorizationApi
         {
             if (request.HasPromptValue(PromptValues.None))
             {
-                return TokenApi.Forbid(Errors.LoginRequired, "The user is not logged in.");
+                return OAuthResults.Forbid(Errors.LoginRequired, "The user is not logged in.");
             }
             // Back here after the login page, without what asked for a fresh login (or it would loop).
             var parameters = request.GetParameters()
@@ -54,18 +53,9 @@ public static class AuthorizationApi
                 [LoginCookie.Scheme]);
         }
 
-        var membership = await TokenApi.ChooseMembershipAsync(principals, user.Id, (string?)request[TokenApi.OrganizationParameter], ct);
-        if (membership is null)
-        {
-            return TokenApi.Forbid(Errors.AccessDenied, "The account has no active membership in the requested organization.");
-        }
-
-        var principal = await principals.CreateAsync(user, membership, Guid.CreateVersion7().ToString(),
-            login.Principal!.FindAll(PrincipalFactory.AuthenticationMethodClaim).Select(c => c.Value), request.GetScopes(), ct);
-        AuthorizationCodeGrant.SetAuthenticationTime(principal, login.Properties?.IssuedUtc?.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture));
-        await sessions.StartAsync(principal, user.Id, membership.OrganizationId, request.ClientId!, http, ct);
-        await LoginCookie.RememberSessionAsync(http, login, principal.GetClaim(PrincipalFactory.SessionClaim)!);
-        return TokenApi.SignIn(principal);
+        return await completion.StartBrowserSessionAsync(http, login, user, request, ct) is SignInOutcome.TokensReady ready
+            ? OAuthResults.SignIn(ready.Principal)
+            : OAuthResults.Forbid(Errors.AccessDenied, OAuthResults.NoMembershipMessage);
     }
 
     private static async Task<IResult> UserInfoAsync(HttpContext http, UserManager<User> users)
@@ -110,7 +100,7 @@ public static class AuthorizationApi
     /// which OpenIddict has checked, or to the "signed out" page. Without an <c>id_token_hint</c> the user
     /// confirms first (a form with an antiforgery token), so another site cannot sign them out.
     /// </summary>
-    private static async Task<IResult> EndSessionAsync(HttpContext http, UserSessions sessions, AuditTrail audit, IAntiforgery antiforgery, CancellationToken ct)
+    private static async Task<IResult> EndSessionAsync(HttpContext http, UserSessions sessions, IAuditTrail audit, IAntiforgery antiforgery, CancellationToken ct)
     {
         var request = http.GetOpenIddictServerRequest() ?? throw new InvalidOperationException("The OpenID Connect request cannot be retrieved.");
         var hint = (await http.AuthenticateAsync(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme)).Principal;
@@ -140,6 +130,6 @@ public static class AuthorizationApi
         }
 
         await http.SignOutAsync(LoginCookie.Scheme);
-        return Results.SignOut(new AuthenticationProperties { RedirectUri = LoginApi.SignedOutPath }, [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
+        return Results.SignOut(new AuthenticationProperties { RedirectUri = LoginPage.SignedOutPath }, [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
     }
 }

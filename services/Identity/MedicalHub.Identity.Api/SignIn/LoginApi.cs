@@ -1,8 +1,5 @@
-using MedicalHub.Identity.Api.Accounts;
-using MedicalHub.Identity.Api.Audit;
 using MedicalHub.Identity.Api.Tokens;
 using Microsoft.AspNetCore.Antiforgery;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.WebUtilities;
 using static OpenIddict.Abstractions.OpenIddictConstants;
@@ -10,16 +7,13 @@ using static OpenIddict.Abstractions.OpenIddictConstants;
 namespace MedicalHub.Identity.Api.SignIn;
 
 /// <summary>
-/// The browser login page of the authorization code flow: the password step, then the TOTP or recovery
-/// code step when the account has MFA, then back to <c>/connect/authorize</c>, which issues the code. The
-/// rules are the token endpoint's (<see cref="PasswordLogin"/>); the forms need the antiforgery token.
+/// The browser login page of the authorization code flow: the password step, then the TOTP or recovery code step when
+/// the account has MFA, then back to <c>/connect/authorize</c>, which issues the code. The rules are the token
+/// endpoint's (<see cref="PasswordLogin"/>, <see cref="SignInCompletion"/>); the forms need the antiforgery token.
 /// </summary>
 public static class LoginApi
 {
-    public const string SignedOutPath = "/account/signed-out";
-
     private const string AuthorizePath = "/connect/authorize";
-    private const string InvalidCredentials = "The e-mail address or password is incorrect.";
 
     public static IEndpointRouteBuilder MapLoginApi(this IEndpointRouteBuilder app)
     {
@@ -32,80 +26,70 @@ public static class LoginApi
         return app;
     }
 
+    /// <summary>The password step's form.</summary>
+    public sealed record PasswordForm([FromForm(Name = "email")] string? Email, [FromForm(Name = "password")] string? Password,
+        [FromForm(Name = "returnUrl")] string? ReturnUrl);
+
+    /// <summary>The second step's form: the login in progress and one of the two codes.</summary>
+    public sealed record SecondFactorForm([FromForm(Name = "mfa_token")] string? MfaToken, [FromForm(Name = "code")] string? Code,
+        [FromForm(Name = "recovery_code")] string? RecoveryCode, [FromForm(Name = "returnUrl")] string? ReturnUrl);
+
+    /// <summary>What the page's steps work with.</summary>
+    public sealed record LoginServices(IAntiforgery Antiforgery, PasswordLogin Logins, MfaChallenges Challenges, SignInCompletion Completion);
+
     private static IResult ShowLogin(string? returnUrl, HttpContext http, IAntiforgery antiforgery) =>
         IsAuthorizeUrl(returnUrl) ? LoginPage.Password(antiforgery.GetAndStoreTokens(http), returnUrl!) : NotFromAnApplication();
 
-    private static async Task<IResult> PasswordAsync([FromForm(Name = "email")] string? email, [FromForm(Name = "password")] string? password,
-        [FromForm(Name = "returnUrl")] string? returnUrl, HttpContext http, IAntiforgery antiforgery, PasswordLogin logins, MfaChallenges challenges,
-        UserManager<User> users, PrincipalFactory principals, AuditTrail audit, CancellationToken ct)
+    private static async Task<IResult> PasswordAsync([AsParameters] PasswordForm form, [AsParameters] LoginServices services, HttpContext http, CancellationToken ct)
     {
-        if (!IsAuthorizeUrl(returnUrl))
+        if (!IsAuthorizeUrl(form.ReturnUrl))
         {
             return NotFromAnApplication();
         }
-        var (clientId, organizationId) = Authorization(returnUrl!);
-        var check = await logins.CheckPasswordAsync(email?.Trim(), password, clientId, ct);
+        var returnUrl = form.ReturnUrl!;
+        var (clientId, organizationId) = Authorization(returnUrl);
+        var check = await services.Logins.CheckPasswordAsync(form.Email?.Trim(), form.Password, clientId, ct);
         switch (check.Outcome)
         {
             case PasswordLogin.Outcome.InvalidCredentials:
-                return LoginPage.Password(antiforgery.GetAndStoreTokens(http), returnUrl!, email, InvalidCredentials);
+                return LoginPage.Password(services.Antiforgery.GetAndStoreTokens(http), returnUrl, form.Email, OAuthResults.InvalidCredentialsMessage);
             case PasswordLogin.Outcome.EmailNotVerified:
-                return LoginPage.Password(antiforgery.GetAndStoreTokens(http), returnUrl!, email,
+                return LoginPage.Password(services.Antiforgery.GetAndStoreTokens(http), returnUrl, form.Email,
                     "The e-mail address is not verified yet: follow the link in the verification e-mail.");
-            case PasswordLogin.Outcome.MfaRequired:
-                var mfaToken = await challenges.IssueAsync(new MfaChallenges.Challenge(check.User!.Id, organizationId, []));
-                return LoginPage.SecondFactor(antiforgery.GetAndStoreTokens(http), returnUrl!, mfaToken);
         }
-        return await CompleteAsync(http, users, principals, audit, check.User!, ["pwd"], organizationId, clientId, returnUrl!, ct);
+        var outcome = await services.Completion.AfterPasswordAsync(new SignInAttempt(http, SignInChannel.LoginPage, clientId, organizationId, []), check, ct);
+        return outcome is SignInOutcome.SecondFactorRequired second
+            ? LoginPage.SecondFactor(services.Antiforgery.GetAndStoreTokens(http), returnUrl, second.MfaToken)
+            : Results.LocalRedirect(returnUrl);
     }
 
-    private static async Task<IResult> SecondFactorAsync([FromForm(Name = "mfa_token")] string? mfaToken, [FromForm(Name = "code")] string? code,
-        [FromForm(Name = "recovery_code")] string? recoveryCode, [FromForm(Name = "returnUrl")] string? returnUrl, HttpContext http,
-        IAntiforgery antiforgery, PasswordLogin logins, MfaChallenges challenges, UserManager<User> users, PrincipalFactory principals,
-        AuditTrail audit, CancellationToken ct)
+    private static async Task<IResult> SecondFactorAsync([AsParameters] SecondFactorForm form, [AsParameters] LoginServices services, HttpContext http,
+        CancellationToken ct)
     {
-        if (!IsAuthorizeUrl(returnUrl))
+        if (!IsAuthorizeUrl(form.ReturnUrl))
         {
             return NotFromAnApplication();
         }
-        var (clientId, _) = Authorization(returnUrl!);
-        var challenge = await challenges.FindAsync(mfaToken);
-        var user = challenge is null ? null : await users.FindByIdAsync(challenge.UserId.ToString());
-        if (challenge is null || user is null)
+        var returnUrl = form.ReturnUrl!;
+        var (clientId, _) = Authorization(returnUrl);
+        var second = await services.Logins.CheckSecondFactorAsync(form.MfaToken, form.Code, form.RecoveryCode, clientId, ct);
+        switch (second.Outcome)
         {
-            return LoginPage.Password(antiforgery.GetAndStoreTokens(http), returnUrl!, error: "The login took too long: enter your password again.");
+            case PasswordLogin.SecondFactorOutcome.ChallengeExpired:
+                return LoginPage.Password(services.Antiforgery.GetAndStoreTokens(http), returnUrl, error: "The login took too long: enter your password again.");
+            case PasswordLogin.SecondFactorOutcome.WrongCode:
+                return LoginPage.SecondFactor(services.Antiforgery.GetAndStoreTokens(http), returnUrl, form.MfaToken!, "The code is not right, or was already used.");
+            case PasswordLogin.SecondFactorOutcome.WrongRecoveryCode:
+                return LoginPage.SecondFactor(services.Antiforgery.GetAndStoreTokens(http), returnUrl, form.MfaToken!,
+                    "The recovery code is not right, or was already used.");
+            case PasswordLogin.SecondFactorOutcome.Missing:
+                return LoginPage.SecondFactor(services.Antiforgery.GetAndStoreTokens(http), returnUrl, form.MfaToken!,
+                    "Enter the code from your authenticator app, or a recovery code.");
+            case PasswordLogin.SecondFactorOutcome.LockedOut:
+                await services.Challenges.EndAsync(form.MfaToken!);
+                return LoginPage.Password(services.Antiforgery.GetAndStoreTokens(http), returnUrl, second.User!.Email, OAuthResults.InvalidCredentialsMessage);
         }
-
-        var home = await principals.HomeOrganizationAsync(user.Id, ct);
-        var second = await logins.CheckSecondFactorAsync(user, home, code, recoveryCode, clientId, ct);
-        var retry = second.Outcome switch
-        {
-            PasswordLogin.SecondFactorOutcome.WrongCode => "The code is not right, or was already used.",
-            PasswordLogin.SecondFactorOutcome.WrongRecoveryCode => "The recovery code is not right, or was already used.",
-            PasswordLogin.SecondFactorOutcome.Missing => "Enter the code from your authenticator app, or a recovery code.",
-            _ => null,
-        };
-        if (retry is not null)
-        {
-            return LoginPage.SecondFactor(antiforgery.GetAndStoreTokens(http), returnUrl!, mfaToken!, retry);
-        }
-        await challenges.EndAsync(mfaToken!);
-        if (second.Outcome == PasswordLogin.SecondFactorOutcome.LockedOut)
-        {
-            return LoginPage.Password(antiforgery.GetAndStoreTokens(http), returnUrl!, user.Email, InvalidCredentials);
-        }
-        return await CompleteAsync(http, users, principals, audit, user, ["pwd", "mfa", second.Method!], challenge.OrganizationId, clientId, returnUrl!, ct);
-    }
-
-    /// <summary>The login is complete: the short-lived login cookie, the audit entry, and back to the authorization request.</summary>
-    private static async Task<IResult> CompleteAsync(HttpContext http, UserManager<User> users, PrincipalFactory principals, AuditTrail audit,
-        User user, string[] methods, string? organizationId, string? clientId, string returnUrl, CancellationToken ct)
-    {
-        await LoginCookie.SignInAsync(http, users, user, methods);
-        var organization = (await TokenApi.ChooseMembershipAsync(principals, user.Id, organizationId, ct))?.OrganizationId
-            ?? await principals.HomeOrganizationAsync(user.Id, ct);
-        await audit.RecordAsync(new(AuditActions.LoginSucceeded, AuditOutcomes.Success, organization, user.Id,
-            Reason: string.Join('+', methods.Where(m => m != "mfa")), ClientId: clientId), ct);
+        await services.Completion.AfterSecondFactorAsync(new SignInAttempt(http, SignInChannel.LoginPage, clientId, null, []), second, ct);
         return Results.LocalRedirect(returnUrl);
     }
 
@@ -117,7 +101,7 @@ public static class LoginApi
     {
         var query = QueryHelpers.ParseQuery(returnUrl[AuthorizePath.Length..]);
         return (query.TryGetValue(Parameters.ClientId, out var client) ? client.ToString() : null,
-            query.TryGetValue(TokenApi.OrganizationParameter, out var organization) ? organization.ToString() : null);
+            query.TryGetValue(TokenParameters.OrganizationId, out var organization) ? organization.ToString() : null);
     }
 
     private static IResult NotFromAnApplication() =>

@@ -7,6 +7,8 @@ namespace MedicalHub.Identity.Api.SignIn;
 /// <summary>The login page's HTML: plain server-rendered forms, no script, every value HTML-encoded.</summary>
 internal static class LoginPage
 {
+    public const string SignedOutPath = "/account/signed-out";
+
     private const string Style = """
         :root { color-scheme: light dark; font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
         body { margin: 0; min-height: 100vh; display: grid; place-items: center; background: Canvas; color: CanvasText; }

@@ -1,29 +1,34 @@
 using MedicalHub.Identity.Api.Accounts;
 using MedicalHub.Identity.Api.Audit;
 using MedicalHub.Identity.Api.Mfa;
-using MedicalHub.Identity.Api.Tokens;
+using MedicalHub.Identity.Api.Organizations;
 using Microsoft.AspNetCore.Identity;
 
 namespace MedicalHub.Identity.Api.SignIn;
 
 /// <summary>
-/// The checks of a login, shared by the token endpoint's password and mfa-otp grants and the browser login
-/// page, so both apply the same rules: no account enumeration (unknown account, wrong password and locked
-/// account look the same, in timing too), lockout after repeated failures, verified e-mail required, and
-/// every outcome audited.
+/// The checks of a login, shared by the token endpoint's password and mfa-otp grants and the browser login page, so
+/// both apply the same rules: no account enumeration (unknown account, wrong password and locked account look the same,
+/// in timing too), lockout after repeated failures (<see cref="AccountRules"/>), verified e-mail required, a second
+/// factor when the account has MFA, and every outcome audited. What a successful check leads to is
+/// <see cref="SignInCompletion"/>'s.
 /// </summary>
-public sealed class PasswordLogin(UserManager<User> users, PrincipalFactory principals, IPasswordHasher<User> hasher,
-    AuthenticatorCodes codes, AuditTrail audit)
+public sealed class PasswordLogin(UserManager<User> users, IMembershipDirectory memberships, IPasswordHasher<User> hasher,
+    AuthenticatorCodes codes, MfaChallenges challenges, IAuditTrail audit)
 {
     public enum Outcome { Succeeded, MfaRequired, InvalidCredentials, EmailNotVerified }
 
-    public enum SecondFactorOutcome { Succeeded, LockedOut, WrongCode, WrongRecoveryCode, Missing }
+    public enum SecondFactorOutcome { Succeeded, ChallengeExpired, LockedOut, WrongCode, WrongRecoveryCode, Missing }
 
     /// <summary><see cref="HomeOrganizationId"/> is the organization a failure was audited under (not read on success).</summary>
     public sealed record PasswordResult(Outcome Outcome, User? User = null, Guid? HomeOrganizationId = null);
 
-    /// <summary>The outcome of the second step; <see cref="Method"/> is the <c>amr</c> value (<c>otp</c> or <c>rc</c>).</summary>
-    public sealed record SecondFactorResult(SecondFactorOutcome Outcome, string? Method = null);
+    /// <summary>
+    /// The outcome of the second step: the login in progress (<see cref="MfaToken"/>, <see cref="Challenge"/>) and, when
+    /// it succeeded, the <c>amr</c> value of the factor used (<see cref="Method"/>: <c>otp</c> or <c>rc</c>).
+    /// </summary>
+    public sealed record SecondFactorResult(SecondFactorOutcome Outcome, User? User = null, MfaChallenges.Challenge? Challenge = null,
+        string? MfaToken = null, string? Method = null);
 
     /// <summary>The password step. With MFA on, the right password answers <see cref="Outcome.MfaRequired"/> (audited as the challenge).</summary>
     public async Task<PasswordResult> CheckPasswordAsync(string? email, string? password, string? clientId, CancellationToken ct)
@@ -37,7 +42,7 @@ public sealed class PasswordLogin(UserManager<User> users, PrincipalFactory prin
             return new(Outcome.InvalidCredentials);
         }
         // The organization an outcome is audited under; a successful login records its own (the chosen one), so it skips this read.
-        Task<Guid?> HomeAsync() => principals.HomeOrganizationAsync(user.Id, ct);
+        Task<Guid?> HomeAsync() => memberships.HomeOrganizationAsync(user.Id, ct);
         if (await users.IsLockedOutAsync(user))
         {
             hasher.VerifyHashedPassword(TimingDummy.User, TimingDummy.Hash, password ?? "");
@@ -67,13 +72,23 @@ public sealed class PasswordLogin(UserManager<User> users, PrincipalFactory prin
         return new(Outcome.Succeeded, user);
     }
 
-    /// <summary>The second step: a TOTP code (each accepted once) or a recovery code (each works once). Failures count towards the lockout.</summary>
-    public async Task<SecondFactorResult> CheckSecondFactorAsync(User user, Guid? homeOrganizationId, string? otp, string? recoveryCode, string? clientId, CancellationToken ct)
+    /// <summary>
+    /// The second step of the login <paramref name="mfaToken"/> names: a TOTP code (each accepted once) or a recovery code
+    /// (each works once). Failures count towards the lockout; a locked account is refused before any code is looked at.
+    /// </summary>
+    public async Task<SecondFactorResult> CheckSecondFactorAsync(string? mfaToken, string? otp, string? recoveryCode, string? clientId, CancellationToken ct)
     {
+        var challenge = await challenges.FindAsync(mfaToken);
+        var user = challenge is null ? null : await users.FindByIdAsync(challenge.UserId.ToString());
+        if (challenge is null || user is null)
+        {
+            return new(SecondFactorOutcome.ChallengeExpired);
+        }
+        var home = await memberships.HomeOrganizationAsync(user.Id, ct);
         if (await users.IsLockedOutAsync(user))
         {
-            await audit.RecordAsync(new(AuditActions.LoginFailed, AuditOutcomes.Failure, homeOrganizationId, SubjectUserId: user.Id, Reason: "locked out", ClientId: clientId), ct);
-            return new(SecondFactorOutcome.LockedOut);
+            await audit.RecordAsync(new(AuditActions.LoginFailed, AuditOutcomes.Failure, home, SubjectUserId: user.Id, Reason: "locked out", ClientId: clientId), ct);
+            return new(SecondFactorOutcome.LockedOut, user, challenge, mfaToken);
         }
 
         string method;
@@ -82,8 +97,8 @@ public sealed class PasswordLogin(UserManager<User> users, PrincipalFactory prin
             method = "otp";
             if (!await codes.IsValidAsync(user, otp))
             {
-                await FailedAttemptAsync(user, homeOrganizationId, "wrong or reused TOTP code", clientId, ct);
-                return new(SecondFactorOutcome.WrongCode);
+                await FailedAttemptAsync(user, home, "wrong or reused TOTP code", clientId, ct);
+                return new(SecondFactorOutcome.WrongCode, user, challenge, mfaToken);
             }
         }
         else if (!string.IsNullOrWhiteSpace(recoveryCode))
@@ -91,22 +106,22 @@ public sealed class PasswordLogin(UserManager<User> users, PrincipalFactory prin
             method = "rc";
             if (!(await users.RedeemTwoFactorRecoveryCodeAsync(user, recoveryCode.Trim())).Succeeded)
             {
-                await FailedAttemptAsync(user, homeOrganizationId, "wrong or used recovery code", clientId, ct);
-                return new(SecondFactorOutcome.WrongRecoveryCode);
+                await FailedAttemptAsync(user, home, "wrong or used recovery code", clientId, ct);
+                return new(SecondFactorOutcome.WrongRecoveryCode, user, challenge, mfaToken);
             }
-            await audit.RecordAsync(new(AuditActions.RecoveryCodeUsed, AuditOutcomes.Success, homeOrganizationId, user.Id, ClientId: clientId), ct);
+            await audit.RecordAsync(new(AuditActions.RecoveryCodeUsed, AuditOutcomes.Success, home, user.Id, ClientId: clientId), ct);
         }
         else
         {
-            return new(SecondFactorOutcome.Missing);
+            return new(SecondFactorOutcome.Missing, user, challenge, mfaToken);
         }
 
         await users.ResetAccessFailedCountAsync(user);
-        return new(SecondFactorOutcome.Succeeded, method);
+        return new(SecondFactorOutcome.Succeeded, user, challenge, mfaToken, method);
     }
 
     /// <summary>Counts a failed attempt towards the lockout and audits it, and the lockout itself when this attempt caused it.</summary>
-    public async Task FailedAttemptAsync(User user, Guid? organizationId, string reason, string? clientId, CancellationToken ct)
+    private async Task FailedAttemptAsync(User user, Guid? organizationId, string reason, string? clientId, CancellationToken ct)
     {
         await users.AccessFailedAsync(user);
         await audit.RecordAsync(new(AuditActions.LoginFailed, AuditOutcomes.Failure, organizationId, SubjectUserId: user.Id, Reason: reason, ClientId: clientId), ct);

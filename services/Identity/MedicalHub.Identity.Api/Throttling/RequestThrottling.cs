@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using MedicalHub.Identity.Api.Accounts;
 using MedicalHub.Identity.Api.Audit;
+using MedicalHub.Identity.Api.Organizations;
 using MedicalHub.Identity.Api.Sessions;
 using MedicalHub.Identity.Api.Tokens;
 using Microsoft.AspNetCore.HttpOverrides;
@@ -43,7 +44,7 @@ public sealed class ThrottlingSettings
 /// from a proxy listed in <c>MedicalHub:Identity:TrustedProxies</c> (see <see cref="RequestThrottlingExtensions"/>).
 /// </summary>
 public sealed partial class RequestThrottlingMiddleware(RequestDelegate next, IConnectionMultiplexer redis, IOptionsMonitor<ThrottlingSettings> settings,
-    AuditTrail audit, ILogger<RequestThrottlingMiddleware> logger)
+    IAuditTrail audit, ILogger<RequestThrottlingMiddleware> logger)
 {
     public const string TokenPath = "/connect/token";
     public const string AuthPath = "/api/auth";
@@ -105,7 +106,7 @@ public sealed partial class RequestThrottlingMiddleware(RequestDelegate next, IC
         if (HttpMethods.IsPost(request.Method) && request.Path.Equals(TokenPath, StringComparison.OrdinalIgnoreCase))
         {
             var grantType = (await ReadFormAsync(http))?["grant_type"].ToString();
-            return grantType is GrantTypes.Password or TokenApi.MfaOtpGrantType
+            return grantType is GrantTypes.Password or TokenParameters.MfaOtpGrantType
                 ? new Bucket("login", options.PasswordGrantsPerWindow, IsLogin: true)
                 : new Bucket("token", options.TokenRequestsPerWindow, IsLogin: false);
         }
@@ -168,7 +169,7 @@ public sealed partial class RequestThrottlingMiddleware(RequestDelegate next, IC
             if (await users.FindByEmailAsync(username) is { } user)
             {
                 userId = user.Id;
-                organizationId = await http.RequestServices.GetRequiredService<PrincipalFactory>().HomeOrganizationAsync(user.Id, http.RequestAborted);
+                organizationId = await http.RequestServices.GetRequiredService<IMembershipDirectory>().HomeOrganizationAsync(user.Id, http.RequestAborted);
             }
         }
         var clientId = form?["client_id"].ToString();

@@ -16,7 +16,7 @@ namespace MedicalHub.Identity.Api.Tokens;
 /// authorization is revoked) and records <see cref="AuditActions.RefreshTokenReused"/>. It has to run before:
 /// once a context is rejected, OpenIddict runs no further handlers for it.
 /// </summary>
-public sealed class RefreshTokenReuseHandler(IOpenIddictTokenManager tokens, UserSessions sessions, AuditTrail audit)
+public sealed class RefreshTokenReuseHandler(IOpenIddictTokenManager tokens, UserSessions sessions, IAuditTrail audit)
     : IOpenIddictServerHandler<ValidateTokenContext>
 {
     public static OpenIddictServerHandlerDescriptor Descriptor { get; } = OpenIddictServerHandlerDescriptor.CreateBuilder<ValidateTokenContext>()

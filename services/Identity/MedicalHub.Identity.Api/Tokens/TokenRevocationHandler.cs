@@ -13,7 +13,7 @@ namespace MedicalHub.Identity.Api.Tokens;
 /// session it belongs to ends (its access tokens are then refused everywhere, RFC 7009 §2.1); every revocation is
 /// audited as <see cref="AuditActions.TokenRevoked"/>.
 /// </summary>
-public sealed class TokenRevocationHandler(UserSessions sessions, AuditTrail audit) : IOpenIddictServerHandler<HandleRevocationRequestContext>
+public sealed class TokenRevocationHandler(UserSessions sessions, IAuditTrail audit) : IOpenIddictServerHandler<HandleRevocationRequestContext>
 {
     public static OpenIddictServerHandlerDescriptor Descriptor { get; } = OpenIddictServerHandlerDescriptor.CreateBuilder<HandleRevocationRequestContext>()
         .AddFilter<OpenIddictServerHandlerFilters.RequireDegradedModeDisabled>()

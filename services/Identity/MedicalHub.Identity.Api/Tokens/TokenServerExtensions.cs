@@ -5,6 +5,7 @@ using MedicalHub.Identity.Api.Infrastructure;
 using MedicalHub.Identity.Api.Organizations;
 using MedicalHub.Identity.Api.Sessions;
 using MedicalHub.Identity.Api.SignIn;
+using MedicalHub.Identity.Api.Tokens.Grants;
 using MedicalHub.Identity.Api.Tokens.SigningKeys;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -44,14 +45,18 @@ public static class TokenServerExtensions
             .AddPasswordValidator<PasswordPolicyValidator>()
             .AddPasswordValidator<PasswordHistoryValidator>()
             .AddPasswordValidator<CommonPasswordValidator>();
-        builder.Services.AddScoped<PrincipalFactory>();
+        builder.Services.AddSingleton<PrincipalFactory>();
+        builder.Services.AddScoped<IMembershipDirectory, MembershipDirectory>();
         builder.Services.AddScoped<PasswordLogin>();
         builder.Services.AddSingleton<MfaChallenges>();
         builder.Services.AddScoped<UserSessions>();
+        builder.Services.AddScoped<SignInCompletion>();
+        builder.Services.AddTokenGrants();
         builder.Services.AddSingleton<EndedSessions>();
         builder.Services.AddHttpContextAccessor();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<AuditTrail>();
+        builder.Services.AddSingleton<IAuditTrail>(sp => sp.GetRequiredService<AuditTrail>());
         builder.Services.AddMemoryCache();
 
         builder.Services.AddOpenIddict()
@@ -72,7 +77,7 @@ public static class TokenServerExtensions
                     .SetAuthorizationEndpointUris("connect/authorize")
                     .SetUserInfoEndpointUris("connect/userinfo")
                     .SetEndSessionEndpointUris("connect/endsession");
-                options.AllowPasswordFlow().AllowRefreshTokenFlow().AllowCustomFlow(TokenApi.MfaOtpGrantType);
+                options.AllowPasswordFlow().AllowRefreshTokenFlow().AllowCustomFlow(TokenParameters.MfaOtpGrantType);
                 options.AllowAuthorizationCodeFlow().RequireProofKeyForCodeExchange();
                 // PKCE with S256 only: "plain" sends the verifier itself in the authorization request.
                 options.Configure(server => server.CodeChallengeMethods.Remove(CodeChallengeMethods.Plain));

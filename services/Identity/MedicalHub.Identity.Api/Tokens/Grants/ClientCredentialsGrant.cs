@@ -1,27 +1,25 @@
 using System.Security.Claims;
+using MedicalHub.Identity.Api.Clients;
 using MedicalHub.Identity.Api.Infrastructure;
-using MedicalHub.Identity.Api.Tokens;
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Abstractions;
-using OpenIddict.Server.AspNetCore;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
-namespace MedicalHub.Identity.Api.Clients;
+namespace MedicalHub.Identity.Api.Tokens.Grants;
 
 /// <summary>
 /// <c>grant_type=client_credentials</c>. OpenIddict has already authenticated the confidential client and checked
 /// that it may use each requested scope. A scope naming a service (<c>content</c>, <c>communication</c>,
 /// <c>workflow</c>) asks for that audience; with none, the token is for every service the client may call.
 /// </summary>
-public sealed class ClientCredentialsGrant(ServiceClients services, IdentityServiceDbContext db)
+public sealed class ClientCredentialsGrant(ServiceClients services, IdentityServiceDbContext db) : ITokenGrant
 {
     public const string ClientKindClaim = "client_kind";
     public const string ServiceKind = "service";
     public const string IntegrationKind = "integration";
 
-    public async Task<IResult> ExchangeAsync(OpenIddictRequest request, CancellationToken ct)
+    public async Task<IResult> ExchangeAsync(OpenIddictRequest request, HttpContext http, CancellationToken ct)
     {
         var clientId = request.ClientId!;
         if (services.Find(clientId) is { } service)
@@ -36,7 +34,7 @@ public sealed class ClientCredentialsGrant(ServiceClients services, IdentityServ
         {
             return Issue(request, clientId, IntegrationKind, integration.OrganizationId, integration.Permissions, services.ServiceAudiences);
         }
-        return Forbid(Errors.InvalidClient, "The client may not use the client credentials grant.");
+        return OAuthResults.Forbid(Errors.InvalidClient, "The client may not use the client credentials grant.");
     }
 
     private static IResult Issue(OpenIddictRequest request, string clientId, string kind, Guid? organizationId, string[] permissions, string[] allowedAudiences)
@@ -46,7 +44,7 @@ public sealed class ClientCredentialsGrant(ServiceClients services, IdentityServ
         var audiences = requested.Length > 0 ? requested : [.. allowedAudiences.Where(a => a != ServiceClients.IdentityAudience)];
         if (audiences.Length == 0)
         {
-            return Forbid(Errors.InvalidScope, "The client may call no service.");
+            return OAuthResults.Forbid(Errors.InvalidScope, "The client may call no service.");
         }
 
         var identity = new ClaimsIdentity(TokenValidationParameters.DefaultAuthenticationType, Claims.Name, Claims.Role);
@@ -62,13 +60,6 @@ public sealed class ClientCredentialsGrant(ServiceClients services, IdentityServ
         identity.SetScopes(request.GetScopes());
         identity.SetResources(audiences);
         identity.SetDestinations(_ => [Destinations.AccessToken]);
-        return Results.SignIn(new ClaimsPrincipal(identity), properties: null, OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+        return OAuthResults.SignIn(new ClaimsPrincipal(identity));
     }
-
-    private static IResult Forbid(string error, string description) =>
-        Results.Forbid(new AuthenticationProperties(new Dictionary<string, string?>
-        {
-            [OpenIddictServerAspNetCoreConstants.Properties.Error] = error,
-            [OpenIddictServerAspNetCoreConstants.Properties.ErrorDescription] = description,
-        }), [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
 }
