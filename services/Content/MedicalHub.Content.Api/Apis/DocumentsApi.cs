@@ -2,6 +2,7 @@ using MedicalHub.Data;
 using MedicalHub.Content.Api.Infrastructure;
 using MedicalHub.Content.Api.Model;
 using MedicalHub.Security.Authorization;
+using MedicalHub.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
@@ -14,11 +15,9 @@ namespace MedicalHub.Content.Api.Apis;
 /// </summary>
 public static class DocumentsApi
 {
-    public const string ReadPermission = "documents:read";
-
     public static IEndpointRouteBuilder MapDocumentsApi(this IEndpointRouteBuilder app)
     {
-        var documents = app.MapGroup("/api/documents").WithTags("Documents").RequirePermission(ReadPermission);
+        var documents = app.MapGroup("/api/documents").WithTags("Documents").RequirePermission(PermissionNames.DocumentsRead);
         documents.MapGet("/", ListAsync).WithName("ListDocuments")
             .WithSummary("The organization's documents, newest first");
         documents.MapGet("/{id:guid}", GetAsync).WithName("GetDocument")

@@ -4,6 +4,7 @@ using MedicalHub.Identity.Api.Audit;
 using MedicalHub.Identity.Api.Infrastructure;
 using MedicalHub.Identity.Api.Organizations;
 using MedicalHub.Identity.Api.Tokens;
+using MedicalHub.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -137,7 +138,7 @@ public static class AccountApi
     private static async Task<Ok<MyOrganization[]>> GetOrganizationsAsync(ClaimsPrincipal principal, IdentityServiceDbContext db, CancellationToken ct)
     {
         var userId = principal.UserId();
-        var current = principal.FindFirstValue(PrincipalFactory.OrganizationClaim);
+        var current = principal.FindFirstValue(ClaimNames.Organization);
         var memberships = await db.Memberships
             .Where(m => m.UserId == userId && m.IsActive)
             .Join(db.Organizations, m => m.OrganizationId, o => o.Id, (m, o) => new { m.RoleIds, o.Id, o.Name, o.Slug })
@@ -151,13 +152,13 @@ public static class AccountApi
 
     private static Results<Ok<TokenInfo>, UnauthorizedHttpResult> Validate(ClaimsPrincipal principal) =>
         Guid.TryParse(principal.FindFirstValue(Claims.Subject), out var userId)
-        && Guid.TryParse(principal.FindFirstValue(PrincipalFactory.OrganizationClaim), out var organizationId)
+        && Guid.TryParse(principal.FindFirstValue(ClaimNames.Organization), out var organizationId)
             ? TypedResults.Ok(new TokenInfo(
                 userId,
                 organizationId,
-                principal.FindFirstValue(PrincipalFactory.SessionClaim) ?? "",
+                principal.FindFirstValue(ClaimNames.Session) ?? "",
                 [.. principal.FindAll(Claims.Role).Select(c => c.Value)],
-                [.. principal.FindAll(PrincipalFactory.PermissionClaim).Select(c => c.Value)]))
+                [.. principal.FindAll(ClaimNames.Permission).Select(c => c.Value)]))
             : TypedResults.Unauthorized(); // a valid token, but not a user's in an organization
 
     private static Profile ToProfile(User user) =>

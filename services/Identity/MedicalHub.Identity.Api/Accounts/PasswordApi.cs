@@ -7,6 +7,7 @@ using MedicalHub.Identity.Api.Infrastructure;
 using MedicalHub.Identity.Api.Organizations;
 using MedicalHub.Identity.Api.Sessions;
 using MedicalHub.Identity.Api.Tokens;
+using MedicalHub.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
 using static OpenIddict.Abstractions.OpenIddictConstants;
@@ -50,7 +51,7 @@ public static class PasswordApi
         }
 
         await PasswordHistoryValidator.RememberAsync(db, user, ct);
-        var ended = await sessions.RevokeAllAsync(user.Id, principal.FindFirstValue(PrincipalFactory.SessionClaim), ct);
+        var ended = await sessions.RevokeAllAsync(user.Id, principal.FindFirstValue(ClaimNames.Session), ct);
         await audit.RecordAsync(new(AuditActions.PasswordChanged, AuditOutcomes.Success, principal.OrganizationId(), user.Id, Reason: $"{ended} other session(s) ended"), ct);
         return TypedResults.NoContent();
     }

@@ -3,6 +3,7 @@ using MedicalHub.Identity.Api.Accounts;
 using MedicalHub.Identity.Api.Infrastructure;
 using MedicalHub.Identity.Api.Organizations;
 using MedicalHub.Identity.Api.Tokens;
+using MedicalHub.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
@@ -14,7 +15,7 @@ public static class AuditApi
     public static IEndpointRouteBuilder MapAuditApi(this IEndpointRouteBuilder app)
     {
         var audit = app.MapGroup("/api/audit-events").WithTags("Audit")
-            .RequireAuthorization(policy => policy.RequireClaim(PrincipalFactory.PermissionClaim, Permissions.AuditRead));
+            .RequireAuthorization(policy => policy.RequireClaim(ClaimNames.Permission, PermissionNames.AuditRead));
 
         audit.MapGet("/", ListAsync).WithName("ListAuditEvents")
             .WithSummary("Security events of the organization, newest first; filter by action, actor and time");

@@ -4,6 +4,8 @@ using MedicalHub.Identity.Api.Accounts;
 using MedicalHub.Identity.Api.Audit;
 using MedicalHub.Identity.Api.Infrastructure;
 using MedicalHub.Identity.Api.Organizations;
+using MedicalHub.Security.Authorization;
+using MedicalHub.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using static MedicalHub.Identity.Api.Organizations.AdministrationResults;
@@ -19,7 +21,7 @@ public static class ApiClientsApi
     public static IEndpointRouteBuilder MapApiClientsApi(this IEndpointRouteBuilder app)
     {
         var clients = app.MapGroup("/api/organizations/current/clients").WithTags("API clients")
-            .RequireAuthorization().RequireAuthorization(Permission(Permissions.OrgManage));
+            .RequireAuthorization().RequirePermission(PermissionNames.OrgManage);
         clients.MapPost("/", CreateAsync).WithName("CreateApiClient")
             .WithSummary("Create an API client: the answer holds its secret, which is shown only this once");
         clients.MapGet("/", ListAsync).WithName("ListApiClients").WithSummary("The organization's API clients (no secrets)");

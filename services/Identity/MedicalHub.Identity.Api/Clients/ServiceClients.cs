@@ -1,4 +1,5 @@
 using MedicalHub.Identity.Api.Tokens;
+using MedicalHub.Security.Claims;
 using Microsoft.Extensions.Options;
 using OpenIddict.Abstractions;
 using static OpenIddict.Abstractions.OpenIddictConstants;
@@ -34,16 +35,6 @@ public sealed class ServiceClients(IOptions<Dictionary<string, ServiceClientSett
     /// </summary>
     public const string IdentityAudience = "identity";
 
-    /// <summary>
-    /// Permissions only the platform's services can hold (configured here, not in the catalogue roles grant from). A
-    /// permission configured for a service client but missing here is silently left out of its tokens.
-    /// </summary>
-    public static readonly IReadOnlySet<string> ServiceOnlyPermissions = new HashSet<string>(StringComparer.Ordinal)
-    {
-        Sessions.SessionRevocationsApi.ReadPermission,
-        Organizations.MemberContactApi.ReadPermission,
-    };
-
     public IReadOnlyDictionary<string, ServiceClientSettings> All => options.Value;
 
     /// <summary>The audiences a client may ask for: the services, without Identity.</summary>
@@ -71,7 +62,7 @@ public sealed class ServiceClients(IOptions<Dictionary<string, ServiceClientSett
                     }
                     continue;
                 }
-                foreach (var unknown in client.Permissions.Where(p => !Organizations.Permissions.Catalogue.ContainsKey(p) && !ServiceOnlyPermissions.Contains(p)))
+                foreach (var unknown in client.Permissions.Where(p => !PermissionNames.Catalogue.ContainsKey(p) && !PermissionNames.ServiceOnly.Contains(p)))
                 {
                     logger.LogWarning("The {ClientId} service client is configured with the permission {Permission}, which is neither in the catalogue "
                         + "nor a service-only permission: its tokens will not carry it", clientId, unknown);

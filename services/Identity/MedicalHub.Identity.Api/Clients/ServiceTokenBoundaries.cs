@@ -1,4 +1,4 @@
-using MedicalHub.Identity.Api.Tokens.Grants;
+using MedicalHub.Security.Claims;
 using Microsoft.AspNetCore.Authorization;
 
 namespace MedicalHub.Identity.Api.Clients;
@@ -12,7 +12,7 @@ public static class ServiceTokenBoundaries
     public static IServiceCollection AddServiceTokenBoundaries(this IServiceCollection services)
     {
         services.Configure<AuthorizationOptions>(options => options.DefaultPolicy = new AuthorizationPolicyBuilder(options.DefaultPolicy)
-            .RequireAssertion(c => !c.User.HasClaim(ClientCredentialsGrant.ClientKindClaim, ClientCredentialsGrant.ServiceKind))
+            .RequireAssertion(c => !c.User.HasClaim(ClaimNames.ClientKind, ClientKinds.Service))
             .Build());
         return services;
     }

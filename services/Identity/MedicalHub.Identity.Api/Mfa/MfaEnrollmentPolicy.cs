@@ -1,4 +1,5 @@
 using MedicalHub.Identity.Api.Organizations;
+using MedicalHub.Security.Claims;
 using Microsoft.AspNetCore.Authorization;
 
 namespace MedicalHub.Identity.Api.Mfa;
@@ -11,8 +12,6 @@ namespace MedicalHub.Identity.Api.Mfa;
 /// </summary>
 public static class MfaEnrollmentPolicy
 {
-    public const string Claim = "mfa_enrollment_required";
-
     /// <summary>True when the organization requires MFA (<paramref name="mfaRequiredRoleIds"/>) for one of the member's roles and the login did not use it.</summary>
     public static bool Restricts(IReadOnlyCollection<Guid>? mfaRequiredRoleIds, Membership membership, IEnumerable<string> authenticationMethods) =>
         !authenticationMethods.Contains("mfa") && mfaRequiredRoleIds is not null && membership.RoleIds.Any(mfaRequiredRoleIds.Contains);
@@ -22,7 +21,7 @@ public static class MfaEnrollmentPolicy
     {
         protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, Requirement requirement)
         {
-            var restricted = context.User.HasClaim(c => c.Type == Claim && c.Value.Equals("true", StringComparison.OrdinalIgnoreCase));
+            var restricted = context.User.HasClaim(c => c.Type == ClaimNames.MfaEnrollmentRequired && c.Value.Equals("true", StringComparison.OrdinalIgnoreCase));
             if (!restricted || (context.Resource is HttpContext http && http.Request.Path.StartsWithSegments("/api/account")))
             {
                 context.Succeed(requirement);

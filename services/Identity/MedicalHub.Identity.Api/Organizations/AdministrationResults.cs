@@ -1,18 +1,16 @@
 using System.Security.Claims;
 using MedicalHub.Identity.Api.Infrastructure;
 using MedicalHub.Identity.Api.Tokens;
+using MedicalHub.Security.Claims;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
 namespace MedicalHub.Identity.Api.Organizations;
 
-/// <summary>What the organization-administration endpoints share: permission policies, their answers and role checks.</summary>
+/// <summary>What the organization-administration endpoints share: their answers, permission and role checks.</summary>
 internal static class AdministrationResults
 {
-    public static Action<AuthorizationPolicyBuilder> Permission(string permission) =>
-        policy => policy.RequireClaim(PrincipalFactory.PermissionClaim, permission);
-
     public static ValidationProblem Invalid(string field, string message) =>
         TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] });
 
@@ -22,12 +20,12 @@ internal static class AdministrationResults
 
     /// <summary>The permissions the caller's token holds: nobody may grant more than they have.</summary>
     public static HashSet<string> HeldPermissions(this ClaimsPrincipal principal) =>
-        [.. principal.FindAll(PrincipalFactory.PermissionClaim).Select(c => c.Value)];
+        [.. principal.FindAll(ClaimNames.Permission).Select(c => c.Value)];
 
     /// <summary>The catalogue problems of a permission list, as validation errors under <paramref name="field"/>; null when it is fine.</summary>
     public static Dictionary<string, string[]>? PermissionErrors(string[] permissions, ClaimsPrincipal grantor, string field = "permissions")
     {
-        var unknown = permissions.Where(p => !Organizations.Permissions.Catalogue.ContainsKey(p)).ToArray();
+        var unknown = permissions.Where(p => !PermissionNames.Catalogue.ContainsKey(p)).ToArray();
         if (unknown.Length > 0)
         {
             return new() { [field] = [$"Not in the permission catalogue (GET /api/permissions): {string.Join(", ", unknown)}."] };

@@ -8,6 +8,8 @@ using MedicalHub.Identity.Api.Accounts;
 using MedicalHub.Identity.Api.Audit;
 using MedicalHub.Identity.Api.Emails;
 using MedicalHub.Identity.Api.Infrastructure;
+using MedicalHub.Security.Authorization;
+using MedicalHub.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -26,7 +28,7 @@ public static class InvitationsApi
     public static IEndpointRouteBuilder MapInvitationsApi(this IEndpointRouteBuilder app)
     {
         var invitations = app.MapGroup("/api/organizations/current/invitations").WithTags("Invitations")
-            .RequireAuthorization().RequireAuthorization(Permission(Permissions.UsersManage));
+            .RequireAuthorization().RequirePermission(PermissionNames.UsersManage);
         invitations.MapPost("/", InviteAsync).WithName("Invite")
             .WithSummary("Invite an e-mail address with roles; the e-mail's link carries token= and is valid 7 days");
         invitations.MapGet("/", ListAsync).WithName("ListInvitations").WithSummary("Invitations neither accepted nor revoked");

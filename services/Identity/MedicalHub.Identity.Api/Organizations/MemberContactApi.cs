@@ -1,7 +1,7 @@
 using MedicalHub.Identity.Api.Clients;
 using MedicalHub.Identity.Api.Infrastructure;
 using MedicalHub.Identity.Api.Tokens;
-using MedicalHub.Identity.Api.Tokens.Grants;
+using MedicalHub.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
@@ -9,22 +9,20 @@ namespace MedicalHub.Identity.Api.Organizations;
 
 /// <summary>
 /// How to reach a member of an organization, for a service that notifies people by user id (Communication). Only for
-/// service clients holding <see cref="ReadPermission"/>; a user who is not an active member of the organization named
-/// in the path is not found, so a caller acting for one organization cannot reach another's people.
+/// service clients holding <see cref="PermissionNames.UsersReadContact"/> (no role can grant it); a user who is not an
+/// active member of the organization named in the path is not found, so a caller acting for one organization cannot
+/// reach another's people.
 /// </summary>
 public static class MemberContactApi
 {
-    /// <summary>Granted to service clients only (<c>MedicalHub:Identity:ServiceClients:&lt;service&gt;:Permissions</c>); no role can grant it.</summary>
-    public const string ReadPermission = "users:read-contact";
-
     public static IEndpointRouteBuilder MapMemberContactApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/internal/organizations/{organizationId:guid}/members/{userId:guid}/contact", GetAsync)
             .WithName("GetMemberContact").WithTags("Internal")
             .WithSummary("A member's e-mail (when verified), phone, locale and time zone (service clients only)")
             .RequireAuthorization(policy => policy.RequireAuthenticatedUser()
-                .RequireClaim(ClientCredentialsGrant.ClientKindClaim, ClientCredentialsGrant.ServiceKind)
-                .RequireClaim(PrincipalFactory.PermissionClaim, ReadPermission));
+                .RequireClaim(ClaimNames.ClientKind, ClientKinds.Service)
+                .RequireClaim(ClaimNames.Permission, PermissionNames.UsersReadContact));
         return app;
     }
 

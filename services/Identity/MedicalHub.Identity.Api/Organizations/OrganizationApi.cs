@@ -5,6 +5,8 @@ using MedicalHub.Identity.Api.Audit;
 using MedicalHub.Identity.Api.Infrastructure;
 using MedicalHub.Identity.Api.Sessions;
 using MedicalHub.Identity.Api.Tokens;
+using MedicalHub.Security.Authorization;
+using MedicalHub.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
@@ -18,25 +20,25 @@ public static class OrganizationApi
 {
     public static IEndpointRouteBuilder MapOrganizationApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/permissions", () => TypedResults.Ok(Permissions.Catalogue.Select(p => new PermissionView(p.Key, p.Value)).ToArray()))
+        app.MapGet("/api/permissions", () => TypedResults.Ok(PermissionNames.Catalogue.Select(p => new PermissionView(p.Key, p.Value)).ToArray()))
             .RequireAuthorization().WithTags("Organizations").WithName("ListPermissions").WithSummary("The permission catalogue roles are built from");
 
         var organization = app.MapGroup("/api/organizations/current").WithTags("Organizations").RequireAuthorization();
         organization.MapGet("/", GetAsync).WithName("GetCurrentOrganization").WithSummary("The organization the token is for");
         organization.MapPatch("/", UpdateAsync).WithName("UpdateCurrentOrganization").WithSummary("Rename the organization")
-            .RequireAuthorization(Permission(Permissions.OrgManage));
+            .RequirePermission(PermissionNames.OrgManage);
         organization.MapGet("/roles", ListRolesAsync).WithName("ListRoles").WithSummary("The built-in and custom roles of the organization")
-            .RequireAuthorization(Permission(Permissions.UsersRead));
+            .RequirePermission(PermissionNames.UsersRead);
 
         var members = organization.MapGroup("/members");
         members.MapGet("/", ListMembersAsync).WithName("ListMembers").WithSummary("Members, optionally searched by name or e-mail")
-            .RequireAuthorization(Permission(Permissions.UsersRead));
+            .RequirePermission(PermissionNames.UsersRead);
         members.MapPut("/{userId:guid}/roles", SetRolesAsync).WithName("SetMemberRoles").WithSummary("Replace a member's roles")
-            .RequireAuthorization(Permission(Permissions.UsersManage));
+            .RequirePermission(PermissionNames.UsersManage);
         members.MapPost("/{userId:guid}/deactivate", DeactivateAsync).WithName("DeactivateMember")
-            .WithSummary("Remove a member's access to the organization; their sessions in it end").RequireAuthorization(Permission(Permissions.UsersManage));
+            .WithSummary("Remove a member's access to the organization; their sessions in it end").RequirePermission(PermissionNames.UsersManage);
         members.MapPost("/{userId:guid}/reset-mfa", ResetMfaAsync).WithName("ResetMemberMfa")
-            .WithSummary("Turn a member's TOTP off (lost authenticator): they log in with the password and enrol again").RequireAuthorization(Permission(Permissions.UsersManage));
+            .WithSummary("Turn a member's TOTP off (lost authenticator): they log in with the password and enrol again").RequirePermission(PermissionNames.UsersManage);
         return app;
     }
 
@@ -49,9 +51,6 @@ public static class OrganizationApi
     public sealed record MemberView(Guid UserId, string Email, string GivenName, string FamilyName, string[] Roles, bool Active, bool MfaEnabled);
 
     public sealed record RolesChange([Required, MinLength(1), MaxLength(20)] Guid[] RoleIds);
-
-    private static Action<Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder> Permission(string permission) =>
-        policy => policy.RequireClaim(PrincipalFactory.PermissionClaim, permission);
 
     private static async Task<Results<Ok<OrganizationView>, NotFound>> GetAsync(ClaimsPrincipal principal, IdentityServiceDbContext db, CancellationToken ct)
     {

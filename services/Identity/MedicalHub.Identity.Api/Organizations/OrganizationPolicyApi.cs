@@ -3,6 +3,8 @@ using System.Security.Claims;
 using MedicalHub.Identity.Api.Accounts;
 using MedicalHub.Identity.Api.Audit;
 using MedicalHub.Identity.Api.Infrastructure;
+using MedicalHub.Security.Authorization;
+using MedicalHub.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using static MedicalHub.Identity.Api.Organizations.AdministrationResults;
@@ -20,9 +22,9 @@ public static class OrganizationPolicyApi
     {
         var policy = app.MapGroup("/api/organizations/current/policy").WithTags("Organizations").RequireAuthorization();
         policy.MapGet("/", GetAsync).WithName("GetOrganizationPolicy").WithSummary("The organization's security policy")
-            .RequireAuthorization(Permission(Permissions.UsersRead));
+            .RequirePermission(PermissionNames.UsersRead);
         policy.MapPut("/", SetAsync).WithName("SetOrganizationPolicy").WithSummary("Replace the security policy (roles that require MFA)")
-            .RequireAuthorization(Permission(Permissions.OrgManage));
+            .RequirePermission(PermissionNames.OrgManage);
         return app;
     }
 

@@ -1,3 +1,5 @@
+using MedicalHub.Security.Claims;
+
 namespace MedicalHub.Identity.Api.Organizations;
 
 /// <summary>A named set of permissions. Built-in roles belong to no organization; custom roles to one.</summary>
@@ -18,30 +20,30 @@ public sealed class OrganizationRole
         {
             Id = new Guid("0195a000-0000-7000-8000-000000000001"),
             Name = "OrgAdmin",
-            Permissions = [.. Organizations.Permissions.Catalogue.Keys],
+            Permissions = [.. PermissionNames.Catalogue.Keys],
         };
 
         public static readonly OrganizationRole Practitioner = new()
         {
             Id = new Guid("0195a000-0000-7000-8000-000000000002"),
             Name = "Practitioner",
-            Permissions = [Organizations.Permissions.UsersRead, Organizations.Permissions.DocumentsRead, Organizations.Permissions.DocumentsWrite, Organizations.Permissions.DocumentsShare,
-                Organizations.Permissions.MessagesSend, Organizations.Permissions.WorkflowsRead, Organizations.Permissions.WorkflowsManage],
+            Permissions = [PermissionNames.UsersRead, PermissionNames.DocumentsRead, PermissionNames.DocumentsWrite, PermissionNames.DocumentsShare,
+                PermissionNames.MessagesSend, PermissionNames.WorkflowsRead, PermissionNames.WorkflowsManage],
         };
 
         public static readonly OrganizationRole Nurse = new()
         {
             Id = new Guid("0195a000-0000-7000-8000-000000000003"),
             Name = "Nurse",
-            Permissions = [Organizations.Permissions.UsersRead, Organizations.Permissions.DocumentsRead, Organizations.Permissions.DocumentsWrite,
-                Organizations.Permissions.MessagesSend, Organizations.Permissions.WorkflowsRead],
+            Permissions = [PermissionNames.UsersRead, PermissionNames.DocumentsRead, PermissionNames.DocumentsWrite,
+                PermissionNames.MessagesSend, PermissionNames.WorkflowsRead],
         };
 
         public static readonly OrganizationRole Receptionist = new()
         {
             Id = new Guid("0195a000-0000-7000-8000-000000000004"),
             Name = "Receptionist",
-            Permissions = [Organizations.Permissions.UsersRead, Organizations.Permissions.DocumentsRead, Organizations.Permissions.MessagesSend],
+            Permissions = [PermissionNames.UsersRead, PermissionNames.DocumentsRead, PermissionNames.MessagesSend],
         };
 
         public static readonly IReadOnlyList<OrganizationRole> All = [OrgAdmin, Practitioner, Nurse, Receptionist];

@@ -3,6 +3,8 @@ using System.Security.Claims;
 using MedicalHub.Identity.Api.Accounts;
 using MedicalHub.Identity.Api.Audit;
 using MedicalHub.Identity.Api.Infrastructure;
+using MedicalHub.Security.Authorization;
+using MedicalHub.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using static MedicalHub.Identity.Api.Organizations.AdministrationResults;
@@ -19,7 +21,7 @@ public static class RolesApi
     public static IEndpointRouteBuilder MapRolesApi(this IEndpointRouteBuilder app)
     {
         var roles = app.MapGroup("/api/organizations/current/roles").WithTags("Organizations")
-            .RequireAuthorization().RequireAuthorization(Permission(Permissions.RolesManage));
+            .RequireAuthorization().RequirePermission(PermissionNames.RolesManage);
         roles.MapPost("/", CreateAsync).WithName("CreateRole").WithSummary("Create a custom role from catalogue permissions");
         roles.MapPut("/{roleId:guid}", UpdateAsync).WithName("UpdateRole").WithSummary("Rename a custom role and replace its permissions");
         roles.MapDelete("/{roleId:guid}", DeleteAsync).WithName("DeleteRole").WithSummary("Delete a custom role no member or pending invitation holds");

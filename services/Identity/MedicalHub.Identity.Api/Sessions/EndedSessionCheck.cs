@@ -1,5 +1,6 @@
 using MedicalHub.Identity.Api.Infrastructure;
 using MedicalHub.Identity.Api.Tokens;
+using MedicalHub.Security.Claims;
 using Microsoft.AspNetCore.Mvc;
 
 namespace MedicalHub.Identity.Api.Sessions;
@@ -13,7 +14,7 @@ public sealed class EndedSessionCheck(RequestDelegate next, EndedSessions endedS
     public async Task InvokeAsync(HttpContext http, IdentityServiceDbContext db, IProblemDetailsService problems)
     {
         if (http.User.Identity?.IsAuthenticated == true
-            && Guid.TryParse(http.User.FindFirst(PrincipalFactory.SessionClaim)?.Value, out var sessionId)
+            && Guid.TryParse(http.User.FindFirst(ClaimNames.Session)?.Value, out var sessionId)
             && await endedSessions.HasEndedAsync(db, sessionId, http.RequestAborted))
         {
             http.Response.StatusCode = StatusCodes.Status401Unauthorized;

@@ -1,7 +1,7 @@
 using MedicalHub.Identity.Api.Clients;
 using MedicalHub.Identity.Api.Infrastructure;
 using MedicalHub.Identity.Api.Tokens;
-using MedicalHub.Identity.Api.Tokens.Grants;
+using MedicalHub.Security.Claims;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -15,9 +15,6 @@ namespace MedicalHub.Identity.Api.Sessions;
 /// </summary>
 public static class SessionRevocationsApi
 {
-    /// <summary>What a service client needs to read the list (<c>MedicalHub:Identity:ServiceClients:&lt;service&gt;:Permissions</c>); no role can grant it.</summary>
-    public const string ReadPermission = "sessions:read-revocations";
-
     public const string Path = "/api/internal/session-revocations";
 
     /// <summary>Past the access-token lifetime, a revoked session's tokens are refused by their expiry; this covers clock skew on top.</summary>
@@ -28,8 +25,8 @@ public static class SessionRevocationsApi
         app.MapGet(Path, ListAsync).WithName("ListSessionRevocations").WithTags("Internal")
             .WithSummary("Sessions ended within the last access-token lifetime: their tokens are to be refused (service clients only)")
             .RequireAuthorization(policy => policy.RequireAuthenticatedUser()
-                .RequireClaim(ClientCredentialsGrant.ClientKindClaim, ClientCredentialsGrant.ServiceKind)
-                .RequireClaim(PrincipalFactory.PermissionClaim, ReadPermission));
+                .RequireClaim(ClaimNames.ClientKind, ClientKinds.Service)
+                .RequireClaim(ClaimNames.Permission, PermissionNames.SessionsReadRevocations));
         return app;
     }
 

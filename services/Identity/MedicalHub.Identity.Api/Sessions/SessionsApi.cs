@@ -2,6 +2,7 @@ using System.Security.Claims;
 using MedicalHub.Identity.Api.Accounts;
 using MedicalHub.Identity.Api.Audit;
 using MedicalHub.Identity.Api.Tokens;
+using MedicalHub.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace MedicalHub.Identity.Api.Sessions;
@@ -27,7 +28,7 @@ public static class SessionsApi
 
     private static async Task<Ok<SessionView[]>> ListAsync(ClaimsPrincipal principal, UserSessions sessions, CancellationToken ct)
     {
-        var current = principal.FindFirstValue(PrincipalFactory.SessionClaim);
+        var current = principal.FindFirstValue(ClaimNames.Session);
         var active = await sessions.ActiveAsync(principal.UserId(), ct);
         return TypedResults.Ok(active.Select(s => new SessionView(s.Id, s.Device, s.IpAddress, s.ClientId, s.CreatedAt, s.LastSeenAt, s.Id.ToString() == current)).ToArray());
     }
@@ -44,7 +45,7 @@ public static class SessionsApi
 
     private static async Task<Ok<Revoked>> RevokeOthersAsync(ClaimsPrincipal principal, UserSessions sessions, IAuditTrail audit, CancellationToken ct)
     {
-        var count = await sessions.RevokeAllAsync(principal.UserId(), principal.FindFirstValue(PrincipalFactory.SessionClaim), ct);
+        var count = await sessions.RevokeAllAsync(principal.UserId(), principal.FindFirstValue(ClaimNames.Session), ct);
         await audit.RecordAsync(new(AuditActions.SessionRevoked, AuditOutcomes.Success, principal.OrganizationId(), principal.UserId(), Reason: $"all others ({count})"), ct);
         return TypedResults.Ok(new Revoked(count));
     }

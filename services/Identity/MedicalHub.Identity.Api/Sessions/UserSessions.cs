@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using MedicalHub.Identity.Api.Infrastructure;
 using MedicalHub.Identity.Api.Tokens;
+using MedicalHub.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using OpenIddict.Abstractions;
 using static OpenIddict.Abstractions.OpenIddictConstants;
@@ -25,7 +26,7 @@ public sealed class UserSessions(IdentityServiceDbContext db, IOpenIddictAuthori
 
         db.Add(new UserSession
         {
-            Id = Guid.Parse(principal.GetClaim(PrincipalFactory.SessionClaim)!),
+            Id = Guid.Parse(principal.GetClaim(ClaimNames.Session)!),
             UserId = userId,
             OrganizationId = organizationId,
             AuthorizationId = authorizationId,

@@ -4,6 +4,7 @@ using MedicalHub.Identity.Api.Accounts;
 using MedicalHub.Identity.Api.Audit;
 using MedicalHub.Identity.Api.Sessions;
 using MedicalHub.Identity.Api.Tokens;
+using MedicalHub.Security.Claims;
 using Microsoft.AspNetCore;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
@@ -76,9 +77,9 @@ public static class AuthorizationApi
         {
             [Claims.Subject] = user.Id.ToString(),
         };
-        if (principal.GetClaim(PrincipalFactory.OrganizationClaim) is { } organization)
+        if (principal.GetClaim(ClaimNames.Organization) is { } organization)
         {
-            claims[PrincipalFactory.OrganizationClaim] = organization;
+            claims[ClaimNames.Organization] = organization;
         }
         if (principal.HasScope(Scopes.Email))
         {
@@ -120,8 +121,8 @@ public static class AuthorizationApi
             }
         }
 
-        var ended = hint?.GetClaim(PrincipalFactory.SessionClaim) is not null ? hint : login;
-        if (Guid.TryParse(ended?.GetClaim(Claims.Subject), out var userId) && Guid.TryParse(ended.GetClaim(PrincipalFactory.SessionClaim), out var sessionId)
+        var ended = hint?.GetClaim(ClaimNames.Session) is not null ? hint : login;
+        if (Guid.TryParse(ended?.GetClaim(Claims.Subject), out var userId) && Guid.TryParse(ended.GetClaim(ClaimNames.Session), out var sessionId)
             && (await sessions.ActiveAsync(userId, ct)).SingleOrDefault(s => s.Id == sessionId) is { } session)
         {
             await sessions.RevokeAsync(userId, sessionId, ct);

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using MedicalHub.Identity.Api.Accounts;
 using MedicalHub.Identity.Api.Tokens;
+using MedicalHub.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Identity;
@@ -42,7 +43,7 @@ public static class LoginCookie
         identity.AddClaim(new Claim(SecurityStampClaim, await users.GetSecurityStampAsync(user)));
         foreach (var method in authenticationMethods)
         {
-            identity.AddClaim(new Claim(PrincipalFactory.AuthenticationMethodClaim, method));
+            identity.AddClaim(new Claim(ClaimNames.AuthenticationMethod, method));
         }
         await http.SignInAsync(Scheme, new ClaimsPrincipal(identity), new AuthenticationProperties { IsPersistent = false });
     }
@@ -69,8 +70,8 @@ public static class LoginCookie
     /// <summary>Records in the cookie the session a code was just issued for, keeping the cookie's expiry.</summary>
     public static Task RememberSessionAsync(HttpContext http, AuthenticateResult login, string sessionId)
     {
-        var identity = new ClaimsIdentity(login.Principal!.Claims.Where(c => c.Type != PrincipalFactory.SessionClaim), Scheme, Claims.Subject, Claims.Role);
-        identity.AddClaim(new Claim(PrincipalFactory.SessionClaim, sessionId));
+        var identity = new ClaimsIdentity(login.Principal!.Claims.Where(c => c.Type != ClaimNames.Session), Scheme, Claims.Subject, Claims.Role);
+        identity.AddClaim(new Claim(ClaimNames.Session, sessionId));
         return http.SignInAsync(Scheme, new ClaimsPrincipal(identity), login.Properties);
     }
 }

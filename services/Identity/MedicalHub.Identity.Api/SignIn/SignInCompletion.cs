@@ -5,6 +5,7 @@ using MedicalHub.Identity.Api.Audit;
 using MedicalHub.Identity.Api.Organizations;
 using MedicalHub.Identity.Api.Sessions;
 using MedicalHub.Identity.Api.Tokens;
+using MedicalHub.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
 using OpenIddict.Abstractions;
@@ -86,10 +87,10 @@ public sealed class SignInCompletion(MfaChallenges challenges, IMembershipDirect
             return new SignInOutcome.NoMembership();
         }
         var principal = principals.Create(user, membership, Guid.CreateVersion7().ToString(),
-            login.Principal!.FindAll(PrincipalFactory.AuthenticationMethodClaim).Select(c => c.Value), request.GetScopes());
+            login.Principal!.FindAll(ClaimNames.AuthenticationMethod).Select(c => c.Value), request.GetScopes());
         PrincipalFactory.SetAuthenticationTime(principal, login.Properties?.IssuedUtc?.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture));
         await sessions.StartAsync(principal, user.Id, membership.OrganizationId, request.ClientId!, http, ct);
-        await LoginCookie.RememberSessionAsync(http, login, principal.GetClaim(PrincipalFactory.SessionClaim)!);
+        await LoginCookie.RememberSessionAsync(http, login, principal.GetClaim(ClaimNames.Session)!);
         return new SignInOutcome.TokensReady(principal);
     }
 
@@ -105,12 +106,12 @@ public sealed class SignInCompletion(MfaChallenges challenges, IMembershipDirect
         {
             return new SignInOutcome.NoMembership();
         }
-        var sessionId = previous.GetClaim(PrincipalFactory.SessionClaim);
+        var sessionId = previous.GetClaim(ClaimNames.Session);
         if (!await sessions.TouchAsync(sessionId, membership.OrganizationId, ct))
         {
             return new SignInOutcome.SessionEnded();
         }
-        var principal = principals.Create(user, membership, sessionId!, previous.GetClaims(PrincipalFactory.AuthenticationMethodClaim), previous.GetScopes());
+        var principal = principals.Create(user, membership, sessionId!, previous.GetClaims(ClaimNames.AuthenticationMethod), previous.GetScopes());
         principal.SetAuthorizationId(previous.GetAuthorizationId());
         PrincipalFactory.SetAuthenticationTime(principal, previous.GetClaim(Claims.AuthenticationTime));
         return new SignInOutcome.TokensReady(principal);

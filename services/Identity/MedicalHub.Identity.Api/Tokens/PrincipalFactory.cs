@@ -2,6 +2,7 @@ using System.Security.Claims;
 using MedicalHub.Identity.Api.Accounts;
 using MedicalHub.Identity.Api.Mfa;
 using MedicalHub.Identity.Api.Organizations;
+using MedicalHub.Security.Claims;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Abstractions;
@@ -16,11 +17,6 @@ namespace MedicalHub.Identity.Api.Tokens;
 /// </summary>
 public sealed class PrincipalFactory(IOptions<TokenServerSettings> settings)
 {
-    public const string OrganizationClaim = "org_id";
-    public const string PermissionClaim = "permission";
-    public const string SessionClaim = "sid";
-    public const string AuthenticationMethodClaim = "amr";
-
     public ClaimsPrincipal Create(User user, ActiveMembership membership, string sessionId, IEnumerable<string> authenticationMethods, IEnumerable<string> scopes)
     {
         var roles = membership.Roles;
@@ -35,15 +31,15 @@ public sealed class PrincipalFactory(IOptions<TokenServerSettings> settings)
             .SetClaim(Claims.Email, user.Email)
             .SetClaim(Claims.EmailVerified, user.EmailConfirmed)
             .SetClaim(Claims.Name, $"{user.GivenName} {user.FamilyName}")
-            .SetClaim(OrganizationClaim, membership.OrganizationId.ToString())
-            .SetClaim(SessionClaim, sessionId)
-            .SetClaims(AuthenticationMethodClaim, [.. authenticationMethods])
+            .SetClaim(ClaimNames.Organization, membership.OrganizationId.ToString())
+            .SetClaim(ClaimNames.Session, sessionId)
+            .SetClaims(ClaimNames.AuthenticationMethod, [.. authenticationMethods])
             .SetClaims(Claims.Role, [.. roles.Select(r => r.Name).Order(StringComparer.Ordinal)])
-            .SetClaims(PermissionClaim, [.. roles.SelectMany(r => r.Permissions).Distinct().Order(StringComparer.Ordinal)]);
+            .SetClaims(ClaimNames.Permission, [.. roles.SelectMany(r => r.Permissions).Distinct().Order(StringComparer.Ordinal)]);
 
         if (restricted)
         {
-            identity.SetClaim(MfaEnrollmentPolicy.Claim, true);
+            identity.SetClaim(ClaimNames.MfaEnrollmentRequired, true);
         }
         identity.SetScopes(scopes);
         identity.SetResources(settings.Value.Audiences);
@@ -51,7 +47,7 @@ public sealed class PrincipalFactory(IOptions<TokenServerSettings> settings)
         {
             Claims.Name or Claims.Email or Claims.EmailVerified => [Destinations.AccessToken, Destinations.IdentityToken],
             // In the identity token too, so /connect/endsession's id_token_hint names the session to end.
-            SessionClaim => [Destinations.AccessToken, Destinations.IdentityToken],
+            ClaimNames.Session => [Destinations.AccessToken, Destinations.IdentityToken],
             _ => [Destinations.AccessToken],
         });
         return new ClaimsPrincipal(identity);

@@ -7,6 +7,7 @@ using MedicalHub.Identity.Api.Sessions;
 using MedicalHub.Identity.Api.SignIn;
 using MedicalHub.Identity.Api.Tokens.Grants;
 using MedicalHub.Identity.Api.Tokens.SigningKeys;
+using MedicalHub.Security.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -107,7 +108,7 @@ public static class TokenServerExtensions
             });
 
         builder.Services.AddAuthentication(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme);
-        builder.Services.AddAuthorization();
+        builder.Services.AddPermissionPolicies();
 
         builder.Services.AddSingleton<TokenKeyStore>();
         builder.Services.AddSingleton<ConfigureTokenServerKeys>();

@@ -1,6 +1,7 @@
 using MedicalHub.Data;
 using MedicalHub.Data.Tenancy;
 using MedicalHub.Security.Authorization;
+using MedicalHub.Security.Claims;
 using MedicalHub.Workflow.Api.Infrastructure;
 using MedicalHub.Workflow.Api.Model;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -15,19 +16,17 @@ namespace MedicalHub.Workflow.Api.Apis;
 /// </summary>
 public static class CarePathwaysApi
 {
-    public const string ReadPermission = "workflows:read";
-    public const string ManagePermission = "workflows:manage";
     public const int MaxNameLength = 200;
 
     public static IEndpointRouteBuilder MapCarePathwaysApi(this IEndpointRouteBuilder app)
     {
         var pathways = app.MapGroup("/api/care-pathways").WithTags("Care pathways");
         pathways.MapPost("/", CreateAsync).WithName("CreateCarePathway")
-            .WithSummary("Create a draft care pathway").RequirePermission(ManagePermission);
+            .WithSummary("Create a draft care pathway").RequirePermission(PermissionNames.WorkflowsManage);
         pathways.MapGet("/", ListAsync).WithName("ListCarePathways")
-            .WithSummary("The organization's care pathways, newest first").RequirePermission(ReadPermission);
+            .WithSummary("The organization's care pathways, newest first").RequirePermission(PermissionNames.WorkflowsRead);
         pathways.MapGet("/{id:guid}", GetAsync).WithName("GetCarePathway")
-            .WithSummary("One care pathway").RequirePermission(ReadPermission);
+            .WithSummary("One care pathway").RequirePermission(PermissionNames.WorkflowsRead);
         return app;
     }
 

@@ -1,6 +1,7 @@
 using MedicalHub.Identity.Api.Accounts;
 using MedicalHub.Identity.Api.Organizations;
 using MedicalHub.Identity.Api.SignIn;
+using MedicalHub.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
 using OpenIddict.Abstractions;
@@ -26,7 +27,7 @@ public sealed class AuthorizationCodeGrant(UserManager<User> users, IMembershipD
             return OAuthResults.Forbid(Errors.InvalidGrant, "The authorization code is no longer valid.");
         }
         var outcome = await completion.ContinueSessionAsync(user, await memberships.ActiveAsync(user.Id, ct), granted,
-            granted.GetClaim(PrincipalFactory.OrganizationClaim), ct);
+            granted.GetClaim(ClaimNames.Organization), ct);
         return OAuthResults.For(outcome, OAuthResults.NoMembershipAnyMoreMessage);
     }
 }

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using MedicalHub.Identity.Api.Clients;
 using MedicalHub.Identity.Api.Infrastructure;
+using MedicalHub.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Abstractions;
@@ -15,16 +16,12 @@ namespace MedicalHub.Identity.Api.Tokens.Grants;
 /// </summary>
 public sealed class ClientCredentialsGrant(ServiceClients services, IdentityServiceDbContext db) : ITokenGrant
 {
-    public const string ClientKindClaim = "client_kind";
-    public const string ServiceKind = "service";
-    public const string IntegrationKind = "integration";
-
     public async Task<IResult> ExchangeAsync(OpenIddictRequest request, HttpContext http, CancellationToken ct)
     {
         var clientId = request.ClientId!;
         if (services.Find(clientId) is { } service)
         {
-            return Issue(request, clientId, ServiceKind, organizationId: null, service.Permissions, ServiceClients.AllowedAudiences(service));
+            return Issue(request, clientId, ClientKinds.Service, organizationId: null, service.Permissions, ServiceClients.AllowedAudiences(service));
         }
 
         var integration = await db.ApiClients.AsNoTracking()
@@ -32,7 +29,7 @@ public sealed class ClientCredentialsGrant(ServiceClients services, IdentityServ
             .SingleOrDefaultAsync(ct);
         if (integration is not null)
         {
-            return Issue(request, clientId, IntegrationKind, integration.OrganizationId, integration.Permissions, services.ServiceAudiences);
+            return Issue(request, clientId, ClientKinds.Integration, integration.OrganizationId, integration.Permissions, services.ServiceAudiences);
         }
         return OAuthResults.Forbid(Errors.InvalidClient, "The client may not use the client credentials grant.");
     }
@@ -49,13 +46,13 @@ public sealed class ClientCredentialsGrant(ServiceClients services, IdentityServ
 
         var identity = new ClaimsIdentity(TokenValidationParameters.DefaultAuthenticationType, Claims.Name, Claims.Role);
         identity.SetClaim(Claims.Subject, clientId)
-            .SetClaim(ClientKindClaim, kind)
-            .SetClaims(PrincipalFactory.PermissionClaim, [.. permissions
-                .Where(p => Organizations.Permissions.Catalogue.ContainsKey(p) || (kind == ServiceKind && ServiceClients.ServiceOnlyPermissions.Contains(p)))
+            .SetClaim(ClaimNames.ClientKind, kind)
+            .SetClaims(ClaimNames.Permission, [.. permissions
+                .Where(p => PermissionNames.Catalogue.ContainsKey(p) || (kind == ClientKinds.Service && PermissionNames.ServiceOnly.Contains(p)))
                 .Distinct().Order(StringComparer.Ordinal)]);
         if (organizationId is not null)
         {
-            identity.SetClaim(PrincipalFactory.OrganizationClaim, organizationId.Value.ToString());
+            identity.SetClaim(ClaimNames.Organization, organizationId.Value.ToString());
         }
         identity.SetScopes(request.GetScopes());
         identity.SetResources(audiences);

@@ -1,6 +1,7 @@
 using MedicalHub.Identity.Api.Accounts;
 using MedicalHub.Identity.Api.Organizations;
 using MedicalHub.Identity.Api.SignIn;
+using MedicalHub.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
 using OpenIddict.Abstractions;
@@ -28,7 +29,7 @@ public sealed class RefreshTokenGrant(UserManager<User> users, IMembershipDirect
             return OAuthResults.Forbid(Errors.InvalidGrant, "The refresh token is no longer valid.");
         }
         // A refresh may switch organizations; otherwise it keeps the one the session chose.
-        var organization = (string?)request[TokenParameters.OrganizationId] ?? previous.GetClaim(PrincipalFactory.OrganizationClaim);
+        var organization = (string?)request[TokenParameters.OrganizationId] ?? previous.GetClaim(ClaimNames.Organization);
         return OAuthResults.For(await completion.ContinueSessionAsync(user, active, previous, organization, ct), OAuthResults.NoMembershipAnyMoreMessage);
     }
 }

@@ -1,7 +1,12 @@
-namespace MedicalHub.Identity.Api.Organizations;
+namespace MedicalHub.Security.Claims;
 
-/// <summary>The permission catalogue: what a role can grant. Services authorize on these, never on role names.</summary>
-public static class Permissions
+/// <summary>
+/// Every permission a MedicalHub token can carry (one <see cref="ClaimNames.Permission"/> claim each): services
+/// authorize on these, never on role names. To add one: its constant here, then its line in <see cref="Catalogue"/>
+/// when roles may grant it (with the description Identity shows), or in <see cref="ServiceOnly"/> when only the
+/// platform's services hold it; the built-in roles that get it are listed in Identity's <c>OrganizationRole.BuiltIn</c>.
+/// </summary>
+public static class PermissionNames
 {
     public const string OrgManage = "org:manage";
     public const string UsersRead = "users:read";
@@ -16,6 +21,13 @@ public static class Permissions
     public const string WorkflowsRead = "workflows:read";
     public const string WorkflowsManage = "workflows:manage";
 
+    /// <summary>Read the sessions ended recently (Identity's revocation list): the gateway and every service.</summary>
+    public const string SessionsReadRevocations = "sessions:read-revocations";
+
+    /// <summary>Read how to reach an organization's member (Identity's member contacts): Communication.</summary>
+    public const string UsersReadContact = "users:read-contact";
+
+    /// <summary>What a role can grant, with what each allows (Identity's <c>GET /api/permissions</c>).</summary>
     public static readonly IReadOnlyDictionary<string, string> Catalogue = new Dictionary<string, string>
     {
         [OrgManage] = "Change the organization's settings and policies.",
@@ -30,5 +42,15 @@ public static class Permissions
         [NotificationsManage] = "Manage notification templates and settings.",
         [WorkflowsRead] = "See care pathways and tasks.",
         [WorkflowsManage] = "Define and run care pathways.",
+    };
+
+    /// <summary>
+    /// Permissions only the platform's services hold (configured for their clients in Identity, never granted by a role).
+    /// A permission configured for a service client but in neither list is left out of its tokens.
+    /// </summary>
+    public static readonly IReadOnlySet<string> ServiceOnly = new HashSet<string>(StringComparer.Ordinal)
+    {
+        SessionsReadRevocations,
+        UsersReadContact,
     };
 }
