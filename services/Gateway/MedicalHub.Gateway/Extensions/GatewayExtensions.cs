@@ -4,6 +4,7 @@ using MedicalHub.Gateway.Authentication;
 using MedicalHub.Gateway.Forwarding;
 using MedicalHub.Gateway.RateLimiting;
 using MedicalHub.Gateway.Routing;
+using MedicalHub.RateLimiting;
 using Microsoft.AspNetCore.HttpOverrides;
 using Yarp.ReverseProxy.Configuration;
 
@@ -33,7 +34,7 @@ public static class GatewayExtensions
         });
 
         builder.AddRedisClient(GatewaySettings.RedisName);
-        builder.Services.AddSingleton<RedisRateLimiter>();
+        builder.Services.AddRedisRateLimiter();
         builder.AddGatewayAuthentication();
 
         builder.Services.AddCors(options => options.AddPolicy(CorsPolicyName, policy => policy

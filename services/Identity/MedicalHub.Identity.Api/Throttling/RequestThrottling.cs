@@ -5,9 +5,9 @@ using MedicalHub.Identity.Api.Audit;
 using MedicalHub.Identity.Api.Organizations;
 using MedicalHub.Identity.Api.Sessions;
 using MedicalHub.Identity.Api.Tokens;
+using MedicalHub.RateLimiting;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using static OpenIddict.Abstractions.OpenIddictConstants;
@@ -35,31 +35,20 @@ public sealed class ThrottlingSettings
 }
 
 /// <summary>
-/// Fixed-window rate limiting per client address, counted in the service's Redis so that every replica
-/// shares the count. Over the limit: <c>429</c> with <c>Retry-After</c>, the OAuth error shape
-/// (<c>slow_down</c>) on the token endpoint and a ProblemDetails elsewhere. The first refused password
-/// grant of a window is audited (<see cref="AuditActions.LoginThrottled"/>). If Redis cannot be reached the
-/// request goes through (logged): the per-account lockout still stands, and logins keep working.
-/// The address is the connection's, or the <c>X-Forwarded-For</c> one only when the connection comes
-/// from a proxy listed in <c>MedicalHub:Identity:TrustedProxies</c> (see <see cref="RequestThrottlingExtensions"/>).
+/// Sliding-window rate limits per client address, counted by the shared <see cref="RedisRateLimiter"/> in the service's
+/// Redis so that every replica shares the count. Over the limit: <c>429</c> with <c>Retry-After</c>, the OAuth error
+/// shape (<c>slow_down</c>) on the token endpoint and a ProblemDetails elsewhere. The first refused password grant of a
+/// window is audited (<see cref="AuditActions.LoginThrottled"/>). If Redis cannot be reached the request goes through
+/// (logged): the per-account lockout still stands, and logins keep working. The address is the connection's, or the
+/// <c>X-Forwarded-For</c> one only when the connection comes from a proxy listed in
+/// <c>MedicalHub:Identity:TrustedProxies</c> (see <see cref="RequestThrottlingExtensions"/>).
 /// </summary>
-public sealed partial class RequestThrottlingMiddleware(RequestDelegate next, IConnectionMultiplexer redis, IOptionsMonitor<ThrottlingSettings> settings,
+public sealed partial class RequestThrottlingMiddleware(RequestDelegate next, RedisRateLimiter limiter, IOptionsMonitor<ThrottlingSettings> settings,
     IAuditTrail audit, ILogger<RequestThrottlingMiddleware> logger)
 {
     public const string TokenPath = "/connect/token";
     public const string AuthPath = "/api/auth";
     public const string LoginPagePath = "/account/login";
-
-    // One round trip, atomic: count this request and start the window's expiry with the first one.
-    private const string CountScript = """
-        local count = redis.call('INCR', KEYS[1])
-        local ttl = redis.call('PTTL', KEYS[1])
-        if ttl < 0 then
-          redis.call('PEXPIRE', KEYS[1], ARGV[1])
-          ttl = tonumber(ARGV[1])
-        end
-        return { count, ttl }
-        """;
 
     private sealed record Bucket(string Name, int Limit, bool IsLogin);
 
@@ -72,14 +61,11 @@ public sealed partial class RequestThrottlingMiddleware(RequestDelegate next, IC
             return;
         }
 
-        long count;
-        TimeSpan retryAfter;
+        RateLimitDecision decision;
         try
         {
-            var result = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(CountScript,
-                [$"medicalhub:throttle:{bucket.Name}:{ClientAddress(http)}"], [(long)options.Window.TotalMilliseconds]))!;
-            count = (long)result[0];
-            retryAfter = TimeSpan.FromMilliseconds((long)result[1]);
+            decision = await limiter.AcquireAsync($"medicalhub:throttle:{bucket.Name}:{ClientAddress(http)}",
+                new RateLimit { PermitLimit = bucket.Limit, Window = options.Window });
         }
         catch (Exception exception) when (exception is RedisException or RedisTimeoutException or TimeoutException)
         {
@@ -88,16 +74,16 @@ public sealed partial class RequestThrottlingMiddleware(RequestDelegate next, IC
             return;
         }
 
-        if (count <= bucket.Limit)
+        if (decision.Allowed)
         {
             await next(http);
             return;
         }
-        if (bucket.IsLogin && count == bucket.Limit + 1)
+        if (bucket.IsLogin && decision.FirstRefusal)
         {
             await AuditAsync(http, options, bucket);
         }
-        await RefuseAsync(http, bucket, retryAfter);
+        await RefuseAsync(http, decision);
     }
 
     private static async Task<Bucket?> ClassifyAsync(HttpContext http, ThrottlingSettings options)
@@ -178,23 +164,16 @@ public sealed partial class RequestThrottlingMiddleware(RequestDelegate next, IC
             ClientId: string.IsNullOrEmpty(clientId) ? null : clientId[..Math.Min(clientId.Length, 100)]), http.RequestAborted);
     }
 
-    private static async Task RefuseAsync(HttpContext http, Bucket bucket, TimeSpan retryAfter)
+    private static async Task RefuseAsync(HttpContext http, RateLimitDecision decision)
     {
-        var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
-        var detail = $"Too many requests from this address: try again in {seconds} s.";
-        http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
-        http.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        http.Response.Headers.CacheControl = "no-store";
+        var detail = $"Too many requests from this address: try again in {decision.RetryAfterSeconds} s.";
         if (http.Request.Path.Equals(TokenPath, StringComparison.OrdinalIgnoreCase))
         {
+            http.Response.SetTooManyRequests(decision);
             await http.Response.WriteAsJsonAsync(new Dictionary<string, string> { ["error"] = "slow_down", ["error_description"] = detail }, http.RequestAborted);
             return;
         }
-        await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = http,
-            ProblemDetails = new ProblemDetails { Status = StatusCodes.Status429TooManyRequests, Title = "Too many requests", Detail = detail },
-        });
+        await http.WriteTooManyRequestsAsync(decision, detail);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Throttling skipped for the {Bucket} bucket: Redis did not answer.")]
@@ -212,6 +191,7 @@ public static class RequestThrottlingExtensions
 
     public static IHostApplicationBuilder AddRequestThrottling(this IHostApplicationBuilder builder)
     {
+        builder.Services.AddRedisRateLimiter();
         builder.Services.AddMemoryCache();
         builder.Services.Configure<ThrottlingSettings>(builder.Configuration.GetSection(ThrottlingSettings.SectionName));
         var trusted = builder.Configuration.GetSection(TrustedProxiesKey).Get<string[]>() ?? [];
