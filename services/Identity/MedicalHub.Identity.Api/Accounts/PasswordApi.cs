@@ -30,11 +30,11 @@ public static class PasswordApi
         return app;
     }
 
-    public sealed record ChangeRequest([Required, StringLength(128)] string CurrentPassword, [Required, StringLength(128, MinimumLength = 12)] string NewPassword);
+    public sealed record ChangeRequest([Required, StringLength(128)] string CurrentPassword, [Required, StringLength(128, MinimumLength = AccountRules.MinimumPasswordLength)] string NewPassword);
 
     public sealed record ForgotRequest([Required, EmailAddress, StringLength(254)] string Email);
 
-    public sealed record ResetRequest([Required] Guid UserId, [Required, StringLength(2000)] string Token, [Required, StringLength(128, MinimumLength = 12)] string NewPassword);
+    public sealed record ResetRequest([Required] Guid UserId, [Required, StringLength(2000)] string Token, [Required, StringLength(128, MinimumLength = AccountRules.MinimumPasswordLength)] string NewPassword);
 
     private static async Task<Results<NoContent, NotFound, ValidationProblem>> ChangeAsync(ChangeRequest request, ClaimsPrincipal principal,
         UserManager<User> users, IdentityServiceDbContext db, UserSessions sessions, IAuditTrail audit, CancellationToken ct)

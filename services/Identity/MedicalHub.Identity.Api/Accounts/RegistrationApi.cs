@@ -38,7 +38,7 @@ public static partial class RegistrationApi
     public sealed record RegisterRequest(
         [Required, StringLength(200, MinimumLength = 2)] string OrganizationName,
         [Required, EmailAddress, StringLength(254)] string Email,
-        [Required, StringLength(128, MinimumLength = 12)] string Password,
+        [Required, StringLength(128, MinimumLength = AccountRules.MinimumPasswordLength)] string Password,
         [Required, StringLength(100, MinimumLength = 1)] string GivenName,
         [Required, StringLength(100, MinimumLength = 1)] string FamilyName);
 

@@ -48,14 +48,14 @@ public sealed class RefreshTokenReuseHandler(IOpenIddictTokenManager tokens, Use
             ClientId: context.Request?.ClientId ?? principal.GetPresenters().FirstOrDefault()), CancellationToken.None);
     }
 
-    /// <summary>The same test as OpenIddict's: within the leeway after its redemption a refresh token may be used again (a lost answer, two tabs).</summary>
-    private async ValueTask<bool> IsWithinLeewayAsync(ValidateTokenContext context, object token)
-    {
-        if (context.Options.RefreshTokenReuseLeeway is not { } leeway)
-        {
-            return false;
-        }
-        var redeemedAt = await tokens.GetRedemptionDateAsync(token);
-        return redeemedAt is null || context.Options.TimeProvider.GetUtcNow() < redeemedAt + leeway;
-    }
+    /// <summary>
+    /// Whether presenting a refresh token again that was redeemed (rotated) at <paramref name="redeemedAt"/> is a replay:
+    /// the same test as OpenIddict's. Within the leeway after its redemption it may be used again (a lost answer, two
+    /// tabs refreshing at once); without a leeway, never; with no redemption date known, it gets the benefit of the leeway.
+    /// </summary>
+    public static bool IsReplay(DateTimeOffset? redeemedAt, TimeSpan? leeway, DateTimeOffset now) =>
+        leeway is not { } allowed || (redeemedAt is { } redeemed && now >= redeemed + allowed);
+
+    private async ValueTask<bool> IsWithinLeewayAsync(ValidateTokenContext context, object token) =>
+        !IsReplay(await tokens.GetRedemptionDateAsync(token), context.Options.RefreshTokenReuseLeeway, context.Options.TimeProvider.GetUtcNow());
 }

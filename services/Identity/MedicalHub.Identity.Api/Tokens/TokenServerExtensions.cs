@@ -28,19 +28,7 @@ public static class TokenServerExtensions
         builder.Services.Configure<TokenServerSettings>(settingsSection);
         var settings = settingsSection.Get<TokenServerSettings>() ?? new TokenServerSettings();
 
-        builder.Services.AddIdentityCore<User>(options =>
-            {
-                options.User.RequireUniqueEmail = true;
-                options.SignIn.RequireConfirmedEmail = true;
-                options.Password.RequiredLength = 12;
-                options.Password.RequireDigit = false;
-                options.Password.RequireLowercase = false;
-                options.Password.RequireUppercase = false;
-                options.Password.RequireNonAlphanumeric = false;
-                options.Lockout.MaxFailedAccessAttempts = 5;
-                options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
-                options.Lockout.AllowedForNewUsers = true;
-            })
+        builder.Services.AddIdentityCore<User>(AccountRules.Configure)
             .AddEntityFrameworkStores<IdentityServiceDbContext>()
             .AddDefaultTokenProviders()
             .AddPasswordValidator<PasswordPolicyValidator>()
