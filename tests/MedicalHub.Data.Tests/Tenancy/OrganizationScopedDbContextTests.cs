@@ -143,6 +143,20 @@ public sealed class OrganizationScopedDbContextTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Taking_another_organization_s_row_into_one_s_own_is_refused()
+    {
+        var organization = Guid.CreateVersion7();
+        var (db, _, scope) = Scoped(organization);
+        await using var _ = scope;
+        var theirs = new Note { Id = Guid.CreateVersion7(), OrganizationId = Guid.CreateVersion7(), Text = "theirs" };
+        db.Notes.Attach(theirs);
+
+        theirs.OrganizationId = organization;
+
+        await Assert.ThrowsAsync<OrganizationScopeViolationException>(() => db.SaveChangesAsync(TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
     public async Task Without_an_organization_in_scope_only_rows_of_no_organization_can_be_written()
     {
         var (db, _, scope) = Scoped(null);

@@ -118,6 +118,19 @@ public sealed class PasswordLoginTests(RedisServer redis) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_password_has_at_least_twelve_characters()
+    {
+        var email = $"short.{Guid.NewGuid():N}@example.org";
+        var user = new User { UserName = email, Email = email, GivenName = "Short", FamilyName = "Password" };
+
+        var eleven = await _rig.Users.CreateAsync(user, "elevenchars");
+        var twelve = await _rig.Users.CreateAsync(user, "twelve chars");
+
+        Assert.Equal(["PasswordTooShort"], eleven.Errors.Select(e => e.Code));
+        Assert.True(twelve.Succeeded);
+    }
+
+    [Fact]
     public async Task A_successful_password_step_records_nothing_itself()
     {
         var user = await _rig.UserAsync();
