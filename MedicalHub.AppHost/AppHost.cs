@@ -1,4 +1,5 @@
 using MedicalHub.AppHost;
+using MedicalHub.AppHost.Kubernetes;
 using MedicalHub.AppHost.LocalInfrastructure;
 
 var builder = DistributedApplication.CreateBuilder(args);
@@ -24,8 +25,12 @@ var mail = builder.AddMailSink(infrastructure);
 var identity = builder.AddService<Projects.MedicalHub_Identity_Api>(infrastructure, "identity", postgresPort: 5433, redisPort: 6380)
     ?.WithTokenServer();
 identity.WithServiceClient(identity);
-builder.AddService<Projects.MedicalHub_Content_Api>(infrastructure, "content", postgresPort: 5434, redisPort: 6381)
-    .WithServiceClient(identity);
+var content = builder.AddService<Projects.MedicalHub_Content_Api>(infrastructure, "content", postgresPort: 5434, redisPort: 6381)
+    .WithServiceClient(identity)
+    // Every access to patient data is recorded in a chain signed with this service's own key.
+    .WithAuditChainKey()
+    // Document bytes in Content's database, or in an object store (MedicalHub:Content:Storage).
+    .WithDocumentStorage(infrastructure);
 var communication = builder.AddService<Projects.MedicalHub_Communication_Api>(infrastructure, "communication", postgresPort: 5435, redisPort: 6382)
     ?.WithMailSink(mail).WithServiceClient(identity)
     ?.WithNotificationSettings()
@@ -33,11 +38,23 @@ var communication = builder.AddService<Projects.MedicalHub_Communication_Api>(in
     .WithDeliveryProviders();
 // Identity's outbox relay sends its e-mails through Communication (found by discovery, never waited for).
 identity.WithAccountEmails(communication);
-builder.AddService<Projects.MedicalHub_Workflow_Api>(infrastructure, "workflow", postgresPort: 5436, redisPort: 6383)
-    .WithServiceClient(identity);
+// Content's outbox relay notifies the recipients of shares through Communication (found by discovery, never waited for).
+content.WithShareNotifications(communication);
+// Workflow's pathways notify through Communication and call Content and Communication (found by discovery, never waited
+// for); MedicalHub:Workflow:Replicas (run mode) starts more engines on the same database.
+var workflow = builder.AddService<Projects.MedicalHub_Workflow_Api>(infrastructure, "workflow", postgresPort: 5436, redisPort: 6383)
+    .WithServiceClient(identity)
+    .WithPathwayTargets(content, communication);
+builder.AddWorkflowReplicas<Projects.MedicalHub_Workflow_Api>(workflow, identity, content, communication);
+// Content's events (patient.created/updated/merged…) leave through its outbox for their subscribers.
+content.WithEventSubscriber(workflow);
 
 // The public entry in front of them, with its own Redis; tokens name its URL as issuer.
 builder.AddGateway(infrastructure);
 
+// `--operation publish --step publish-kubernetes --output-path DIR`: Kustomize manifests from this model (deploy/kubernetes).
+builder.AddKubernetesPublishing();
+
 await builder.Build().RunAsync();
-return 0;
+// Non-zero when a publishing step refused its input (it printed why).
+return Environment.ExitCode;

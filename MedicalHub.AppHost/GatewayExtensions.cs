@@ -10,6 +10,10 @@ public static class GatewayExtensions
     private const int RedisRunModePort = 6384;
     private static readonly string[] Services = ["identity", "content", "communication", "workflow"];
 
+    /// <summary>The gateway's routes that carry document uploads (its appsettings.json), and the room they leave for multipart framing.</summary>
+    public static readonly string[] UploadRoutes = ["content-document-upload", "content-document-version-upload"];
+    private const long UploadFraming = 64 * 1024;
+
     /// <summary>
     /// The public entry (<c>gateway</c>, port 8000 in run mode) with its own Redis (<c>gateway-redis</c>,
     /// 6384), in front of the services added before it, which it reaches by service discovery and waits
@@ -22,7 +26,7 @@ public static class GatewayExtensions
     public static IResourceBuilder<ProjectResource>? AddGateway(this IDistributedApplicationBuilder builder, InfrastructureSettings infrastructure)
     {
         var services = builder.Resources.OfType<ProjectResource>()
-            .Where(p => Services.Contains(p.Name))
+            .Where(p => Services.Contains(p.Name) || p.Annotations.OfType<ReplicaAnnotation>().Any())
             .Select(builder.CreateResourceBuilder)
             .ToList();
         var identity = services.SingleOrDefault(s => s.Resource.Name == "identity");
@@ -52,6 +56,9 @@ public static class GatewayExtensions
                 .WithEnvironment("MedicalHub__Identity__TrustedProxies__1", "::1");
         }
 
+        // The web app at "/": built by the AppHost in run mode, carried in the gateway's image when published.
+        gateway.WithWebApp(identity);
+
         var issuer = ReferenceExpression.Create($"{gateway.GetEndpoint("http").Property(EndpointProperty.Url)}/");
         identity?.WithEnvironment("MedicalHub__Identity__Issuer", issuer);
         services.ForEach(s => s.WithEnvironment("MedicalHub__Authentication__Issuer", issuer));
@@ -63,6 +70,7 @@ public static class GatewayExtensions
             builder.AddGatewayInstance($"{Name}-{i}", services, redis, port: null)
                 .WithEnvironment("MedicalHub__Authentication__Issuer", issuer)
                 .WithSameServiceClientAs(gateway)
+                .ServesWebApp()
                 .WithParentRelationship(gateway);
         }
         return gateway;
@@ -76,11 +84,21 @@ public static class GatewayExtensions
             .WithoutHttpsCertificate()
 #pragma warning restore ASPIRECERTIFICATES001
             .WithEndpoint("http", endpoint => endpoint.Port = port)
+            // The public entry: the ingress (Kubernetes) or external ingress (Container Apps) points here, nowhere else.
+            .WithExternalHttpEndpoints()
             .WithReference(redis).WaitFor(redis)
             .WithHttpHealthCheck("/health");
         foreach (var service in services)
         {
             gateway.WithReference(service).WaitFor(service);
+        }
+        // The upload routes admit the largest document Content accepts (MedicalHub:Content:MaxUploadBytes) and its multipart framing.
+        if (builder.Configuration.GetValue<long?>("MedicalHub:Content:MaxUploadBytes") is { } maxUpload)
+        {
+            foreach (var route in UploadRoutes)
+            {
+                gateway.WithEnvironment($"ReverseProxy__Routes__{route}__MaxRequestBodySize", (maxUpload + UploadFraming).ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }
         }
         foreach (var setting in builder.Configuration.GetSection("MedicalHub:Gateway").AsEnumerable(makePathsRelative: true))
         {

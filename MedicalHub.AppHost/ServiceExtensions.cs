@@ -26,6 +26,13 @@ public static class ServiceExtensions
             .WithoutHttpsCertificate()
 #pragma warning restore ASPIRECERTIFICATES001
             .WithServiceStores(stores)
+            .WithAnnotation(new ServiceStoresAnnotation(stores))
             .WithHttpHealthCheck("/health");
     }
 }
+
+/// <summary>The stores a service was added with, so that a replica of it (<see cref="WorkflowExtensions.AddWorkflowReplicas"/>) uses the same ones.</summary>
+public sealed record ServiceStoresAnnotation(ServiceStores Stores) : IResourceAnnotation;
+
+/// <summary>Marks another instance of a service (e.g. <c>workflow-2</c>): it gets what the service gets from the gateway's wiring (the issuer).</summary>
+public sealed record ReplicaAnnotation(string Of) : IResourceAnnotation;

@@ -10,7 +10,7 @@ namespace Microsoft.Extensions.Hosting;
 /// <summary>
 /// Text a service cannot store is refused where it enters, with a 400: PostgreSQL refuses a NUL character
 /// in <c>text</c>, and UTF-8 cannot encode half of a surrogate pair, so either would otherwise surface as a
-/// 500 at the first INSERT. The query string is checked by a middleware (Kestrel itself refuses a NUL in the path), every string of a JSON
+/// 500 at the first INSERT. The query string and URL-encoded forms are checked by a middleware (Kestrel itself refuses a NUL in the path), every string of a JSON
 /// body by the JSON options' converters (free-form
 /// <see cref="JsonElement"/> fields included).
 /// </summary>
@@ -30,7 +30,7 @@ public static class StorableTextExtensions
     {
         app.Use(async (context, next) =>
         {
-            if (FindUnstorableRequestText(context.Request) is { } problem)
+            if ((FindUnstorableRequestText(context.Request) ?? await FindUnstorableFormTextAsync(context.Request)) is { } problem)
             {
                 await Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "The request is not valid.", detail: problem)
                     .ExecuteAsync(context);
@@ -80,6 +80,42 @@ public static class StorableTextExtensions
                 if (value is not null && FindProblem(value) is { } valueProblem)
                 {
                     return $"The query parameter '{name}' is not valid: {valueProblem}";
+                }
+            }
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// A URL-encoded form (the OAuth endpoints, the login page) is small and read whole by whoever handles it; it
+    /// is read here first (ASP.NET keeps it for the handler). Multipart bodies are streams of files: not read here.
+    /// </summary>
+    private static async Task<string?> FindUnstorableFormTextAsync(HttpRequest request)
+    {
+        if (!request.HasFormContentType || request.ContentType?.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase) != true)
+        {
+            return null;
+        }
+        IFormCollection form;
+        try
+        {
+            form = await request.ReadFormAsync(request.HttpContext.RequestAborted);
+        }
+        catch (InvalidDataException tooLarge)
+        {
+            return $"The form is not valid: {tooLarge.Message}";
+        }
+        foreach (var (name, values) in form)
+        {
+            if (FindProblem(name) is { } nameProblem)
+            {
+                return $"A form field's name is not valid: {nameProblem}";
+            }
+            foreach (var value in values)
+            {
+                if (value is not null && FindProblem(value) is { } valueProblem)
+                {
+                    return $"The form field '{name}' is not valid: {valueProblem}";
                 }
             }
         }

@@ -25,9 +25,11 @@ public static class TelemetryExtensions
             .WithMetrics(metrics => metrics
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
-                .AddRuntimeInstrumentation())
+                .AddRuntimeInstrumentation()
+                // The services' own meters (e.g. MedicalHub.Workflow).
+                .AddMeter("MedicalHub.*"))
             .WithTracing(tracing => tracing
-                .AddSource(builder.Environment.ApplicationName, "MedicalHub.Outbox", "MedicalHub.Data.Migrations")
+                .AddSource(builder.Environment.ApplicationName, "MedicalHub.Outbox", "MedicalHub.Inbox", "MedicalHub.Data.Migrations", "MedicalHub.Workflow")
                 .AddAspNetCoreInstrumentation(options =>
                     // Probes run every few seconds; tracing them only buries real requests.
                     options.Filter = context => !HealthCheckExtensions.IsProbePath(context.Request.Path))

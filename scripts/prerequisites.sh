@@ -53,5 +53,48 @@ else
   # Debian's packages start system-wide servers on 5432/6379 when a service manager runs; ours use other ports, so they do not collide.
 fi
 
+# dcmtk: the DICOM reader's tests make their files with it (dump2dcm, dcmcrle, dcmcjpeg) and cross-check against dcmdump.
+if ! command -v dcmdump >/dev/null 2>&1 || ! command -v dump2dcm >/dev/null 2>&1; then
+  apt_install dcmtk
+fi
+
+# The web app (services/Web): Node.js 20.19+ with npm, and its packages from the lockfile (npm ci) when they are missing
+# or older than the lockfile. The AppHost builds the app with them; scripts/test.sh runs its checks and component tests.
+web_app="$medicalhub_root/services/Web"
+if ! command -v node >/dev/null 2>&1 || ! node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 20 || (a === 20 && b >= 19) ? 0 : 1)'; then
+  die "Node.js 20.19 or newer with npm is required for the web app (https://nodejs.org); found: $(node --version 2>/dev/null || echo none)."
+fi
+if [ ! -f "$web_app/node_modules/.package-lock.json" ] || [ "$web_app/package-lock.json" -nt "$web_app/node_modules/.package-lock.json" ]; then
+  say "npm ci (services/Web)"
+  (cd "$web_app" && npm ci --no-audit --no-fund --loglevel=error) || die "'npm ci' failed in services/Web."
+fi
+
+# The browser tests drive Debian's Chromium (Playwright cannot download its own browsers here).
+if [ ! -x /usr/bin/chromium ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    apt_install chromium
+  else
+    say "Chromium is missing (sudo apt-get install -y chromium): the web app's browser tests will fail until it is installed."
+  fi
+fi
+
+# Azurite, the object store Content uses with MedicalHub:Content:Storage=AzureBlob in process mode (and the test
+# suite's stack), from its lockfile.
+azurite_dir="$medicalhub_root/MedicalHub.AppHost/LocalInfrastructure/azurite"
+if [ ! -x "$azurite_dir/node_modules/.bin/azurite-blob" ]; then
+  command -v npm >/dev/null 2>&1 || apt_install nodejs npm
+  say "Installing Azurite (npm ci in MedicalHub.AppHost/LocalInfrastructure/azurite)"
+  (cd "$azurite_dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null) || die "'npm ci' failed in $azurite_dir: Azurite could not be installed."
+fi
+
 # Local dotnet tools: smtp4dev (the development mailbox in process mode) and dotnet-ef.
 (cd "$medicalhub_root" && dotnet tool restore >/dev/null) || die "'dotnet tool restore' failed: the local tools (.config/dotnet-tools.json) could not be installed."
+
+# The Kubernetes schema validator the deployment tests call (node + kubernetes-models, pinned by its lockfile).
+schema_dir="$medicalhub_root/tests/MedicalHub.Deployment.Tests/kubernetes-schema"
+if [ ! -d "$schema_dir/node_modules" ] || [ "$schema_dir/package-lock.json" -nt "$schema_dir/node_modules" ]; then
+  command -v npm >/dev/null 2>&1 || die "npm (Node.js) is required for the Kubernetes schema checks: install nodejs and npm."
+  say "npm ci (Kubernetes schemas)"
+  (cd "$schema_dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null) || die "npm ci failed in $schema_dir"
+  touch "$schema_dir/node_modules"
+fi

@@ -27,6 +27,13 @@ public static class ServiceStoresExtensions
         {
             var postgres = builder.AddPostgres($"{service}-postgres", password: postgresPassword, port: pgPort)
                 .WithDataVolume($"medicalhub-{service}-postgres-data");
+            if (builder.ExecutionContext.IsPublishMode)
+            {
+                // A deployment runs PostgreSQL with the RUM index (deploy/images/postgres-rum), on the same version.
+                var tag = postgres.Resource.Annotations.OfType<ContainerImageAnnotation>().Last().Tag ?? "latest";
+                postgres.WithDockerfile(Path.Combine(builder.AppHostDirectory, "..", "deploy", "images", "postgres-rum"))
+                    .WithBuildArg("POSTGRES_TAG", tag);
+            }
             var database = postgres.AddDatabase($"{service}db");
             return new ServiceStores(postgres, database, builder.AddServiceRedis(settings, service, redisPort));
         }
@@ -143,7 +150,7 @@ public static class ServiceStoresExtensions
     }
 
     /// <summary>The resource's connection string once the orchestrator has allocated its endpoint, for health checks and set-up.</summary>
-    private static Func<string> TrackConnectionString(this IDistributedApplicationBuilder builder, IResourceWithConnectionString resource)
+    internal static Func<string> TrackConnectionString(this IDistributedApplicationBuilder builder, IResourceWithConnectionString resource)
     {
         string? connectionString = null;
         builder.Eventing.Subscribe<ConnectionStringAvailableEvent>(resource, async (_, ct) =>

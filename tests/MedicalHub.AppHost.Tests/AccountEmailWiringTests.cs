@@ -6,7 +6,7 @@ namespace MedicalHub.AppHost.Tests;
 public sealed class AccountEmailWiringTests
 {
     [Fact]
-    public async Task Identity_finds_Communication_and_itself_without_waiting_for_Communication_and_a_deployment_names_the_app_url()
+    public async Task Identity_finds_Communication_and_itself_without_waiting_for_Communication()
     {
         var builder = DistributedApplication.CreateBuilder(["--publisher", "manifest", "--output-path", Path.Combine(Path.GetTempPath(), "unused-manifest.json")]);
         var identity = builder.AddProject<Projects.MedicalHub_Identity_Api>("identity");
@@ -17,7 +17,6 @@ public sealed class AccountEmailWiringTests
         var environment = await EnvironmentAsync(builder, identity.Resource);
         Assert.Equal("{communication.bindings.http.url}", environment["services__communication__http__0"]);
         Assert.Equal("{identity.bindings.http.url}", environment["services__identity__http__0"]);
-        Assert.Equal("{identity-public-app-url.value}", environment["MedicalHub__Identity__PublicAppUrl"]);
         // An outage of Communication only delays e-mails: Identity never waits for it.
         Assert.DoesNotContain(identity.Resource.Annotations.OfType<WaitAnnotation>(), w => w.Resource == communication.Resource);
     }
@@ -33,7 +32,7 @@ public sealed class AccountEmailWiringTests
         var environment = await EnvironmentAsync(builder, identity.Resource);
         Assert.DoesNotContain("services__communication__http__0", environment.Keys);
         Assert.Contains("services__identity__http__0", environment.Keys);
-        Assert.DoesNotContain("MedicalHub__Identity__PublicAppUrl", environment.Keys); // run mode: Identity's Development default
+        Assert.DoesNotContain("MedicalHub__Identity__PublicAppUrl", environment.Keys); // set with the web app (WebAppWiringTests)
     }
 
     private static async Task<Dictionary<string, string>> EnvironmentAsync(IDistributedApplicationBuilder builder, ProjectResource resource)

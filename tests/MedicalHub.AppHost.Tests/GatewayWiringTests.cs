@@ -46,6 +46,64 @@ public sealed class GatewayWiringTests
         Assert.Contains(second.Annotations.OfType<WaitAnnotation>(), w => w.Resource.Name == "gateway-redis");
     }
 
+    [Fact]
+    public async Task The_web_app_is_served_by_every_gateway_instance_and_identitys_links_and_redirects_name_the_gateway()
+    {
+        var model = Model(services: [], "MedicalHub:Gateway:Replicas=2");
+
+        foreach (var gateway in new[] { "gateway", "gateway-2" })
+        {
+            Assert.EndsWith(Path.Combine("services", "Web", "dist"), await EnvironmentAsync(model, gateway, "MedicalHub__Gateway__WebApp__Root"));
+        }
+        Assert.Equal("{gateway.bindings.http.url}/", await EnvironmentAsync(model, "identity", "MedicalHub__Identity__PublicAppUrl"));
+        Assert.Equal("{gateway.bindings.http.url}/callback", await EnvironmentAsync(model, "identity", "MedicalHub__Identity__WebClient__RedirectUris__0"));
+        Assert.Equal("{gateway.bindings.http.url}/", await EnvironmentAsync(model, "identity", "MedicalHub__Identity__WebClient__PostLogoutRedirectUris__0"));
+        // The Vite dev server (npm run dev) signs in through the same Identity.
+        Assert.Equal("http://localhost:5173/callback", await EnvironmentAsync(model, "identity", "MedicalHub__Identity__WebClient__RedirectUris__1"));
+    }
+
+    [Fact]
+    public async Task A_deployment_serves_the_app_from_the_gateways_image_and_names_its_public_url_as_a_parameter()
+    {
+        var model = Model(services: [], "--publisher", "manifest", "--output-path", Path.Combine(Path.GetTempPath(), "unused-manifest.json"));
+
+        Assert.Null(await EnvironmentAsync(model, "gateway", "MedicalHub__Gateway__WebApp__Root"));
+        Assert.DoesNotContain(model.Resources, r => r.Name == WebAppExtensions.BuildResourceName);
+        Assert.Equal("{identity-public-app-url.value}/", await EnvironmentAsync(model, "identity", "MedicalHub__Identity__PublicAppUrl"));
+        Assert.Equal("{identity-public-app-url.value}/callback", await EnvironmentAsync(model, "identity", "MedicalHub__Identity__WebClient__RedirectUris__0"));
+        Assert.Null(await EnvironmentAsync(model, "identity", "MedicalHub__Identity__WebClient__RedirectUris__1"));
+    }
+
+    [Fact]
+    public void A_missing_or_stale_web_build_is_built_once_and_every_gateway_waits_for_it()
+    {
+        using var app = new TemporaryDirectory();
+        app.CreateFile("src/main.tsx", "");
+        var builder = DistributedApplication.CreateBuilder();
+        var first = builder.AddProject<Projects.MedicalHub_Gateway>("gateway").ServesWebApp(app.Path);
+        var second = builder.AddProject<Projects.MedicalHub_Gateway>("gateway-2").ServesWebApp(app.Path);
+
+        var build = Assert.Single(builder.Resources.OfType<ExecutableResource>(), r => r.Name == WebAppExtensions.BuildResourceName);
+        Assert.Equal(app.Path, build.WorkingDirectory);
+        foreach (var gateway in new[] { first, second })
+        {
+            Assert.Contains(gateway.Resource.Annotations.OfType<WaitAnnotation>(), w => w.Resource == build && w.WaitType == WaitType.WaitForCompletion);
+        }
+    }
+
+    [Fact]
+    public void A_fresh_web_build_is_served_as_it_is()
+    {
+        using var app = new TemporaryDirectory();
+        app.CreateFile("src/main.tsx", "");
+        File.SetLastWriteTimeUtc(app.CreateFile("dist/index.html", ""), DateTime.UtcNow.AddMinutes(1));
+        var builder = DistributedApplication.CreateBuilder();
+        var gateway = builder.AddProject<Projects.MedicalHub_Gateway>("gateway").ServesWebApp(app.Path);
+
+        Assert.DoesNotContain(builder.Resources, r => r.Name == WebAppExtensions.BuildResourceName);
+        Assert.Empty(gateway.Resource.Annotations.OfType<WaitAnnotation>());
+    }
+
     private static DistributedApplicationModel Model(string[] services, params string[] args)
     {
         var builder = DistributedApplication.CreateBuilder(args);

@@ -25,6 +25,12 @@ public sealed class RouteTableTests
         { "/api/notifications", "communication" }, { "/api/notification-templates/x", "communication" },
         { "/api/notification-preferences", "communication" }, { "/api/notification-routing/email", "communication" }, { "/api/webhooks/communication/sms", "communication" },
         { "/api/documents/42", "content" }, { "/api/care-pathways", "workflow" },
+        { "/api/patients", "content" }, { "/api/patients/42/history", "content" }, { "/api/access-audit/verify", "content" },
+        { "/fhir/Patient", "content" }, { "/fhir/Patient/42/_history/1", "content" }, { "/fhir/AuditEvent", "content" },
+        { "/fhir/DocumentReference/7", "content" }, { "/fhir/Binary/7", "content" },
+        { "/fhir/PlanDefinition/3", "workflow" }, { "/fhir/ActivityDefinition", "workflow" }, { "/fhir/Task/9", "workflow" },
+        { "/api/pathway-instances/bulk", "workflow" }, { "/api/tasks", "workflow" },
+        { "/api/workflow-analytics/workload", "workflow" }, { "/fhir/PlanDefinition/1/$apply", "workflow" }, { "/fhir/Task", "workflow" },
     };
 
     [Theory]
@@ -53,12 +59,12 @@ public sealed class RouteTableTests
         Assert.Equal("anonymous", Shipped.Routes.Single(r => r.Match.Path == path).AuthorizationPolicy);
 
     [Fact]
-    public void Every_api_route_of_a_service_needs_a_token_unless_it_is_sign_up_a_webhook_or_one_click_unsubscribe()
+    public void Every_api_route_of_a_service_needs_a_token_unless_it_is_sign_up_a_webhook_one_click_unsubscribe_or_a_share_link()
     {
         var anonymousApis = Shipped.Routes
             .Where(r => r.Match.Path!.StartsWith("/api/", StringComparison.Ordinal) && r.AuthorizationPolicy == "anonymous")
             .Select(r => r.Match.Path).Order().ToList();
-        Assert.Equal(["/api/auth/{**rest}", "/api/notification-preferences/unsubscribe", "/api/webhooks/communication/{**rest}"], anonymousApis);
+        Assert.Equal(["/api/auth/{**rest}", "/api/notification-preferences/unsubscribe", "/api/public/share-links/{**rest}", "/api/webhooks/communication/{**rest}"], anonymousApis);
     }
 
     [Fact]
@@ -121,5 +127,48 @@ public sealed class RouteTableTests
         services.AddReverseProxy().LoadFromConfig(configuration.GetSection("ReverseProxy"));
         using var provider = services.BuildServiceProvider();
         return provider.GetRequiredService<IProxyConfigProvider>().GetConfig();
+    }
+
+    [Fact]
+    public void The_FHIR_types_are_served_by_the_services_that_own_them_and_metadata_by_the_gateway()
+    {
+        var types = MedicalHub.Gateway.Fhir.FhirBase.TypesByService(Shipped.Routes);
+
+        Assert.Equal(["AuditEvent", "Binary", "DocumentReference", "Patient"], types["content"]);
+        Assert.Equal(["ActivityDefinition", "PlanDefinition", "Task"], types["workflow"]);
+        Assert.DoesNotContain(Shipped.Routes, r => r.Match.Path == MedicalHub.Gateway.Fhir.FhirBase.MetadataPath);
+        Assert.Contains(MedicalHub.Gateway.Fhir.FhirBase.MetadataPath, RouteTable.GatewayOwnPaths);
+    }
+
+    [Fact]
+    public void The_merged_capability_statement_lists_each_service_s_routed_types_only()
+    {
+        static System.Text.Json.Nodes.JsonObject Statement(params string[] types) => new()
+        {
+            ["resourceType"] = "CapabilityStatement",
+            ["rest"] = new System.Text.Json.Nodes.JsonArray(new System.Text.Json.Nodes.JsonObject
+            {
+                ["mode"] = "server",
+                ["resource"] = new System.Text.Json.Nodes.JsonArray([.. types.Select(t => (System.Text.Json.Nodes.JsonNode)new System.Text.Json.Nodes.JsonObject
+                {
+                    ["type"] = t,
+                    ["interaction"] = new System.Text.Json.Nodes.JsonArray(new System.Text.Json.Nodes.JsonObject { ["code"] = "read" }),
+                })]),
+            }),
+        };
+        var statements = new Dictionary<string, System.Text.Json.Nodes.JsonObject?>
+        {
+            ["content"] = Statement("Patient", "AuditEvent", "Observation"), // Observation: served by Content but not routed
+            ["workflow"] = Statement("Task"),
+            ["broken"] = null,
+        };
+        var types = new Dictionary<string, string[]> { ["content"] = ["AuditEvent", "Patient"], ["workflow"] = ["Task"], ["broken"] = ["Other"] };
+
+        var merged = MedicalHub.Gateway.Fhir.FhirBase.Merge(statements, types, "https://hub.example/fhir", DateTimeOffset.UnixEpoch);
+
+        var listed = merged["rest"]![0]!["resource"]!.AsArray().Select(r => r!["type"]!.GetValue<string>());
+        Assert.Equal(["AuditEvent", "Patient", "Task"], listed);
+        Assert.Equal("https://hub.example/fhir/metadata", merged["url"]!.GetValue<string>());
+        Assert.Equal("read", merged["rest"]![0]!["resource"]![1]!["interaction"]![0]!["code"]!.GetValue<string>());
     }
 }

@@ -30,6 +30,7 @@ public sealed class StorableTextTests : IAsyncLifetime
         _app.MapDefaultEndpoints();
         _app.MapPost("/notes", (Note note) => { Interlocked.Increment(ref _handled); return TypedResults.Ok(note); });
         _app.MapGet("/notes", (string? q) => { Interlocked.Increment(ref _handled); return TypedResults.Ok(q); });
+        _app.MapPost("/form", (HttpRequest request) => { Interlocked.Increment(ref _handled); return TypedResults.Ok($"{request.Form["a"]}|{request.Form["b"]}"); });
         await _app.StartAsync();
         _client = _app.GetTestClient();
     }
@@ -76,6 +77,29 @@ public sealed class StorableTextTests : IAsyncLifetime
         var problem = await response.Content.ReadFromJsonAsync<ProblemDetails>(TestContext.Current.CancellationToken);
         Assert.Equal(400, problem!.Status);
         Assert.Equal(0, _handled);
+    }
+
+    [Theory]
+    [InlineData("a=1&b=%00")]
+    [InlineData("a%00=1")]
+    public async Task A_url_encoded_form_with_a_nul_is_a_400_problem(string form)
+    {
+        using var content = new StringContent(form, Encoding.UTF8, "application/x-www-form-urlencoded");
+        using var response = await _client.PostAsync("/form", content, TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(0, _handled);
+    }
+
+    [Fact]
+    public async Task A_url_encoded_form_of_storable_text_reaches_its_handler_whole()
+    {
+        using var content = new FormUrlEncodedContent([new("a", "Zoë 😀"), new("b", "2")]);
+        using var response = await _client.PostAsync("/form", content, TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("Zoë 😀|2", await response.Content.ReadFromJsonAsync<string>(TestContext.Current.CancellationToken));
     }
 
     [Fact]

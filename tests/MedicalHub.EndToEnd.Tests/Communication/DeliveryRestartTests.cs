@@ -1,6 +1,5 @@
 using System.Net;
 using MedicalHub.EndToEnd.Tests.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using static MedicalHub.EndToEnd.Tests.Communication.CommunicationClient;
 
@@ -45,14 +44,7 @@ public sealed class DeliveryRestartTests(StackFixture stack) : IDisposable
         var attemptInFlight = await AttemptInFlightAsync(stuck);
 
         // A crash, not a shutdown: the process is killed in the middle of the provider call.
-        var running = await stack.App.ResourceNotifications.WaitForResourceAsync("communication", e => e.Snapshot.State?.Text == KnownResourceStates.Running, Ct);
-        var pid = Convert.ToInt32(running.Snapshot.Properties.Single(p => p.Name == "executable.pid").Value, System.Globalization.CultureInfo.InvariantCulture);
-        using (var process = System.Diagnostics.Process.GetProcessById(pid))
-        {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync(Ct);
-        }
-        await stack.App.ResourceNotifications.WaitForResourceAsync("communication", KnownResourceStates.TerminalStates, Ct);
+        await ServiceProcesses.KillAsync(stack, "communication");
         // While it is down, the operator routes the organization's e-mail to a provider that works.
         await ExecuteAsync("UPDATE channel_routings SET providers = ARRAY['smtp'] WHERE organization_id = @org", ("org", admin.OrganizationId));
         var untilDue = dueAt - DateTimeOffset.UtcNow + TimeSpan.FromSeconds(1);
@@ -61,11 +53,7 @@ public sealed class DeliveryRestartTests(StackFixture stack) : IDisposable
             await Task.Delay(untilDue, Ct); // past the scheduled time, with nobody to send
         }
 
-        var communication = stack.App.Services.GetRequiredService<DistributedApplicationModel>().Resources.Single(r => r.Name == "communication");
-        var started = await stack.App.Services.GetRequiredService<ResourceCommandService>().ExecuteCommandAsync(communication, KnownResourceCommands.StartCommand, Ct);
-        Assert.True(started.Success, started.Message);
-        await stack.App.ResourceNotifications.WaitForResourceAsync("communication", e => e.Snapshot.State?.Text == KnownResourceStates.Running, Ct);
-        await WaitUntilServingAsync();
+        await ServiceProcesses.StartAsync(stack, "communication");
 
         foreach (var (id, to) in due.Zip(dueTo))
         {
@@ -99,32 +87,6 @@ public sealed class DeliveryRestartTests(StackFixture stack) : IDisposable
         }
         Assert.Fail("The delivery was never claimed.");
         return Guid.Empty;
-    }
-
-    private async Task WaitUntilServingAsync()
-    {
-        using var http = new HttpClient { BaseAddress = _client.Http.BaseAddress, Timeout = TimeSpan.FromSeconds(2) };
-        for (var i = 0; i < 240; i++)
-        {
-            try
-            {
-                using var health = await http.GetAsync("/health", Ct);
-                if (health.IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // not listening yet
-            }
-            catch (TaskCanceledException) when (!Ct.IsCancellationRequested)
-            {
-                // not answering yet
-            }
-            await Task.Delay(250, Ct);
-        }
-        Assert.Fail("The restarted service never became healthy.");
     }
 
     private async Task ExecuteAsync(string sql, params (string Name, object Value)[] parameters)

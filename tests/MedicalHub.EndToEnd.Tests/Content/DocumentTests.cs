@@ -1,13 +1,11 @@
 using System.Net;
 using MedicalHub.EndToEnd.Tests.Identity;
 using MedicalHub.EndToEnd.Tests.Infrastructure;
-using Npgsql;
 
 namespace MedicalHub.EndToEnd.Tests.Content;
 
 /// <summary>
-/// Content's documents API, read-only until uploads arrive: rows are written straight into the service's database, and
-/// each organization sees only its own through the API.
+/// Content's documents list and metadata: each organization sees only its own through the API.
 /// </summary>
 public sealed class DocumentTests(StackFixture stack) : IDisposable
 {
@@ -19,30 +17,21 @@ public sealed class DocumentTests(StackFixture stack) : IDisposable
 
     public void Dispose() => _content.Dispose();
 
-    private async Task<Guid> InsertAsync(ServiceCaller.User owner, string title, DateTimeOffset createdAt)
+    /// <summary>Uploads a document (a small PDF) for <paramref name="owner"/>.</summary>
+    private async Task<Guid> InsertAsync(ServiceCaller.User owner, string title)
     {
-        var id = Guid.CreateVersion7();
-        await using var db = new NpgsqlConnection(await stack.ConnectionStringAsync("contentdb"));
-        await db.OpenAsync(Ct);
-        await using var insert = new NpgsqlCommand("""
-            INSERT INTO documents (id, organization_id, title, media_type, size_bytes, created_by, created_at, updated_at)
-            VALUES (@id, @org, @title, 'application/pdf', 1234, @by, @at, @at)
-            """, db);
-        insert.Parameters.AddWithValue("id", id);
-        insert.Parameters.AddWithValue("org", owner.OrganizationId);
-        insert.Parameters.AddWithValue("title", title);
-        insert.Parameters.AddWithValue("by", owner.Account.UserId);
-        insert.Parameters.AddWithValue("at", createdAt);
-        await insert.ExecuteNonQueryAsync(Ct);
-        return id;
+        using var documents = new DocumentsClient(stack);
+        using var created = await documents.UploadMultipartAsync(owner.Token, DocumentsClient.Pdf(), title: title);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        return (await ServiceCaller.JsonAsync(created)).GetProperty("id").GetGuid();
     }
 
     [Fact]
     public async Task The_organization_s_documents_are_listed_newest_first_in_pages_and_each_can_be_read()
     {
         var admin = await _content.NewOrganizationAdminAsync();
-        var older = await InsertAsync(admin, "Referral letter", DateTimeOffset.UtcNow.AddDays(-2));
-        var newer = await InsertAsync(admin, "Blood test results", DateTimeOffset.UtcNow.AddDays(-1));
+        var older = await InsertAsync(admin, "Referral letter");
+        var newer = await InsertAsync(admin, "Blood test results");
 
         using (var page = await _content.SendAsync(HttpMethod.Get, $"{Documents}?pageSize=1", admin.Token))
         {
@@ -68,8 +57,8 @@ public sealed class DocumentTests(StackFixture stack) : IDisposable
     {
         var owner = await _content.NewOrganizationAdminAsync();
         var stranger = await _content.NewOrganizationAdminAsync();
-        var id = await InsertAsync(owner, "Owner's private record", DateTimeOffset.UtcNow);
-        var strangers = await InsertAsync(stranger, "Stranger's own record", DateTimeOffset.UtcNow);
+        var id = await InsertAsync(owner, "Owner's private record");
+        var strangers = await InsertAsync(stranger, "Stranger's own record");
 
         using (var get = await _content.SendAsync(HttpMethod.Get, $"{Documents}/{id}", stranger.Token))
         {
@@ -90,7 +79,7 @@ public sealed class DocumentTests(StackFixture stack) : IDisposable
     public async Task A_service_token_with_documents_read_but_no_organization_sees_no_document()
     {
         var owner = await _content.NewOrganizationAdminAsync();
-        var id = await InsertAsync(owner, "Discharge summary", DateTimeOffset.UtcNow);
+        var id = await InsertAsync(owner, "Discharge summary");
         // Communication's client holds documents:read for Content, but a service acts for no organization of its own.
         var service = await _content.ServiceTokenAsync("communication", "content");
 
@@ -109,7 +98,7 @@ public sealed class DocumentTests(StackFixture stack) : IDisposable
     public async Task Reading_needs_documents_read()
     {
         var admin = await _content.NewOrganizationAdminAsync();
-        var id = await InsertAsync(admin, "Imaging report", DateTimeOffset.UtcNow);
+        var id = await InsertAsync(admin, "Imaging report");
         var clerk = await _content.MemberAsync(admin, await _content.CustomRoleAsync(admin, "users:read"));
         var receptionist = await _content.MemberAsync(admin, IdentityClient.ReceptionistRole);
 

@@ -1,5 +1,5 @@
 using MedicalHub.Content.Api.Infrastructure;
-using MedicalHub.Content.Api.Model;
+using MedicalHub.Content.Api.Documents;
 using MedicalHub.Data;
 using MedicalHub.Data.Tenancy;
 using MedicalHub.EndToEnd.Tests.Infrastructure;
@@ -51,7 +51,7 @@ public sealed class OrganizationScopeTests(StackFixture stack) : IAsyncDisposabl
     }
 
     private static Document NewDocument(string title, Guid organizationId = default) =>
-        new() { OrganizationId = organizationId, Title = title, MediaType = "application/pdf", CreatedBy = Guid.NewGuid() };
+        new() { OrganizationId = organizationId, Title = title, Category = "letter", MediaType = "application/pdf", CreatedBy = Guid.NewGuid() };
 
     [Fact]
     public async Task Each_scope_sees_its_organization_s_rows_only_and_a_scope_without_one_sees_none()

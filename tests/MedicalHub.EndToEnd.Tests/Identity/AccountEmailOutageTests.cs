@@ -1,7 +1,6 @@
 using System.Net;
 using MedicalHub.EndToEnd.Tests.Communication;
 using MedicalHub.EndToEnd.Tests.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace MedicalHub.EndToEnd.Tests.Identity;
 
@@ -23,15 +22,7 @@ public sealed class AccountEmailOutageTests(StackFixture stack) : IDisposable
     [Fact]
     public async Task A_verification_e_mail_queued_while_Communication_is_down_is_sent_once_it_is_back()
     {
-        // The process is killed (Aspire's stop command is not reliable for projects here, see DeliveryRestartTests).
-        var running = await stack.App.ResourceNotifications.WaitForResourceAsync("communication", e => e.Snapshot.State?.Text == KnownResourceStates.Running, Ct);
-        var pid = Convert.ToInt32(running.Snapshot.Properties.Single(p => p.Name == "executable.pid").Value, System.Globalization.CultureInfo.InvariantCulture);
-        using (var process = System.Diagnostics.Process.GetProcessById(pid))
-        {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync(Ct);
-        }
-        await stack.App.ResourceNotifications.WaitForResourceAsync("communication", KnownResourceStates.TerminalStates, Ct);
+        await ServiceProcesses.KillAsync(stack, "communication");
 
         try
         {
@@ -62,16 +53,5 @@ public sealed class AccountEmailOutageTests(StackFixture stack) : IDisposable
         }
     }
 
-    private async Task StartCommunicationAsync()
-    {
-        var notifications = stack.App.ResourceNotifications;
-        if (notifications.TryGetCurrentState("communication", out var current) && current.Snapshot.State?.Text == KnownResourceStates.Running)
-        {
-            return;
-        }
-        var communication = stack.App.Services.GetRequiredService<DistributedApplicationModel>().Resources.Single(r => r.Name == "communication");
-        var started = await stack.App.Services.GetRequiredService<ResourceCommandService>().ExecuteCommandAsync(communication, KnownResourceCommands.StartCommand, Ct);
-        Assert.True(started.Success, started.Message);
-        await notifications.WaitForResourceHealthyAsync("communication", Ct);
-    }
+    private Task StartCommunicationAsync() => ServiceProcesses.StartAsync(stack, "communication");
 }

@@ -11,7 +11,8 @@ namespace MedicalHub.EndToEnd.Tests.Infrastructure;
 /// </summary>
 public sealed class StackFixture : IAsyncLifetime
 {
-    private static readonly TimeSpan StartupTimeout = TimeSpan.FromMinutes(5);
+    // Includes the web app's build when services/Web/dist is missing or stale (scripts/test.sh builds it first).
+    private static readonly TimeSpan StartupTimeout = TimeSpan.FromMinutes(8);
 
     private readonly string _dataDirectory = TestDataDirectory.Create();
     private readonly List<string> _storeEndpoints = [];
@@ -32,7 +33,10 @@ public sealed class StackFixture : IAsyncLifetime
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.MedicalHub_AppHost>(
             // Two gateway instances on one Redis, so the tests can prove they share the rate-limit counters.
             [$"MedicalHub:DataDirectory={_dataDirectory}", "MedicalHub:FixedPorts=false", "MedicalHub:Gateway:Replicas=2",
-             $"MedicalHub:Gateway:Cors:Origins:0={Gateway.GatewayClient.AllowedOrigin}"],
+             $"MedicalHub:Gateway:Cors:Origins:0={Gateway.GatewayClient.AllowedOrigin}",
+             // Content's documents in the object store (Azurite), whose backend and the database's are both tested;
+             // a small upload limit, so that going over it costs the suite little.
+             "MedicalHub:Content:Storage=AzureBlob", $"MedicalHub:Content:MaxUploadBytes={Content.DocumentStackSettings.MaxUploadBytes}"],
             (options, _) => options.DisableDashboard = true,
             cts.Token);
         builder.Services.ConfigureHttpClientDefaults(http => http.AddStandardResilienceHandler());
@@ -54,6 +58,8 @@ public sealed class StackFixture : IAsyncLifetime
         }
         Communication.CommunicationStackSettings.Apply(builder);
         Identity.AccountEmailStackSettings.Apply(builder);
+        Content.ContentStackSettings.Apply(builder);
+        Content.DocumentStackSettings.Apply(builder);
 
         _app = await builder.BuildAsync(cts.Token);
         await _app.StartAsync(cts.Token);

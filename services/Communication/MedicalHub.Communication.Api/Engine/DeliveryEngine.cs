@@ -1,4 +1,5 @@
 using MedicalHub.Communication.Api.Infrastructure;
+using MedicalHub.Data.Work;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -16,42 +17,16 @@ public sealed class DeliveryEngine(
     IOptions<DeliveryOptions> options,
     TimeProvider time,
     ILogger<DeliveryEngine> logger)
-    : BackgroundService
+    : PollingWorker(logger, signal)
 {
     private readonly DeliveryOptions _options = options.Value;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            int claimed;
-            try
-            {
-                claimed = await RunPassAsync(stoppingToken);
-            }
-            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
-            {
-                // The database is unreachable or restarting: nothing is lost (claims expire), try again after a pause.
-                logger.LogWarning(ex, "A delivery pass failed; retrying");
-                claimed = 0;
-            }
+    protected override int BatchSize => _options.BatchSize;
 
-            if (claimed < _options.BatchSize)
-            {
-                try
-                {
-                    await signal.WaitAsync(_options.PollInterval, stoppingToken);
-                }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
-            }
-        }
-    }
+    protected override TimeSpan PollInterval => _options.PollInterval;
 
     /// <summary>Claims one batch and delivers it; returns how many deliveries were claimed.</summary>
-    public async Task<int> RunPassAsync(CancellationToken cancellationToken)
+    public override async Task<int> RunPassAsync(CancellationToken cancellationToken)
     {
         var claim = Guid.NewGuid();
         List<Guid> claimedIds;

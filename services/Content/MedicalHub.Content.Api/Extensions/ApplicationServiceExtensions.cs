@@ -1,5 +1,11 @@
-using MedicalHub.Content.Api.Apis;
+using MedicalHub.Content.Api.AccessAudit;
+using MedicalHub.Content.Api.Events;
+using MedicalHub.Content.Api.Fhir;
+using MedicalHub.Content.Api.Patients;
+using MedicalHub.Content.Api.Documents;
 using MedicalHub.Content.Api.Infrastructure;
+using MedicalHub.Content.Api.Sharing;
+using MedicalHub.Content.Api.Storage;
 using MedicalHub.Data;
 using MedicalHub.Data.Tenancy;
 using MedicalHub.Security.Authentication;
@@ -21,12 +27,26 @@ public static class ApplicationServiceExtensions
         builder.AddServiceDataStores<ContentDbContext>(DatabaseName, RedisName);
         builder.AddMedicalHubAuthentication(Audience);
         builder.Services.AddOrganizationScope<ContentDbContext>(sp => sp.GetRequiredService<CurrentCaller>().OrganizationId);
+        builder.AddContentMetrics();
+        builder.AddPhiAccessAudit();
+        builder.AddIntegrationEvents();
+        builder.Services.AddScoped<PatientRegistry>();
+        builder.Services
+            .AddFhirResource<PatientFhirHandler>(PatientFhirHandler.Capability)
+            .AddFhirResource<AuditEventFhirHandler>(AuditEventFhirHandler.Capability);
+        builder.AddDocumentStorage(DatabaseName);
+        builder.AddDocuments();
+        builder.AddSharing();
         return builder;
     }
 
     public static WebApplication MapContentApis(this WebApplication app)
     {
         app.MapDocumentsApi();
+        app.MapAccessAuditApi();
+        app.MapPatientsApi();
+        app.MapFhirApi();
+        app.MapSharing();
         return app;
     }
 }

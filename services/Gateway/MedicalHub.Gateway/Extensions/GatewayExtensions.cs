@@ -1,9 +1,11 @@
 using System.Net;
 using MedicalHub.Gateway.ApiReference;
+using MedicalHub.Gateway.Fhir;
 using MedicalHub.Gateway.Authentication;
 using MedicalHub.Gateway.Forwarding;
 using MedicalHub.Gateway.RateLimiting;
 using MedicalHub.Gateway.Routing;
+using MedicalHub.Gateway.WebApp;
 using MedicalHub.RateLimiting;
 using Microsoft.AspNetCore.HttpOverrides;
 using Yarp.ReverseProxy.Configuration;
@@ -36,6 +38,7 @@ public static class GatewayExtensions
         builder.AddRedisClient(GatewaySettings.RedisName);
         builder.Services.AddRedisRateLimiter();
         builder.AddGatewayAuthentication();
+        builder.AddFhirBase();
 
         builder.Services.AddCors(options => options.AddPolicy(CorsPolicyName, policy => policy
             .WithOrigins(settings.Cors.Origins)
@@ -60,6 +63,7 @@ public static class GatewayExtensions
             }
         });
 
+        builder.AddWebApp();
         builder.Services.AddReverseProxy()
             .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
             .AddServiceDiscoveryDestinationResolver()
@@ -68,13 +72,14 @@ public static class GatewayExtensions
         return builder;
     }
 
-    /// <summary>Order matters: the request id first (so every answer carries it), CORS before authentication (preflights carry no token), limits after authentication (they count per user) and before authorization.</summary>
+    /// <summary>Order matters: the request id first (so every answer carries it), the web app's static files next (public, not counted), CORS before authentication (preflights carry no token), limits after authentication (they count per user) and before authorization.</summary>
     public static WebApplication UseGatewayPipeline(this WebApplication app)
     {
         EnsureRouteTableIsSound(app.Services.GetRequiredService<IProxyConfigProvider>().GetConfig());
 
         app.UseForwardedHeaders();
         app.UseRequestIds();
+        app.UseWebApp();
         app.UseDefaultProblemDetails();
         app.UseCors(CorsPolicyName);
         app.UseAuthentication();
@@ -88,6 +93,7 @@ public static class GatewayExtensions
     {
         app.MapDefaultHealthChecks();
         app.MapApiReference();
+        app.MapFhirBase();
         app.MapReverseProxy();
         return app;
     }

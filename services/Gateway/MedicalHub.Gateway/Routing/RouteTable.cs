@@ -11,7 +11,7 @@ namespace MedicalHub.Gateway.Routing;
 public static class RouteTable
 {
     /// <summary>Paths the gateway answers itself; no route may claim them.</summary>
-    public static readonly string[] GatewayOwnPaths = ["/health", "/alive", "/scalar", "/openapi/v1.json"];
+    public static readonly string[] GatewayOwnPaths = ["/health", "/alive", "/scalar", "/openapi/v1.json", Fhir.FhirBase.MetadataPath];
 
     /// <summary>
     /// Every problem with the table, empty when it is sound: each route names an existing cluster, an

@@ -27,23 +27,26 @@ public sealed class OrganizationRole
         {
             Id = new Guid("0195a000-0000-7000-8000-000000000002"),
             Name = "Practitioner",
-            Permissions = [PermissionNames.UsersRead, PermissionNames.DocumentsRead, PermissionNames.DocumentsWrite, PermissionNames.DocumentsShare,
-                PermissionNames.MessagesSend, PermissionNames.WorkflowsRead, PermissionNames.WorkflowsManage],
+            Permissions = [PermissionNames.UsersRead, PermissionNames.PatientsRead, PermissionNames.PatientsWrite,
+                PermissionNames.DocumentsRead, PermissionNames.DocumentsWrite, PermissionNames.DocumentsShare,
+                PermissionNames.MessagesSend, PermissionNames.WorkflowsRead, PermissionNames.WorkflowsManage, PermissionNames.TasksRead, PermissionNames.TasksWrite],
         };
 
         public static readonly OrganizationRole Nurse = new()
         {
             Id = new Guid("0195a000-0000-7000-8000-000000000003"),
             Name = "Nurse",
-            Permissions = [PermissionNames.UsersRead, PermissionNames.DocumentsRead, PermissionNames.DocumentsWrite,
-                PermissionNames.MessagesSend, PermissionNames.WorkflowsRead],
+            Permissions = [PermissionNames.UsersRead, PermissionNames.PatientsRead, PermissionNames.PatientsWrite,
+                PermissionNames.DocumentsRead, PermissionNames.DocumentsWrite, PermissionNames.DocumentsShare,
+                PermissionNames.MessagesSend, PermissionNames.WorkflowsRead, PermissionNames.TasksRead, PermissionNames.TasksWrite],
         };
 
         public static readonly OrganizationRole Receptionist = new()
         {
             Id = new Guid("0195a000-0000-7000-8000-000000000004"),
             Name = "Receptionist",
-            Permissions = [PermissionNames.UsersRead, PermissionNames.DocumentsRead, PermissionNames.MessagesSend],
+            Permissions = [PermissionNames.UsersRead, PermissionNames.PatientsRead, PermissionNames.PatientsWrite,
+                PermissionNames.DocumentsRead, PermissionNames.DocumentsWrite, PermissionNames.MessagesSend, PermissionNames.TasksRead, PermissionNames.TasksWrite],
         };
 
         public static readonly IReadOnlyList<OrganizationRole> All = [OrgAdmin, Practitioner, Nurse, Receptionist];

@@ -1,7 +1,7 @@
 using System.Diagnostics;
+using MedicalHub.Data.Work;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -12,48 +12,28 @@ namespace MedicalHub.Data.Outbox;
 /// <c>FOR UPDATE SKIP LOCKED</c> inside a transaction, delivers them while holding the row locks, and
 /// records the outcome in the same transaction: replicas never deliver the same message concurrently, and
 /// a relay that dies mid-delivery leaves its messages to be delivered again (at least once, never lost).
+/// Code that has just committed a message may wake this replica's relay (<see cref="OutboxSignal{TContext}"/>).
 /// </summary>
 public sealed class OutboxRelay<TContext>(
     IServiceScopeFactory scopeFactory,
     IEnumerable<IOutboxHandler> handlers,
     IOptions<OutboxOptions> options,
     TimeProvider time,
-    ILogger<OutboxRelay<TContext>> logger)
-    : BackgroundService
+    ILogger<OutboxRelay<TContext>> logger,
+    OutboxSignal<TContext>? signal = null)
+    : PollingWorker(logger, signal)
     where TContext : DbContext
 {
     private readonly Dictionary<string, IOutboxHandler> _handlers = handlers.ToDictionary(h => h.Type, StringComparer.Ordinal);
     private readonly OutboxOptions _options = options.Value;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            int delivered;
-            try
-            {
-                delivered = await RelayBatchAsync(stoppingToken);
-            }
-            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
-            {
-                // The database is unreachable or restarting: nothing is lost, try again after a pause.
-                logger.LogWarning(ex, "The outbox relay pass failed; retrying");
-                delivered = 0;
-            }
+    protected override int BatchSize => _options.BatchSize;
 
-            if (delivered < _options.BatchSize)
-            {
-                try
-                {
-                    await Task.Delay(_options.PollInterval, time, stoppingToken);
-                }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
-            }
-        }
-    }
+    protected override TimeSpan PollInterval => _options.PollInterval;
+
+    protected override TimeProvider Time => time;
+
+    public override Task<int> RunPassAsync(CancellationToken cancellationToken) => RelayBatchAsync(cancellationToken);
 
     /// <summary>Claims and delivers one batch; returns how many messages were claimed.</summary>
     public async Task<int> RelayBatchAsync(CancellationToken cancellationToken)

@@ -13,6 +13,8 @@ public static class PermissionNames
     public const string UsersManage = "users:manage";
     public const string RolesManage = "roles:manage";
     public const string AuditRead = "audit:read";
+    public const string PatientsRead = "patients:read";
+    public const string PatientsWrite = "patients:write";
     public const string DocumentsRead = "documents:read";
     public const string DocumentsWrite = "documents:write";
     public const string DocumentsShare = "documents:share";
@@ -20,6 +22,8 @@ public static class PermissionNames
     public const string NotificationsManage = "notifications:manage";
     public const string WorkflowsRead = "workflows:read";
     public const string WorkflowsManage = "workflows:manage";
+    public const string TasksRead = "tasks:read";
+    public const string TasksWrite = "tasks:write";
 
     /// <summary>Read the sessions ended recently (Identity's revocation list): the gateway and every service.</summary>
     public const string SessionsReadRevocations = "sessions:read-revocations";
@@ -35,6 +39,8 @@ public static class PermissionNames
         [UsersManage] = "Invite, deactivate and change the roles of members.",
         [RolesManage] = "Create and change custom roles.",
         [AuditRead] = "Read the security audit trail.",
+        [PatientsRead] = "Find and read patients' records.",
+        [PatientsWrite] = "Register patients, change and merge their records.",
         [DocumentsRead] = "Read medical documents.",
         [DocumentsWrite] = "Upload and change medical documents.",
         [DocumentsShare] = "Share medical documents.",
@@ -42,6 +48,8 @@ public static class PermissionNames
         [NotificationsManage] = "Manage notification templates and settings.",
         [WorkflowsRead] = "See care pathways and tasks.",
         [WorkflowsManage] = "Define and run care pathways.",
+        [TasksRead] = "See work lists and tasks.",
+        [TasksWrite] = "Claim, release and complete tasks.",
     };
 
     /// <summary>

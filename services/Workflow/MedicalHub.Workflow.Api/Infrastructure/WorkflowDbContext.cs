@@ -1,15 +1,40 @@
+using MedicalHub.Data.Inbox;
+using MedicalHub.Data.Outbox;
 using MedicalHub.Data.Tenancy;
-using MedicalHub.Workflow.Api.Model;
+using MedicalHub.Workflow.Api.Definitions;
+using MedicalHub.Workflow.Api.Engine;
+using MedicalHub.Workflow.Api.Events;
+using MedicalHub.Workflow.Api.Instances;
+using MedicalHub.Workflow.Api.Notifications;
+using MedicalHub.Workflow.Api.Tasks;
 using Microsoft.EntityFrameworkCore;
 
 namespace MedicalHub.Workflow.Api.Infrastructure;
 
-/// <summary>The Workflow service's own database: care pathways, tasks, decision support, protocol compliance and process analytics. No other service reads it.
-/// Care pathways are scoped to the current organization (<see cref="OrganizationScopedDbContext"/>).</summary>
+/// <summary>
+/// The Workflow service's own database: care pathways and their versions, instances with their steps, history and
+/// compensations, tasks, the engine's work items, the known-patient copy, and the outbox and inbox. No other service
+/// reads it. Organization-owned rows are scoped to the current organization (<see cref="OrganizationScopedDbContext"/>).
+/// </summary>
 public sealed class WorkflowDbContext(DbContextOptions<WorkflowDbContext> options) : OrganizationScopedDbContext(options)
 {
     public DbSet<CarePathway> CarePathways => Set<CarePathway>();
+    public DbSet<PathwayVersion> PathwayVersions => Set<PathwayVersion>();
+    public DbSet<PathwayInstance> Instances => Set<PathwayInstance>();
+    public DbSet<StepExecution> StepExecutions => Set<StepExecution>();
+    public DbSet<InstanceHistoryEntry> History => Set<InstanceHistoryEntry>();
+    public DbSet<Compensation> Compensations => Set<Compensation>();
+    public DbSet<CareTask> Tasks => Set<CareTask>();
+    public DbSet<WorkItem> WorkItems => Set<WorkItem>();
+    public DbSet<DiscardedWorkItem> DiscardedWorkItems => Set<DiscardedWorkItem>();
+    public DbSet<KnownPatient> KnownPatients => Set<KnownPatient>();
+    public DbSet<PatientObservation> PatientObservations => Set<PatientObservation>();
+    public DbSet<SentNotification> SentNotifications => Set<SentNotification>();
 
-    protected override void ConfigureModel(ModelBuilder modelBuilder) =>
+    protected override void ConfigureModel(ModelBuilder modelBuilder)
+    {
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(WorkflowDbContext).Assembly);
+        modelBuilder.AddOutbox();
+        modelBuilder.AddInbox();
+    }
 }

@@ -20,14 +20,153 @@ namespace MedicalHub.Content.Api.Infrastructure.Migrations
                 .HasAnnotation("ProductVersion", "10.0.14")
                 .HasAnnotation("Relational:MaxIdentifierLength", 63);
 
+            NpgsqlModelBuilderExtensions.HasPostgresExtension(modelBuilder, "fuzzystrmatch");
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
-            modelBuilder.Entity("MedicalHub.Content.Api.Model.Document", b =>
+            modelBuilder.Entity("MedicalHub.Content.Api.AccessAudit.PhiAccessRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("action");
+
+                    b.Property<Guid>("ChainId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("chain_id");
+
+                    b.Property<string>("ClientId")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("client_id");
+
+                    b.Property<string>("Detail")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("detail");
+
+                    b.Property<string>("ForwardedFor")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("forwarded_for");
+
+                    b.Property<string>("Hash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character(64)")
+                        .HasColumnName("hash")
+                        .IsFixedLength();
+
+                    b.Property<string>("IpAddress")
+                        .HasMaxLength(45)
+                        .HasColumnType("character varying(45)")
+                        .HasColumnName("ip_address");
+
+                    b.Property<string>("KeyId")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("key_id");
+
+                    b.Property<DateTimeOffset>("OccurredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("occurred_at");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("organization_id");
+
+                    b.PrimitiveCollection<Guid[]>("PatientIds")
+                        .IsRequired()
+                        .HasColumnType("uuid[]")
+                        .HasColumnName("patient_ids");
+
+                    b.Property<string>("PreviousHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character(64)")
+                        .HasColumnName("previous_hash")
+                        .IsFixedLength();
+
+                    b.Property<string>("PurposeOfUse")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("purpose_of_use");
+
+                    b.Property<string>("Query")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("query");
+
+                    b.Property<string>("RequestId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("request_id");
+
+                    b.Property<string>("ResourceId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("resource_id");
+
+                    b.Property<string>("ResourceType")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("resource_type");
+
+                    b.Property<long>("Sequence")
+                        .HasColumnType("bigint")
+                        .HasColumnName("sequence");
+
+                    b.Property<string>("UserAgent")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("user_agent");
+
+                    b.Property<Guid?>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_phi_access_records");
+
+                    b.HasIndex("PatientIds")
+                        .HasDatabaseName("ix_phi_access_records_patient_ids");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("PatientIds"), "gin");
+
+                    b.HasIndex("ChainId", "Sequence")
+                        .IsUnique()
+                        .HasDatabaseName("ix_phi_access_records_chain_id_sequence");
+
+                    b.HasIndex("OrganizationId", "OccurredAt")
+                        .HasDatabaseName("ix_phi_access_records_organization_id_occurred_at");
+
+                    b.HasIndex("OrganizationId", "UserId", "OccurredAt")
+                        .HasDatabaseName("ix_phi_access_records_organization_id_user_id_occurred_at");
+
+                    b.ToTable("phi_access_records", (string)null);
+                });
+
+            modelBuilder.Entity("MedicalHub.Content.Api.Documents.Document", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid")
                         .HasColumnName("id");
+
+                    b.Property<string>("Category")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)")
+                        .HasColumnName("category");
 
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
@@ -36,6 +175,23 @@ namespace MedicalHub.Content.Api.Infrastructure.Migrations
                     b.Property<Guid>("CreatedBy")
                         .HasColumnType("uuid")
                         .HasColumnName("created_by");
+
+                    b.Property<int>("CurrentVersion")
+                        .HasColumnType("integer")
+                        .HasColumnName("current_version");
+
+                    b.Property<DateTimeOffset?>("DeletedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("deleted_at");
+
+                    b.Property<Guid?>("DeletedBy")
+                        .HasColumnType("uuid")
+                        .HasColumnName("deleted_by");
+
+                    b.Property<string>("FileName")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("file_name");
 
                     b.Property<string>("MediaType")
                         .IsRequired()
@@ -46,6 +202,20 @@ namespace MedicalHub.Content.Api.Infrastructure.Migrations
                     b.Property<Guid>("OrganizationId")
                         .HasColumnType("uuid")
                         .HasColumnName("organization_id");
+
+                    b.Property<Guid?>("PatientId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("patient_id");
+
+                    b.Property<int>("Revision")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer")
+                        .HasColumnName("revision");
+
+                    b.Property<string>("Sha256")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("sha256");
 
                     b.Property<long>("SizeBytes")
                         .HasColumnType("bigint")
@@ -64,10 +234,803 @@ namespace MedicalHub.Content.Api.Infrastructure.Migrations
                     b.HasKey("Id")
                         .HasName("pk_documents");
 
+                    b.HasIndex("DeletedAt")
+                        .HasDatabaseName("ix_documents_deleted_at")
+                        .HasFilter("deleted_at IS NOT NULL");
+
                     b.HasIndex("OrganizationId", "CreatedAt")
                         .HasDatabaseName("ix_documents_organization_id_created_at");
 
+                    b.HasIndex("OrganizationId", "PatientId", "CreatedAt")
+                        .HasDatabaseName("ix_documents_organization_id_patient_id_created_at");
+
                     b.ToTable("documents", (string)null);
+                });
+
+            modelBuilder.Entity("MedicalHub.Content.Api.Documents.DocumentVersion", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<Guid>("CreatedBy")
+                        .HasColumnType("uuid")
+                        .HasColumnName("created_by");
+
+                    b.Property<Guid>("DocumentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("document_id");
+
+                    b.Property<string>("FileName")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("file_name");
+
+                    b.Property<string>("MediaType")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("media_type");
+
+                    b.Property<int>("Number")
+                        .HasColumnType("integer")
+                        .HasColumnName("number");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("organization_id");
+
+                    b.Property<int?>("RestoredFrom")
+                        .HasColumnType("integer")
+                        .HasColumnName("restored_from");
+
+                    b.Property<string>("Sha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("sha256");
+
+                    b.Property<long>("SizeBytes")
+                        .HasColumnType("bigint")
+                        .HasColumnName("size_bytes");
+
+                    b.Property<Guid>("StoredObjectKey")
+                        .HasColumnType("uuid")
+                        .HasColumnName("stored_object_key");
+
+                    b.HasKey("Id")
+                        .HasName("pk_document_versions");
+
+                    b.HasIndex("StoredObjectKey")
+                        .HasDatabaseName("ix_document_versions_stored_object_key");
+
+                    b.HasIndex("DocumentId", "Number")
+                        .IsUnique()
+                        .HasDatabaseName("ix_document_versions_document_id_number");
+
+                    b.ToTable("document_versions", (string)null);
+                });
+
+            modelBuilder.Entity("MedicalHub.Content.Api.Patients.MedicalRecordNumberCounter", b =>
+                {
+                    b.Property<Guid>("OrganizationId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("organization_id");
+
+                    b.Property<long>("LastNumber")
+                        .HasColumnType("bigint")
+                        .HasColumnName("last_number");
+
+                    b.HasKey("OrganizationId")
+                        .HasName("pk_medical_record_number_counters");
+
+                    b.ToTable("medical_record_number_counters", (string)null);
+                });
+
+            modelBuilder.Entity("MedicalHub.Content.Api.Patients.Patient", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<bool>("Active")
+                        .HasColumnType("boolean")
+                        .HasColumnName("active");
+
+                    b.Property<string>("Addresses")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("addresses");
+
+                    b.Property<DateOnly?>("BirthDate")
+                        .HasColumnType("date")
+                        .HasColumnName("birth_date");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<Guid?>("CreatedBy")
+                        .HasColumnType("uuid")
+                        .HasColumnName("created_by");
+
+                    b.Property<string>("Gender")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("gender");
+
+                    b.Property<Guid?>("MergedIntoId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("merged_into_id");
+
+                    b.Property<string>("Names")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("names");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("organization_id");
+
+                    b.Property<string>("SortName")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("sort_name")
+                        .UseCollation("C");
+
+                    b.Property<string>("Telecom")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("telecom");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<Guid?>("UpdatedBy")
+                        .HasColumnType("uuid")
+                        .HasColumnName("updated_by");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_patients");
+
+                    b.HasIndex("MergedIntoId")
+                        .HasDatabaseName("ix_patients_merged_into_id");
+
+                    b.HasIndex("OrganizationId", "BirthDate")
+                        .HasDatabaseName("ix_patients_organization_id_birth_date");
+
+                    b.HasIndex("OrganizationId", "SortName", "Id")
+                        .HasDatabaseName("ix_patients_organization_id_sort_name_id");
+
+                    b.ToTable("patients", (string)null);
+                });
+
+            modelBuilder.Entity("MedicalHub.Content.Api.Patients.PatientIdentifier", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("organization_id");
+
+                    b.Property<Guid>("PatientId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("patient_id");
+
+                    b.Property<string>("System")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("system");
+
+                    b.Property<string>("TypeCode")
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasColumnName("type_code");
+
+                    b.Property<string>("Use")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("use");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("value");
+
+                    b.HasKey("Id")
+                        .HasName("pk_patient_identifiers");
+
+                    b.HasIndex("PatientId")
+                        .HasDatabaseName("ix_patient_identifiers_patient_id");
+
+                    b.HasIndex("OrganizationId", "Value")
+                        .HasDatabaseName("ix_patient_identifiers_organization_id_value");
+
+                    b.HasIndex("OrganizationId", "System", "Value")
+                        .IsUnique()
+                        .HasDatabaseName("ix_patient_identifiers_organization_id_system_value");
+
+                    b.ToTable("patient_identifiers", (string)null);
+                });
+
+            modelBuilder.Entity("MedicalHub.Content.Api.Patients.PatientNameTerm", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
+
+                    b.Property<bool>("IsFamily")
+                        .HasColumnType("boolean")
+                        .HasColumnName("is_family");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("organization_id");
+
+                    b.Property<Guid>("PatientId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("patient_id");
+
+                    b.Property<string>("Phonetic")
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("phonetic")
+                        .HasComputedColumnSql("dmetaphone(term)", true);
+
+                    b.Property<string>("PhoneticAlternative")
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("phonetic_alternative")
+                        .HasComputedColumnSql("dmetaphone_alt(term)", true);
+
+                    b.Property<string>("Term")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("term")
+                        .UseCollation("C");
+
+                    b.HasKey("Id")
+                        .HasName("pk_patient_name_terms");
+
+                    b.HasIndex("PatientId")
+                        .HasDatabaseName("ix_patient_name_terms_patient_id");
+
+                    b.HasIndex("OrganizationId", "Phonetic")
+                        .HasDatabaseName("ix_patient_name_terms_organization_id_phonetic");
+
+                    b.HasIndex("OrganizationId", "PhoneticAlternative")
+                        .HasDatabaseName("ix_patient_name_terms_organization_id_phonetic_alternative");
+
+                    b.HasIndex("OrganizationId", "Term")
+                        .HasDatabaseName("ix_patient_name_terms_organization_id_term");
+
+                    b.ToTable("patient_name_terms", (string)null);
+                });
+
+            modelBuilder.Entity("MedicalHub.Content.Api.Patients.PatientVersion", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Change")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("change");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("organization_id");
+
+                    b.Property<Guid>("PatientId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("patient_id");
+
+                    b.Property<DateTimeOffset>("RecordedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("recorded_at");
+
+                    b.Property<Guid?>("RecordedBy")
+                        .HasColumnType("uuid")
+                        .HasColumnName("recorded_by");
+
+                    b.Property<string>("Snapshot")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("snapshot");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_patient_versions");
+
+                    b.HasIndex("PatientId", "Version")
+                        .IsUnique()
+                        .HasDatabaseName("ix_patient_versions_patient_id_version");
+
+                    b.ToTable("patient_versions", (string)null);
+                });
+
+            modelBuilder.Entity("MedicalHub.Content.Api.Sharing.Share", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<Guid>("CreatedBy")
+                        .HasColumnType("uuid")
+                        .HasColumnName("created_by");
+
+                    b.Property<Guid?>("DocumentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("document_id");
+
+                    b.Property<DateTimeOffset?>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("organization_id");
+
+                    b.Property<Guid?>("PatientId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("patient_id");
+
+                    b.Property<Guid>("RecipientOrganizationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("recipient_organization_id");
+
+                    b.Property<string>("RecipientRole")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("recipient_role");
+
+                    b.Property<Guid?>("RecipientUserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("recipient_user_id");
+
+                    b.Property<DateTimeOffset?>("RevokedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("revoked_at");
+
+                    b.Property<Guid?>("RevokedBy")
+                        .HasColumnType("uuid")
+                        .HasColumnName("revoked_by");
+
+                    b.HasKey("Id")
+                        .HasName("pk_shares");
+
+                    b.HasIndex("DocumentId")
+                        .HasDatabaseName("ix_shares_document_id");
+
+                    b.HasIndex("OrganizationId", "DocumentId")
+                        .HasDatabaseName("ix_shares_organization_id_document_id");
+
+                    b.HasIndex("OrganizationId", "PatientId")
+                        .HasDatabaseName("ix_shares_organization_id_patient_id");
+
+                    b.HasIndex("RecipientOrganizationId", "RecipientRole")
+                        .HasDatabaseName("ix_shares_recipient_organization_id_recipient_role")
+                        .HasFilter("revoked_at IS NULL AND recipient_role IS NOT NULL");
+
+                    b.HasIndex("RecipientOrganizationId", "RecipientUserId")
+                        .HasDatabaseName("ix_shares_recipient_organization_id_recipient_user_id")
+                        .HasFilter("revoked_at IS NULL");
+
+                    b.ToTable("shares", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_shares_one_recipient", "(recipient_user_id IS NULL) <> (recipient_role IS NULL)");
+
+                            t.HasCheckConstraint("ck_shares_one_subject", "(document_id IS NULL) <> (patient_id IS NULL)");
+                        });
+                });
+
+            modelBuilder.Entity("MedicalHub.Content.Api.Sharing.ShareLink", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<byte[]>("AccessCodeHash")
+                        .HasColumnType("bytea")
+                        .HasColumnName("access_code_hash");
+
+                    b.Property<byte[]>("AccessCodeSalt")
+                        .HasColumnType("bytea")
+                        .HasColumnName("access_code_salt");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<Guid>("CreatedBy")
+                        .HasColumnType("uuid")
+                        .HasColumnName("created_by");
+
+                    b.Property<Guid>("DocumentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("document_id");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<int>("FailedCodeAttempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("failed_code_attempts");
+
+                    b.Property<bool>("OneTime")
+                        .HasColumnType("boolean")
+                        .HasColumnName("one_time");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("organization_id");
+
+                    b.Property<DateTimeOffset?>("RevokedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("revoked_at");
+
+                    b.Property<Guid?>("RevokedBy")
+                        .HasColumnType("uuid")
+                        .HasColumnName("revoked_by");
+
+                    b.Property<byte[]>("TokenHash")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("token_hash");
+
+                    b.Property<DateTimeOffset?>("UsedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("used_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_share_links");
+
+                    b.HasIndex("DocumentId")
+                        .HasDatabaseName("ix_share_links_document_id");
+
+                    b.HasIndex("TokenHash")
+                        .IsUnique()
+                        .HasDatabaseName("ix_share_links_token_hash");
+
+                    b.HasIndex("OrganizationId", "DocumentId")
+                        .HasDatabaseName("ix_share_links_organization_id_document_id");
+
+                    b.ToTable("share_links", (string)null);
+                });
+
+            modelBuilder.Entity("MedicalHub.Content.Api.Sharing.ShareLinkUse", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<Guid>("LinkId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("link_id");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("organization_id");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("outcome");
+
+                    b.Property<string>("RemoteAddress")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("remote_address");
+
+                    b.Property<string>("UserAgent")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("user_agent");
+
+                    b.HasKey("Id")
+                        .HasName("pk_share_link_uses");
+
+                    b.HasIndex("LinkId", "At")
+                        .HasDatabaseName("ix_share_link_uses_link_id_at");
+
+                    b.ToTable("share_link_uses", (string)null);
+                });
+
+            modelBuilder.Entity("MedicalHub.Content.Api.Storage.StoredObject", b =>
+                {
+                    b.Property<Guid>("Key")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("key");
+
+                    b.Property<string>("Backend")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("backend");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTimeOffset>("LastActivityAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_activity_at");
+
+                    b.Property<string>("MediaType")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("media_type");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("organization_id");
+
+                    b.Property<string>("Sha256")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("sha256");
+
+                    b.Property<long>("SizeBytes")
+                        .HasColumnType("bigint")
+                        .HasColumnName("size_bytes");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("state");
+
+                    b.HasKey("Key")
+                        .HasName("pk_stored_objects");
+
+                    b.HasIndex("LastActivityAt")
+                        .HasDatabaseName("ix_stored_objects_last_activity_at")
+                        .HasFilter("state = 'Staging'");
+
+                    b.HasIndex("OrganizationId", "Sha256")
+                        .IsUnique()
+                        .HasDatabaseName("ix_stored_objects_organization_id_sha256")
+                        .HasFilter("state = 'Committed'");
+
+                    b.ToTable("stored_objects", (string)null);
+                });
+
+            modelBuilder.Entity("MedicalHub.Content.Api.Storage.StoredObjectChunk", b =>
+                {
+                    b.Property<Guid>("ObjectKey")
+                        .HasColumnType("uuid")
+                        .HasColumnName("object_key");
+
+                    b.Property<int>("Sequence")
+                        .HasColumnType("integer")
+                        .HasColumnName("sequence");
+
+                    b.Property<byte[]>("Data")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("data");
+
+                    b.HasKey("ObjectKey", "Sequence")
+                        .HasName("pk_stored_object_chunks");
+
+                    b.ToTable("stored_object_chunks", (string)null);
+                });
+
+            modelBuilder.Entity("MedicalHub.Data.Outbox.OutboxMessage", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempts");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTimeOffset?>("DeadLetteredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("dead_lettered_at");
+
+                    b.Property<DateTimeOffset?>("DispatchedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("dispatched_at");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("last_error");
+
+                    b.Property<Guid>("MessageId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("message_id");
+
+                    b.Property<DateTimeOffset>("NextAttemptAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("next_attempt_at");
+
+                    b.Property<string>("Payload")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("payload");
+
+                    b.Property<string>("TraceParent")
+                        .HasMaxLength(55)
+                        .HasColumnType("character varying(55)")
+                        .HasColumnName("trace_parent");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("type");
+
+                    b.HasKey("Id")
+                        .HasName("pk_outbox_messages");
+
+                    b.HasIndex("MessageId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_outbox_messages_message_id");
+
+                    b.HasIndex("NextAttemptAt", "Id")
+                        .HasDatabaseName("ix_outbox_messages_due")
+                        .HasFilter("dispatched_at IS NULL AND dead_lettered_at IS NULL");
+
+                    b.ToTable("outbox_messages", (string)null);
+                });
+
+            modelBuilder.Entity("MedicalHub.Content.Api.Documents.DocumentVersion", b =>
+                {
+                    b.HasOne("MedicalHub.Content.Api.Documents.Document", null)
+                        .WithMany("Versions")
+                        .HasForeignKey("DocumentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_document_versions_documents_document_id");
+
+                    b.HasOne("MedicalHub.Content.Api.Storage.StoredObject", null)
+                        .WithMany()
+                        .HasForeignKey("StoredObjectKey")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_document_versions_stored_objects_stored_object_key");
+                });
+
+            modelBuilder.Entity("MedicalHub.Content.Api.Patients.PatientIdentifier", b =>
+                {
+                    b.HasOne("MedicalHub.Content.Api.Patients.Patient", null)
+                        .WithMany("Identifiers")
+                        .HasForeignKey("PatientId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_patient_identifiers_patients_patient_id");
+                });
+
+            modelBuilder.Entity("MedicalHub.Content.Api.Patients.PatientNameTerm", b =>
+                {
+                    b.HasOne("MedicalHub.Content.Api.Patients.Patient", null)
+                        .WithMany("NameTerms")
+                        .HasForeignKey("PatientId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_patient_name_terms_patients_patient_id");
+                });
+
+            modelBuilder.Entity("MedicalHub.Content.Api.Patients.PatientVersion", b =>
+                {
+                    b.HasOne("MedicalHub.Content.Api.Patients.Patient", null)
+                        .WithMany()
+                        .HasForeignKey("PatientId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_patient_versions_patients_patient_id");
+                });
+
+            modelBuilder.Entity("MedicalHub.Content.Api.Sharing.Share", b =>
+                {
+                    b.HasOne("MedicalHub.Content.Api.Documents.Document", null)
+                        .WithMany()
+                        .HasForeignKey("DocumentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .HasConstraintName("fk_shares_documents_document_id");
+                });
+
+            modelBuilder.Entity("MedicalHub.Content.Api.Sharing.ShareLink", b =>
+                {
+                    b.HasOne("MedicalHub.Content.Api.Documents.Document", null)
+                        .WithMany()
+                        .HasForeignKey("DocumentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_share_links_documents_document_id");
+                });
+
+            modelBuilder.Entity("MedicalHub.Content.Api.Sharing.ShareLinkUse", b =>
+                {
+                    b.HasOne("MedicalHub.Content.Api.Sharing.ShareLink", null)
+                        .WithMany()
+                        .HasForeignKey("LinkId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_share_link_uses_share_links_link_id");
+                });
+
+            modelBuilder.Entity("MedicalHub.Content.Api.Storage.StoredObjectChunk", b =>
+                {
+                    b.HasOne("MedicalHub.Content.Api.Storage.StoredObject", null)
+                        .WithMany()
+                        .HasForeignKey("ObjectKey")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_stored_object_chunks_stored_objects_object_key");
+                });
+
+            modelBuilder.Entity("MedicalHub.Content.Api.Documents.Document", b =>
+                {
+                    b.Navigation("Versions");
+                });
+
+            modelBuilder.Entity("MedicalHub.Content.Api.Patients.Patient", b =>
+                {
+                    b.Navigation("Identifiers");
+
+                    b.Navigation("NameTerms");
                 });
 #pragma warning restore 612, 618
         }

@@ -508,25 +508,25 @@ namespace MedicalHub.Identity.Api.Infrastructure.Migrations
                         {
                             Id = new Guid("0195a000-0000-7000-8000-000000000001"),
                             Name = "OrgAdmin",
-                            Permissions = new[] { "org:manage", "users:read", "users:manage", "roles:manage", "audit:read", "documents:read", "documents:write", "documents:share", "messages:send", "notifications:manage", "workflows:read", "workflows:manage" }
+                            Permissions = new[] { "org:manage", "users:read", "users:manage", "roles:manage", "audit:read", "patients:read", "patients:write", "documents:read", "documents:write", "documents:share", "messages:send", "notifications:manage", "workflows:read", "workflows:manage", "tasks:read", "tasks:write" }
                         },
                         new
                         {
                             Id = new Guid("0195a000-0000-7000-8000-000000000002"),
                             Name = "Practitioner",
-                            Permissions = new[] { "users:read", "documents:read", "documents:write", "documents:share", "messages:send", "workflows:read", "workflows:manage" }
+                            Permissions = new[] { "users:read", "patients:read", "patients:write", "documents:read", "documents:write", "documents:share", "messages:send", "workflows:read", "workflows:manage", "tasks:read", "tasks:write" }
                         },
                         new
                         {
                             Id = new Guid("0195a000-0000-7000-8000-000000000003"),
                             Name = "Nurse",
-                            Permissions = new[] { "users:read", "documents:read", "documents:write", "messages:send", "workflows:read" }
+                            Permissions = new[] { "users:read", "patients:read", "patients:write", "documents:read", "documents:write", "documents:share", "messages:send", "workflows:read", "tasks:read", "tasks:write" }
                         },
                         new
                         {
                             Id = new Guid("0195a000-0000-7000-8000-000000000004"),
                             Name = "Receptionist",
-                            Permissions = new[] { "users:read", "documents:read", "messages:send" }
+                            Permissions = new[] { "users:read", "patients:read", "patients:write", "documents:read", "documents:write", "messages:send", "tasks:read", "tasks:write" }
                         });
                 });
 

@@ -1,0 +1,91 @@
+using Hl7.Fhir.Model;
+using Hl7.Fhir.Serialization;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace MedicalHub.Content.Api.Fhir;
+
+/// <summary>The request a <see cref="IFhirResourceHandler"/> answers: the HTTP context, its FHIR base URL, and the body as a resource.</summary>
+public sealed class FhirRequest(HttpContext http, FhirResourceCapability capability)
+{
+    public const string FhirJson = "application/fhir+json";
+
+    public HttpContext Http { get; } = http;
+
+    public FhirResourceCapability Capability { get; } = capability;
+
+    public string ResourceType => Capability.Type;
+
+    /// <summary>The FHIR base the caller used (<c>{scheme}://{host}{pathBase}/fhir</c>): through the gateway, the gateway's.</summary>
+    public string BaseUrl => $"{Http.Request.Scheme}://{Http.Request.Host}{Http.Request.PathBase}/fhir";
+
+    /// <summary>The <c>If-Match</c> version (<c>W/"3"</c> → "3"), null when there is none; <see cref="FhirInputException"/> when it is not one ETag.</summary>
+    public string? IfMatchVersion()
+    {
+        var values = Http.Request.Headers.IfMatch;
+        if (values.Count == 0)
+        {
+            return null;
+        }
+        var tag = values.Count == 1 ? values[0] ?? "" : "";
+        var quoted = tag.StartsWith("W/", StringComparison.Ordinal) ? tag[2..] : tag;
+        return quoted.Length > 2 && quoted[0] == '"' && quoted[^1] == '"'
+            ? quoted[1..^1]
+            : throw new FhirInputException("If-Match must be one ETag, W/\"<versionId>\".");
+    }
+
+    /// <summary>
+    /// The body as a <typeparamref name="T"/>: JSON (<c>application/fhir+json</c> or <c>application/json</c>), at most the
+    /// capability's size, parsed strictly by the Firely SDK. Anything else is a <see cref="FhirInputException"/> (4xx).
+    /// </summary>
+    public async Task<T> ReadResourceAsync<T>(CancellationToken ct) where T : Resource
+    {
+        var mediaType = Http.Request.ContentType?.Split(';')[0].Trim();
+        if (mediaType is not (FhirJson or "application/json"))
+        {
+            throw new FhirInputException($"Send the resource as {FhirJson}.", StatusCodes.Status415UnsupportedMediaType);
+        }
+        if (Http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = Capability.MaxBodyBytes;
+        }
+        string json;
+        try
+        {
+            using var reader = new StreamReader(Http.Request.Body);
+            json = await reader.ReadToEndAsync(ct);
+        }
+        catch (BadHttpRequestException tooLarge) when (tooLarge.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            throw new FhirInputException($"A {ResourceType} is at most {Capability.MaxBodyBytes} bytes.", StatusCodes.Status413PayloadTooLarge);
+        }
+
+        Resource resource;
+        try
+        {
+            resource = FhirJsonFormat.Deserializer.DeserializeResource(json);
+        }
+        catch (DeserializationFailedException failed)
+        {
+            throw new FhirInputException("The resource is not valid FHIR R4 JSON: " + string.Join(" ", failed.Exceptions.Take(10).Select(e => e.Message)));
+        }
+        catch (Exception ex) when (ex is FormatException or System.Text.Json.JsonException or InvalidOperationException or ArgumentException)
+        {
+            throw new FhirInputException("The resource is not valid FHIR R4 JSON: " + ex.Message);
+        }
+        return resource as T ?? throw new FhirInputException($"Expected a {typeof(T).Name}, got a {resource.TypeName}.");
+    }
+}
+
+/// <summary>The caller's request cannot be used as it is: answered with an OperationOutcome and this status (400 unless said).</summary>
+public sealed class FhirInputException(string message, int status = StatusCodes.Status400BadRequest) : Exception(message)
+{
+    public int Status { get; } = status;
+}
+
+/// <summary>The Firely SDK's JSON (de)serializers, configured once: strict parsing, as a stock server would.</summary>
+public static class FhirJsonFormat
+{
+    public static readonly FhirJsonDeserializer Deserializer = new(new DeserializerSettings().UsingMode(DeserializationMode.Strict));
+
+    public static string Serialize(Base resource) => resource.ToJson();
+}

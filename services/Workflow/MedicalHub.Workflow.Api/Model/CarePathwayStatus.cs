@@ -1,8 +1,0 @@
-namespace MedicalHub.Workflow.Api.Model;
-
-public enum CarePathwayStatus
-{
-    Draft,
-    Active,
-    Retired,
-}
