@@ -39,6 +39,7 @@ public static class GatewayExtensions
         builder.Services.AddRedisRateLimiter();
         builder.AddGatewayAuthentication();
         builder.AddFhirBase();
+        builder.AddApiReference();
 
         builder.Services.AddCors(options => options.AddPolicy(CorsPolicyName, policy => policy
             .WithOrigins(settings.Cors.Origins)
