@@ -93,8 +93,8 @@ public sealed class GatewayRoutingTests(StackFixture stack)
 
         var page = await gateway.GetStringAsync("/scalar", Ct);
 
-        // Scalar lists each document by its path without the leading slash.
-        Assert.Contains("openapi/v1.json", page, StringComparison.Ordinal);
+        // Scalar writes document URLs relative to the page ("openapi/v1.json"): the merged document, first and default.
+        Assert.Contains("\"openapi/v1.json\",\"default\":true", page, StringComparison.Ordinal);
         foreach (var service in ServiceUnderTest.All)
         {
             Assert.Contains($"openapi/{service.Name}/v1.json", page, StringComparison.Ordinal);

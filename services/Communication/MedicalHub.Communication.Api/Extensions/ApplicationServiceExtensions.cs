@@ -8,11 +8,12 @@ using MedicalHub.Communication.Api.Providers;
 using MedicalHub.Communication.Api.Providers.Smtp;
 using MedicalHub.Communication.Api.Routing;
 using MedicalHub.Communication.Api.Templates;
+using MedicalHub.Communication.Api.Webhooks;
 using MedicalHub.Data;
 using MedicalHub.Data.Tenancy;
+using MedicalHub.RateLimiting;
 using MedicalHub.Security.Authentication;
 using MedicalHub.Security.Authorization;
-using MedicalHub.Communication.Api.Webhooks;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace MedicalHub.Communication.Api.Extensions;
@@ -56,7 +57,7 @@ public static class ApplicationServiceExtensions
     {
         builder.Services.Configure<DeliveryOptions>(builder.Configuration.GetSection(DeliveryOptions.SectionName));
         builder.Services.AddSingleton<ProviderRouter>();
-        builder.Services.AddSingleton<ProviderRateLimiter>();
+        builder.Services.AddRedisRateLimiter();
         builder.Services.AddSingleton<DeliveryEngineSignal>();
         builder.Services.AddScoped<DeliveryWorker>();
         builder.Services.AddSingleton<IDeliveryStatusSink, DeliveryStatusSink>();

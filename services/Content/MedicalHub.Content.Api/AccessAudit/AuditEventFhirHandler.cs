@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using MedicalHub.Content.Api.Fhir;
 using MedicalHub.Content.Api.Infrastructure;
+using MedicalHub.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using R4 = Hl7.Fhir.Model;
 
@@ -23,7 +24,7 @@ public sealed class AuditEventFhirHandler(ContentDbContext db, PhiAccessAudit au
         "AuditEvent",
         ["search-type"],
         [("patient", "reference", "Patient/{id} or {id}: the accesses to that patient's data, newest first.")],
-        AccessAuditApi.ReadPermission,
+        PermissionNames.AuditRead,
         Documentation: "The PHI access audit of the organization (tamper-evident: each record is signed and chained).");
 
     public async Task<FhirResult> SearchAsync(FhirRequest request, FhirSearch search, CancellationToken ct)

@@ -4,6 +4,7 @@ using MedicalHub.Content.Api.Storage;
 using MedicalHub.Data;
 using MedicalHub.Data.Tenancy;
 using MedicalHub.Security.Authorization;
+using MedicalHub.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
@@ -18,17 +19,11 @@ namespace MedicalHub.Content.Api.Documents;
 /// </summary>
 public static class DocumentsApi
 {
-    public const string ReadPermission = "documents:read";
-    public const string WritePermission = "documents:write";
-
-    /// <summary>Administrators (who may see and restore deleted documents) hold it.</summary>
-    public const string AdministerPermission = "org:manage";
-
     public static IEndpointRouteBuilder MapDocumentsApi(this IEndpointRouteBuilder app)
     {
         var documents = app.MapGroup("/api/documents").WithTags("Documents");
 
-        var read = documents.MapGroup("").RequirePermission(ReadPermission);
+        var read = documents.MapGroup("").RequirePermission(PermissionNames.DocumentsRead);
         read.MapGet("/", ListAsync).WithName("ListDocuments")
             .WithSummary("The organization's documents, newest first, by patient and category");
         read.MapGet("/{id:guid}", GetAsync).WithName("GetDocument")
@@ -44,7 +39,7 @@ public static class DocumentsApi
             .Produces(StatusCodes.Status206PartialContent).Produces(StatusCodes.Status304NotModified)
             .Produces(StatusCodes.Status412PreconditionFailed).Produces(StatusCodes.Status416RangeNotSatisfiable);
 
-        var write = documents.MapGroup("").RequirePermission(WritePermission);
+        var write = documents.MapGroup("").RequirePermission(PermissionNames.DocumentsWrite);
         write.MapPost("/", CreateAsync).WithName("UploadDocument")
             .WithSummary("Upload a new document: multipart/form-data (title, category, patientId, then the file part 'file') or the raw bytes with the fields in the query")
             .AcceptsUpload();
@@ -58,7 +53,7 @@ public static class DocumentsApi
         write.MapDelete("/{id:guid}", DeleteAsync).WithName("DeleteDocument")
             .WithSummary("Delete a document; an administrator can restore it during the retention period, after which it is purged (If-Match honoured)");
 
-        var administer = documents.MapGroup("").RequirePermission(AdministerPermission);
+        var administer = documents.MapGroup("").RequirePermission(PermissionNames.OrgManage);
         administer.MapGet("/deleted", ListDeletedAsync).WithName("ListDeletedDocuments")
             .WithSummary("Deleted documents that can still be restored, most recently deleted first");
         administer.MapPost("/{id:guid}/undelete", UndeleteAsync).WithName("UndeleteDocument")

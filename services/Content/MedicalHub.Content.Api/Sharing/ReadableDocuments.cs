@@ -4,6 +4,7 @@ using MedicalHub.Content.Api.Storage;
 using MedicalHub.Data.Tenancy;
 using MedicalHub.Security.Authentication;
 using MedicalHub.Security.Authorization;
+using MedicalHub.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 
 namespace MedicalHub.Content.Api.Sharing;
@@ -49,7 +50,7 @@ public sealed class ReadableDocuments(ContentDbContext db, CurrentCaller caller,
         {
             return null;
         }
-        var roles = http.HttpContext?.User.FindAll(CallerClaims.Role).Select(c => c.Value).ToList() ?? [];
+        var roles = http.HttpContext?.User.FindAll(ClaimNames.Role).Select(c => c.Value).ToList() ?? [];
         var now = time.GetUtcNow();
         return db.Shares.AcrossOrganizations().AsNoTracking()
             .Where(s => s.RevokedAt == null && (s.ExpiresAt == null || s.ExpiresAt > now) && s.RecipientOrganizationId == organization

@@ -2,6 +2,7 @@ using MedicalHub.Content.Api.Infrastructure;
 using MedicalHub.Data;
 using MedicalHub.Data.Tenancy;
 using MedicalHub.Security.Authorization;
+using MedicalHub.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -17,7 +18,7 @@ public static class ShareLinksApi
 {
     public static IEndpointRouteBuilder MapShareLinksApi(this IEndpointRouteBuilder app)
     {
-        var links = app.MapGroup("/api/share-links").WithTags("Sharing").RequirePermission(SharesApi.SharePermission);
+        var links = app.MapGroup("/api/share-links").WithTags("Sharing").RequirePermission(PermissionNames.DocumentsShare);
         links.MapPost("/", CreateAsync).WithName("CreateShareLink")
             .WithSummary("Make an expiring read-only link to a document (the token is shown in this answer only)");
         links.MapGet("/", ListAsync).WithName("ListShareLinks")

@@ -5,6 +5,7 @@ using MedicalHub.Data.Outbox;
 using MedicalHub.Data.Tenancy;
 using MedicalHub.Security.Authentication;
 using MedicalHub.Security.Authorization;
+using MedicalHub.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
@@ -17,12 +18,10 @@ namespace MedicalHub.Content.Api.Sharing;
 /// </summary>
 public static class SharesApi
 {
-    public const string SharePermission = "documents:share";
-
     public static IEndpointRouteBuilder MapSharesApi(this IEndpointRouteBuilder app)
     {
         var shares = app.MapGroup("/api/shares").WithTags("Sharing");
-        var manage = shares.MapGroup("").RequirePermission(SharePermission);
+        var manage = shares.MapGroup("").RequirePermission(PermissionNames.DocumentsShare);
         manage.MapPost("/", CreateAsync).WithName("CreateShare")
             .WithSummary("Share a document or a patient's chart with a user or a role, of this organization or another");
         manage.MapGet("/", ListAsync).WithName("ListShares")
@@ -30,7 +29,7 @@ public static class SharesApi
         manage.MapDelete("/{id:guid}", RevokeAsync).WithName("RevokeShare")
             .WithSummary("Revoke a share: reads through it stop at once");
 
-        var received = shares.MapGroup("/received").RequirePermission(DocumentsApi.ReadPermission);
+        var received = shares.MapGroup("/received").RequirePermission(PermissionNames.DocumentsRead);
         received.MapGet("/", ListReceivedAsync).WithName("ListReceivedShares")
             .WithSummary("The active shares granted to the caller (as a user or through a role), newest first");
         received.MapGet("/documents", ListReceivedDocumentsAsync).WithName("ListSharedDocuments")
@@ -118,7 +117,7 @@ public static class SharesApi
         if (share.RecipientUserId is { } notified)
         {
             db.AddOutboxMessage(ShareNotificationHandler.MessageType, new ShareNotificationHandler.Payload(
-                share.Id, notified, recipientOrganization, share.PatientId is not null, http.User.FindFirst(CallerClaims.Name)?.Value));
+                share.Id, notified, recipientOrganization, share.PatientId is not null, http.User.FindFirst(ClaimNames.Name)?.Value));
         }
         await db.SaveChangesAsync(ct);
         return TypedResults.Created($"/api/shares/{share.Id}", ShareView.From(share, now));

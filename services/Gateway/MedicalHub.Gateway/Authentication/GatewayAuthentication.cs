@@ -1,5 +1,6 @@
 using MedicalHub.Gateway.Extensions;
 using MedicalHub.Security.Authentication;
+using MedicalHub.Security.Claims;
 
 namespace MedicalHub.Gateway.Authentication;
 
@@ -22,7 +23,7 @@ public static class GatewayAuthentication
         var audiences = builder.Configuration.GetSection(GatewaySettings.SectionName).Get<GatewaySettings>()?.Audiences ?? new GatewaySettings().Audiences;
         builder.AddMedicalHubAuthentication(audiences);
         builder.Services.AddAuthorizationBuilder()
-            .AddPolicy(AuthenticatedPolicy, policy => policy.RequireAuthenticatedUser().RequireClaim(CallerClaims.Subject));
+            .AddPolicy(AuthenticatedPolicy, policy => policy.RequireAuthenticatedUser().RequireClaim(ClaimNames.Subject));
         return builder;
     }
 }
