@@ -33,32 +33,48 @@ public sealed class FhirRequest(HttpContext http, FhirResourceCapability capabil
             : throw new FhirInputException("If-Match must be one ETag, W/\"<versionId>\".");
     }
 
+    /// <summary>The body's media type without parameters (<c>application/fhir+json</c>), null when there is none.</summary>
+    public string? MediaType => Http.Request.ContentType?.Split(';')[0].Trim().ToLowerInvariant();
+
     /// <summary>
     /// The body as a <typeparamref name="T"/>: JSON (<c>application/fhir+json</c> or <c>application/json</c>), at most the
-    /// capability's size, parsed strictly by the Firely SDK. Anything else is a <see cref="FhirInputException"/> (4xx).
+    /// capability's size (or <paramref name="maxBytes"/>), parsed strictly by the Firely SDK. Anything else is a
+    /// <see cref="FhirInputException"/> (4xx).
     /// </summary>
-    public async Task<T> ReadResourceAsync<T>(CancellationToken ct) where T : Resource
+    public async Task<T> ReadResourceAsync<T>(CancellationToken ct, long? maxBytes = null) where T : Resource
     {
-        var mediaType = Http.Request.ContentType?.Split(';')[0].Trim();
-        if (mediaType is not (FhirJson or "application/json"))
+        if (MediaType is not (FhirJson or "application/json"))
         {
             throw new FhirInputException($"Send the resource as {FhirJson}.", StatusCodes.Status415UnsupportedMediaType);
         }
+        return ParseResource<T>(await ReadBodyAsync(maxBytes ?? Capability.MaxBodyBytes, ct));
+    }
+
+    /// <summary>The whole body as text, at most <paramref name="maxBytes"/> (413 beyond, as a <see cref="FhirInputException"/>).</summary>
+    public async Task<string> ReadBodyAsync(long maxBytes, CancellationToken ct)
+    {
+        if (Http.Request.ContentLength > maxBytes)
+        {
+            throw new FhirInputException($"A {ResourceType} is at most {maxBytes} bytes here.", StatusCodes.Status413PayloadTooLarge);
+        }
         if (Http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
         {
-            limit.MaxRequestBodySize = Capability.MaxBodyBytes;
+            limit.MaxRequestBodySize = maxBytes;
         }
-        string json;
         try
         {
             using var reader = new StreamReader(Http.Request.Body);
-            json = await reader.ReadToEndAsync(ct);
+            return await reader.ReadToEndAsync(ct);
         }
         catch (BadHttpRequestException tooLarge) when (tooLarge.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            throw new FhirInputException($"A {ResourceType} is at most {Capability.MaxBodyBytes} bytes.", StatusCodes.Status413PayloadTooLarge);
+            throw new FhirInputException($"A {ResourceType} is at most {maxBytes} bytes here.", StatusCodes.Status413PayloadTooLarge);
         }
+    }
 
+    /// <summary><paramref name="json"/> as a <typeparamref name="T"/>, parsed strictly; <see cref="FhirInputException"/> (400) otherwise.</summary>
+    public static T ParseResource<T>(string json) where T : Resource
+    {
         Resource resource;
         try
         {
