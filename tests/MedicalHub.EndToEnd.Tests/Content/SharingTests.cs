@@ -85,10 +85,10 @@ public sealed class SharingTests(StackFixture stack) : IDisposable
         var hospital = await _content.Caller.NewOrganizationAdminAsync();
         var nurse = await _content.Caller.MemberAsync(hospital, Identity.IdentityClient.NurseRole);
         var receptionist = await _content.Caller.MemberAsync(hospital, Identity.IdentityClient.ReceptionistRole);
-        var patient = Guid.NewGuid();
+        var patient = await _content.NewPatientAsync(owner);
         var letter = (await _content.CreateAsync(owner, patientId: patient)).GetProperty("id").GetGuid();
         var labs = (await _content.CreateAsync(owner, patientId: patient, category: "lab-result")).GetProperty("id").GetGuid();
-        var otherPatient = (await _content.CreateAsync(owner, patientId: Guid.NewGuid())).GetProperty("id").GetGuid();
+        var otherPatient = (await _content.CreateAsync(owner, patientId: await _content.NewPatientAsync(owner, "Other", "Olga"))).GetProperty("id").GetGuid();
 
         await ShareAsync(owner, new { patientId = patient, recipientRole = "Nurse", recipientOrganizationId = hospital.OrganizationId });
 
