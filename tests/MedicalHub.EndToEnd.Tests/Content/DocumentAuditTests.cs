@@ -110,7 +110,7 @@ public sealed class DocumentAuditTests(StackFixture stack) : IDisposable
                 Assert.Contains(want.DetailContains, record.GetProperty("detail").GetString() ?? "", StringComparison.Ordinal);
             }
             var user = record.GetProperty("userId");
-            Assert.Equal(want.ByUser ? admin.Account.UserId : null, user.ValueKind == JsonValueKind.Null ? null : user.GetGuid());
+            Assert.Equal(want.ByUser ? admin.Account.UserId : (Guid?)null, user.ValueKind == JsonValueKind.Null ? (Guid?)null : user.GetGuid());
         }
         await _content.AssertChainVerifiesAsync(admin);
     }

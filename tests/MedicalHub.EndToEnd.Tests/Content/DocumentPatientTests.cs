@@ -71,7 +71,7 @@ public sealed class DocumentPatientTests(StackFixture stack) : IDisposable
         foreach (var patient in new[] { survivor, duplicate })
         {
             using var listed = await _content.GetAsync($"/api/documents?patientId={patient}", owner.Token);
-            Assert.Equal([id, survivorsOwn].Order(), (await ServiceCaller.JsonAsync(listed)).GetProperty("items").EnumerateArray().Select(d => d.GetProperty("id").GetGuid()).Order());
+            Assert.Equal(new[] { id, survivorsOwn }.Order(), (await ServiceCaller.JsonAsync(listed)).GetProperty("items").EnumerateArray().Select(d => d.GetProperty("id").GetGuid()).Order());
         }
         var later = await _content.CreateAsync(owner, patientId: duplicate);
         Assert.Equal(survivor, later.GetProperty("patientId").GetGuid());
