@@ -83,8 +83,14 @@ public sealed class FhirDocumentTests(StackFixture stack) : IDisposable
         Assert.Equal("referral", filed.Category.Single().Coding.Single().Code);
         var attachment = filed.Content.Single().Attachment;
         Assert.EndsWith($"/Binary/{binary.Id}", attachment.Url, StringComparison.Ordinal); // the Binary keeps its id once filed
-        Assert.Equal(pdf.Length, attachment.Size);
         Assert.Equal("referral.pdf", attachment.Title);
+        // Attachment.size as R4 writes it, a JSON number (the Firely SDK 6 client cannot read it back: it models size as R5's integer64).
+        using (var json = await SendAsync(HttpMethod.Get, $"/fhir/DocumentReference/{filed.Id}", admin.Token))
+        {
+            var size = (await ServiceCaller.JsonAsync(json)).GetProperty("content")[0].GetProperty("attachment").GetProperty("size");
+            Assert.Equal(System.Text.Json.JsonValueKind.Number, size.ValueKind);
+            Assert.Equal(pdf.Length, size.GetInt64());
+        }
 
         // The bytes, with their type (the client's default: raw content), and as the Binary resource when FHIR JSON is asked for.
         var raw = await fhir.ReadAsync<Binary>(attachment.Url, ct: Ct);
@@ -232,7 +238,6 @@ public sealed class FhirDocumentTests(StackFixture stack) : IDisposable
         { "application/fhir+json", """{"resourceType":"Binary","contentType":"application/pdf","data":"JVBERi0=","bogus":true}"""u8.ToArray(), HttpStatusCode.BadRequest },
         { "application/pdf", DocumentsClient.Png(), HttpStatusCode.UnprocessableEntity },
         { "text/html", "<!DOCTYPE html><html></html>"u8.ToArray(), HttpStatusCode.UnsupportedMediaType },
-        { "application/octet-stream", [], HttpStatusCode.UnsupportedMediaType },
     };
 
     [Theory]
@@ -343,15 +348,15 @@ public sealed class FhirDocumentTests(StackFixture stack) : IDisposable
     public async Task Each_interaction_needs_its_permission_and_a_Binary_never_filed_is_removed()
     {
         var admin = await _content.Caller.NewOrganizationAdminAsync();
-        var receptionist = await _content.Caller.MemberAsync(admin, Identity.IdentityClient.ReceptionistRole); // documents:read only
+        var reader = await _content.Caller.MemberAsync(admin, await _content.Caller.CustomRoleAsync(admin, "documents:read"));
         var clerk = await _content.Caller.MemberAsync(admin, await _content.Caller.CustomRoleAsync(admin, "users:read"));
         var binary = await Client(admin.Token).CreateAsync(new Binary { ContentType = "application/pdf", Data = DocumentsClient.Pdf() }, Ct);
 
-        var noWrite = await Assert.ThrowsAsync<FhirOperationException>(() => Client(receptionist.Token).CreateAsync(new Binary { ContentType = "application/pdf", Data = DocumentsClient.Pdf() }, Ct));
+        var noWrite = await Assert.ThrowsAsync<FhirOperationException>(() => Client(reader.Token).CreateAsync(new Binary { ContentType = "application/pdf", Data = DocumentsClient.Pdf() }, Ct));
         Assert.Equal(HttpStatusCode.Forbidden, noWrite.Status);
-        var noFiling = await Assert.ThrowsAsync<FhirOperationException>(() => Client(receptionist.Token).CreateAsync(Filing(null, new Attachment { Url = $"Binary/{binary!.Id}" }), Ct));
+        var noFiling = await Assert.ThrowsAsync<FhirOperationException>(() => Client(reader.Token).CreateAsync(Filing(null, new Attachment { Url = $"Binary/{binary!.Id}" }), Ct));
         Assert.Equal(HttpStatusCode.Forbidden, noFiling.Status);
-        Assert.NotNull(await Client(receptionist.Token).ReadAsync<Binary>($"Binary/{binary!.Id}", ct: Ct));
+        Assert.NotNull(await Client(reader.Token).ReadAsync<Binary>($"Binary/{binary!.Id}", ct: Ct));
         var noRead = await Assert.ThrowsAsync<FhirOperationException>(() => Client(clerk.Token).ReadAsync<Binary>($"Binary/{binary.Id}", ct: Ct));
         Assert.Equal(HttpStatusCode.Forbidden, noRead.Status);
         using (var anonymous = await SendAsync(HttpMethod.Get, $"/fhir/Binary/{binary.Id}", token: null))

@@ -138,7 +138,7 @@ public sealed class DocumentReferenceFhirHandler(
             return FhirResult.Outcome(StatusCodes.Status403Forbidden, OperationOutcome.IssueType.Forbidden, "Documents are filed by a user of an organization.");
         }
         audit.StatedPurposeOfUse();
-        var filing = DocumentReferenceFhirMapping.ToFiling(await request.ReadResourceAsync<DocumentReference>(ct));
+        var filing = DocumentReferenceFhirMapping.ToFiling(DocumentReferenceJson.Parse(await request.ReadJsonBodyAsync(ct)));
         Guid? patientId = null;
         if (filing.PatientId is { } patient)
         {

@@ -14,6 +14,11 @@ public static class FhirExtensions
         services.AddKeyedScoped<IFhirResourceHandler, THandler>(capability.Type);
         services.AddSingleton(capability);
         services.TryAddSingleton<FhirCapabilities>();
+        if (!services.Any(d => d.ImplementationType == typeof(FhirProblemDetailsWriter)))
+        {
+            // First, so that it, not the default JSON writer, answers under /fhir.
+            services.Insert(0, ServiceDescriptor.Singleton<IProblemDetailsWriter, FhirProblemDetailsWriter>());
+        }
         return services;
     }
 }
