@@ -12,7 +12,7 @@ public static class FhirOutcomes
         StatusCodes.Status403Forbidden => OperationOutcome.IssueType.Forbidden,
         StatusCodes.Status404NotFound => OperationOutcome.IssueType.NotFound,
         StatusCodes.Status413PayloadTooLarge => OperationOutcome.IssueType.TooLong,
-        StatusCodes.Status415UnsupportedMediaType => OperationOutcome.IssueType.NotSupported,
+        StatusCodes.Status405MethodNotAllowed or StatusCodes.Status406NotAcceptable or StatusCodes.Status415UnsupportedMediaType => OperationOutcome.IssueType.NotSupported,
         StatusCodes.Status409Conflict or StatusCodes.Status412PreconditionFailed => OperationOutcome.IssueType.Conflict,
         StatusCodes.Status422UnprocessableEntity => OperationOutcome.IssueType.BusinessRule,
         StatusCodes.Status429TooManyRequests => OperationOutcome.IssueType.Throttled,

@@ -21,7 +21,8 @@ public sealed class FhirProblemWriter : IProblemDetailsWriter
     {
         var response = context.HttpContext.Response;
         var status = context.ProblemDetails.Status ?? response.StatusCode;
-        var outcome = FhirOutcomes.For(status, context.ProblemDetails.Detail ?? context.ProblemDetails.Title ?? "The request failed.");
+        var diagnostics = string.Join(" ", new[] { context.ProblemDetails.Title, context.ProblemDetails.Detail }.Where(t => !string.IsNullOrWhiteSpace(t)));
+        var outcome = FhirOutcomes.For(status, diagnostics.Length > 0 ? diagnostics : $"HTTP {status}.");
         response.StatusCode = status;
         response.ContentType = "application/fhir+json; charset=utf-8";
         await response.WriteAsync(Serializer.SerializeToString(outcome), Encoding.UTF8, context.HttpContext.RequestAborted);

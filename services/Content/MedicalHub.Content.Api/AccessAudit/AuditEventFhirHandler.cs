@@ -129,8 +129,8 @@ public sealed class AuditEventFhirHandler(ContentDbContext db, PhiAccessAudit au
     private static (string Interaction, R4.AuditEvent.AuditEventAction Action) Interaction(string action) => action switch
     {
         PhiActions.Create => ("create", R4.AuditEvent.AuditEventAction.C),
-        PhiActions.Update or PhiActions.Merge => ("update", R4.AuditEvent.AuditEventAction.U),
-        PhiActions.Delete => ("delete", R4.AuditEvent.AuditEventAction.D),
+        PhiActions.Update or PhiActions.Merge or PhiActions.Restore => ("update", R4.AuditEvent.AuditEventAction.U),
+        PhiActions.Delete or PhiActions.Purge or PhiActions.Revoke => ("delete", R4.AuditEvent.AuditEventAction.D),
         PhiActions.ReadVersion => ("vread", R4.AuditEvent.AuditEventAction.R),
         PhiActions.Search => ("search-type", R4.AuditEvent.AuditEventAction.E),
         PhiActions.Export or PhiActions.Share => ("read", R4.AuditEvent.AuditEventAction.E),

@@ -33,7 +33,9 @@ public static class ApplicationServiceExtensions
         builder.Services.AddScoped<PatientRegistry>();
         builder.Services
             .AddFhirResource<PatientFhirHandler>(PatientFhirHandler.Capability)
-            .AddFhirResource<AuditEventFhirHandler>(AuditEventFhirHandler.Capability);
+            .AddFhirResource<AuditEventFhirHandler>(AuditEventFhirHandler.Capability)
+            .AddFhirResource<DocumentReferenceFhirHandler>(DocumentReferenceFhirHandler.Capability)
+            .AddFhirResource<BinaryFhirHandler>(BinaryFhirHandler.Capability);
         builder.AddDocumentStorage(DatabaseName);
         builder.AddDocuments();
         builder.AddSharing();

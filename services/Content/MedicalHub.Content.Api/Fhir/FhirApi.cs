@@ -35,15 +35,15 @@ public static class FhirApi
     private static async Task<FhirResult> DispatchAsync(HttpContext http, string type, string interaction,
         Func<IFhirResourceHandler, FhirRequest, CancellationToken, Task<FhirResult>> call, CancellationToken ct)
     {
-        if (AcceptsJson(http.Request) is { } notAcceptable)
-        {
-            return notAcceptable;
-        }
         var capabilities = http.RequestServices.GetRequiredService<FhirCapabilities>();
         if (capabilities.Find(type) is not { } capability)
         {
-            return FhirResult.Outcome(StatusCodes.Status404NotFound, OperationOutcome.IssueType.NotSupported,
+            return AcceptsJson(http.Request) ?? FhirResult.Outcome(StatusCodes.Status404NotFound, OperationOutcome.IssueType.NotSupported,
                 $"This server does not serve the resource type '{(type.Length <= 64 ? type : type[..64])}'.");
+        }
+        if (!capability.RawContent && AcceptsJson(http.Request) is { } notAcceptable)
+        {
+            return notAcceptable;
         }
         var request = new FhirRequest(http, capability);
         if (!capability.Interactions.Contains(interaction))
@@ -72,7 +72,7 @@ public static class FhirApi
     }
 
     /// <summary>Null when the client accepts JSON; a 406 OperationOutcome when it asks only for XML (or another format).</summary>
-    private static FhirResult? AcceptsJson(HttpRequest request)
+    public static FhirResult? AcceptsJson(HttpRequest request)
     {
         var format = request.Query["_format"].ToString();
         if (format.Length > 0 && format is not ("json" or "application/json" or FhirRequest.FhirJson))

@@ -1,3 +1,4 @@
+using MedicalHub.Content.Api.AccessAudit;
 using MedicalHub.Content.Api.Documents;
 using MedicalHub.Content.Api.Infrastructure;
 using MedicalHub.Data;
@@ -50,8 +51,8 @@ public static class SharesApi
     public sealed record SharePage(ShareView[] Items, int Page, int PageSize, int Total);
 
     private static async Task<Results<Created<ShareView>, NotFound, ValidationProblem, ProblemHttpResult>> CreateAsync(CreateShareRequest request,
-        ContentDbContext db, ShareRecipients recipients, CurrentCaller caller, OrganizationScope organization, HttpContext http, TimeProvider time,
-        CancellationToken ct)
+        ContentDbContext db, ShareRecipients recipients, DocumentPatients patients, PhiAccessAudit audit, CurrentCaller caller, OrganizationScope organization,
+        HttpContext http, TimeProvider time, CancellationToken ct)
     {
         if (caller.UserId is not { } userId || organization.OrganizationId is not { } organizationId)
         {
@@ -83,7 +84,22 @@ public static class SharesApi
         {
             return TypedResults.ValidationProblem(errors);
         }
-        if (request.DocumentId is { } documentId && !await db.Documents.AnyAsync(d => d.Id == documentId, ct))
+        audit.StatedPurposeOfUse();
+        Guid? patientId = null;
+        if (request.DocumentId is { } documentId)
+        {
+            var document = await db.Documents.AsNoTracking().Where(d => d.Id == documentId).Select(d => new { d.PatientId }).SingleOrDefaultAsync(ct);
+            if (document is null)
+            {
+                return TypedResults.NotFound();
+            }
+            patientId = document.PatientId;
+        }
+        else if (await patients.ResolveAsync(request.PatientId!.Value, ct) is { } chart)
+        {
+            patientId = chart; // a merged record's chart is its survivor's
+        }
+        else
         {
             return TypedResults.NotFound();
         }
@@ -105,7 +121,7 @@ public static class SharesApi
         var share = new Share
         {
             DocumentId = request.DocumentId,
-            PatientId = request.PatientId,
+            PatientId = request.DocumentId is null ? patientId : null,
             RecipientUserId = request.RecipientUserId,
             RecipientRole = request.RecipientRole?.Trim(),
             RecipientOrganizationId = recipientOrganization,
@@ -119,9 +135,14 @@ public static class SharesApi
             db.AddOutboxMessage(ShareNotificationHandler.MessageType, new ShareNotificationHandler.Payload(
                 share.Id, notified, recipientOrganization, share.PatientId is not null, http.User.FindFirst(ClaimNames.Name)?.Value));
         }
-        await db.SaveChangesAsync(ct);
+        await audit.SaveWithRecordAsync(db, Recorded(share, PhiActions.Share, patientId), ct);
         return TypedResults.Created($"/api/shares/{share.Id}", ShareView.From(share, now));
     }
+
+    /// <summary>The record of a share made or revoked: the document (or the chart), the patient, and whom it is for.</summary>
+    private static PhiAccess Recorded(Share share, string action, Guid? patientId) => new(action,
+        share.DocumentId is null ? "Patient" : "DocumentReference", (share.DocumentId ?? share.PatientId)?.ToString(), patientId is { } p ? [p] : [],
+        Detail: $"share {share.Id} to {(share.RecipientUserId is { } user ? $"user {user}" : $"role {share.RecipientRole}")} of organization {share.RecipientOrganizationId}");
 
     private static async Task<Results<Ok<SharePage>, ValidationProblem>> ListAsync(ContentDbContext db, TimeProvider time, CancellationToken ct,
         Guid? documentId = null, Guid? patientId = null, int page = 1, int pageSize = 50)
@@ -145,7 +166,8 @@ public static class SharesApi
         return TypedResults.Ok(new SharePage([.. items.Select(s => ShareView.From(s, now))], page, pageSize, total));
     }
 
-    private static async Task<Results<NoContent, NotFound>> RevokeAsync(Guid id, ContentDbContext db, CurrentCaller caller, TimeProvider time, CancellationToken ct)
+    private static async Task<Results<NoContent, NotFound>> RevokeAsync(Guid id, ContentDbContext db, PhiAccessAudit audit, CurrentCaller caller, TimeProvider time,
+        CancellationToken ct)
     {
         var share = await db.Shares.SingleOrDefaultAsync(s => s.Id == id, ct);
         if (share is null)
@@ -156,7 +178,9 @@ public static class SharesApi
         {
             share.RevokedAt = time.GetUtcNow();
             share.RevokedBy = caller.UserId;
-            await db.SaveChangesAsync(ct);
+            var patientId = share.PatientId
+                ?? await db.Documents.IgnoreQueryFilters([Document.NotDeletedFilter]).Where(d => d.Id == share.DocumentId).Select(d => d.PatientId).SingleOrDefaultAsync(ct);
+            await audit.SaveWithRecordAsync(db, Recorded(share, PhiActions.Revoke, patientId), ct);
         }
         return TypedResults.NoContent();
     }
@@ -193,6 +217,7 @@ public static class SharesApi
             .Where(d => grants.Any(s => s.OrganizationId == d.OrganizationId && (s.DocumentId == d.Id || (s.PatientId != null && s.PatientId == d.PatientId))));
         var total = await documents.CountAsync(ct);
         var items = await documents.OrderByDescending(d => d.CreatedAt).ThenByDescending(d => d.Id).Skip((page - 1) * pageSize).Take(pageSize).ToListAsync(ct);
+        await readable.RecordSearchAsync(items, "received", ct);
         return TypedResults.Ok(new DocumentPage([.. items.Select(DocumentView.From)], page, pageSize, total));
     }
 }

@@ -834,14 +834,14 @@ namespace MedicalHub.Content.Api.Infrastructure.Migrations
                     b.HasKey("Key")
                         .HasName("pk_stored_objects");
 
-                    b.HasIndex("LastActivityAt")
-                        .HasDatabaseName("ix_stored_objects_last_activity_at")
-                        .HasFilter("state = 'Staging'");
-
                     b.HasIndex("OrganizationId", "Sha256")
                         .IsUnique()
                         .HasDatabaseName("ix_stored_objects_organization_id_sha256")
                         .HasFilter("state = 'Committed'");
+
+                    b.HasIndex("State", "LastActivityAt")
+                        .HasDatabaseName("ix_stored_objects_state_last_activity_at")
+                        .HasFilter("state <> 'Committed'");
 
                     b.ToTable("stored_objects", (string)null);
                 });
