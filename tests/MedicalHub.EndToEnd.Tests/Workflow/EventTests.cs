@@ -144,7 +144,7 @@ public sealed class EventTests(StackFixture stack) : IDisposable
         var survivor = await _workflow.KnownPatientAsync(admin);
         var instance = await _workflow.StartAsync(admin, pathway, duplicate);
 
-        await _workflow.EventAsync("content", "patient.merged", admin.OrganizationId, new { patientId = survivor, mergedPatientId = duplicate });
+        await _workflow.EventAsync("content", "patient.merged", admin.OrganizationId, new { survivorId = survivor, mergedId = duplicate, survivorVersion = 2 });
 
         var detail = await _workflow.InstanceAsync(admin, instance);
         Assert.Equal(survivor, detail.GetProperty("instance").GetProperty("patientId").GetGuid());
