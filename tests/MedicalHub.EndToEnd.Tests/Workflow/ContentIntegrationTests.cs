@@ -171,6 +171,47 @@ public sealed class ContentIntegrationTests(StackFixture stack) : IDisposable
         Assert.Equal(HttpStatusCode.BadRequest, user.StatusCode);
     }
 
+    /// <summary>The shape Communication's attachments use (branch messaging): on behalf of one of the organization's users, no key.</summary>
+    [Fact]
+    public async Task Content_shares_for_a_service_on_behalf_of_a_user_once_without_a_key_and_leaves_telling_the_recipient_to_the_service()
+    {
+        var practice = await _workflow.NewOrganizationAdminAsync();
+        var colleague = await _workflow.MemberAsync(practice, IdentityClient.PractitionerRole);
+        var token = await _workflow.Caller.ServiceTokenAsync("workflow", "content");
+        var document = (await _content.CreateAsync(practice)).GetProperty("id").GetGuid();
+        var body = new { organizationId = practice.OrganizationId, documentId = document, recipientUserId = colleague.Account.UserId, sharedBy = practice.Account.UserId };
+
+        var first = await ShareAsServiceAsync(token, body, null, HttpStatusCode.Created);
+        var again = await ShareAsServiceAsync(token, body, null, HttpStatusCode.OK);
+        Assert.Equal(first.GetProperty("id").GetGuid(), again.GetProperty("id").GetGuid());
+        Assert.Equal(practice.Account.UserId, first.GetProperty("createdBy").GetGuid());
+        Assert.Equal("workflow", first.GetProperty("createdByClient").GetString());
+        Assert.Equal(1L, await _content.ScalarAsync<long>("SELECT count(*) FROM shares WHERE document_id = @d", ("d", document)));
+        // The service tells the recipient itself (a message, a referral): Content queues no share e-mail.
+        Assert.Equal(0L, await _content.ScalarAsync<long>("SELECT count(*) FROM outbox_messages WHERE type = 'share.notify' AND payload::text LIKE @id",
+            ("id", $"%{first.GetProperty("id").GetGuid()}%")));
+
+        // A user names neither the sharer nor an organization, not even their own.
+        using (var user = await _content.Caller.SendAsync(HttpMethod.Post, "/api/shares", practice.Token,
+            new { documentId = document, recipientRole = "Nurse", sharedBy = colleague.Account.UserId }))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, user.StatusCode);
+        }
+        using (var user = await _content.Caller.SendAsync(HttpMethod.Post, "/api/shares", practice.Token,
+            new { documentId = document, recipientRole = "Nurse", organizationId = practice.OrganizationId }))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, user.StatusCode);
+        }
+        // A user's own share to a user is e-mailed as before (through the outbox).
+        using (var shared = await _content.Caller.SendAsync(HttpMethod.Post, "/api/shares", practice.Token, new { documentId = document, recipientUserId = colleague.Account.UserId }))
+        {
+            Assert.Equal(HttpStatusCode.Created, shared.StatusCode);
+            var id = (await ServiceCaller.JsonAsync(shared)).GetProperty("id").GetGuid();
+            Assert.Equal(1L, await _content.ScalarAsync<long>("SELECT count(*) FROM outbox_messages WHERE type = 'share.notify' AND payload::text LIKE @id",
+                ("id", $"%{id}%")));
+        }
+    }
+
     private static readonly string[] GivenNames = ["Claire"];
 
     private async Task<Guid> RegisterAsync(ServiceCaller.User admin, string family, string? email)

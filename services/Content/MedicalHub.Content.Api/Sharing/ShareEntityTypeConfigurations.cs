@@ -17,7 +17,7 @@ internal sealed class ShareEntityTypeConfiguration : IEntityTypeConfiguration<Sh
         {
             t.HasCheckConstraint("ck_shares_one_subject", "(document_id IS NULL) <> (patient_id IS NULL)");
             t.HasCheckConstraint("ck_shares_one_recipient", "(recipient_user_id IS NULL) <> (recipient_role IS NULL)");
-            t.HasCheckConstraint("ck_shares_one_creator", "(created_by IS NULL) <> (created_by_client IS NULL)");
+            t.HasCheckConstraint("ck_shares_has_author", "created_by IS NOT NULL OR created_by_client IS NOT NULL");
         });
         // What reads look up: the grants of a recipient.
         builder.HasIndex(s => new { s.RecipientOrganizationId, s.RecipientUserId }).HasFilter("revoked_at IS NULL");

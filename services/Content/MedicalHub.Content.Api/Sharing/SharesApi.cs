@@ -40,9 +40,13 @@ public static class SharesApi
         return app;
     }
 
-    /// <summary><see cref="OrganizationId"/>: only a service names it (the organization it acts for); a user shares within the token's.</summary>
+    /// <param name="OrganizationId">A service (client credentials) only: the organization it shares for, whose document or chart it is.</param>
+    /// <param name="SharedBy">
+    /// A service only, optional: the organization's user it shares on behalf of (Communication attaching a document to a
+    /// message), recorded as the share's author; without it the service itself is the author (Workflow's referral saga).
+    /// </param>
     public sealed record CreateShareRequest(Guid? DocumentId, Guid? PatientId, Guid? RecipientUserId, string? RecipientRole, Guid? RecipientOrganizationId,
-        DateTimeOffset? ExpiresAt, Guid? OrganizationId = null);
+        DateTimeOffset? ExpiresAt, Guid? OrganizationId = null, Guid? SharedBy = null);
 
     public sealed record ShareView(Guid Id, Guid OrganizationId, Guid? DocumentId, Guid? PatientId, Guid? RecipientUserId, string? RecipientRole,
         Guid RecipientOrganizationId, DateTimeOffset? ExpiresAt, DateTimeOffset? RevokedAt, Guid? CreatedBy, string? CreatedByClient, DateTimeOffset CreatedAt,
@@ -67,6 +71,11 @@ public static class SharesApi
         }
         var now = time.GetUtcNow();
         var errors = ActOnBehalfOf(caller, organization, request.OrganizationId) ?? new Dictionary<string, string[]>(StringComparer.Ordinal);
+        if (request.SharedBy is { } sharedBy && (!caller.IsService || sharedBy == Guid.Empty))
+        {
+            errors["sharedBy"] = [caller.IsService ? "A user's id." : "Only a service names the user it shares on behalf of."];
+        }
+        var author = caller.IsService ? request.SharedBy : caller.UserId;
         if ((request.DocumentId is null) == (request.PatientId is null))
         {
             errors["documentId"] = ["Share either a document (documentId) or a patient's chart (patientId)."];
@@ -83,7 +92,7 @@ public static class SharesApi
         {
             errors["expiresAt"] = ["In the future."];
         }
-        if (request.RecipientUserId is { } self && self == caller.UserId && (request.RecipientOrganizationId ?? organization.OrganizationId) == organization.OrganizationId)
+        if (request.RecipientUserId is { } self && self == author && (request.RecipientOrganizationId ?? organization.OrganizationId) == organization.OrganizationId)
         {
             errors["recipientUserId"] = ["You already read your organization's documents."];
         }
@@ -97,10 +106,19 @@ public static class SharesApi
         }
         var organizationId = organization.OrganizationId!.Value;
         var recipientOrganization = request.RecipientOrganizationId ?? organizationId;
+        var recipientRole = request.RecipientRole?.Trim();
 
         if (idempotencyKey is not null && await ReplayAsync(db, request, idempotencyKey, recipientOrganization, http, now, ct) is { } replayed)
         {
             return replayed;
+        }
+        if (idempotencyKey is null && caller.IsService && request.ExpiresAt is null && await db.Shares.AsNoTracking().FirstOrDefaultAsync(s =>
+                s.DocumentId == request.DocumentId && s.PatientId == request.PatientId && s.RecipientUserId == request.RecipientUserId
+                && s.RecipientRole == recipientRole && s.RecipientOrganizationId == recipientOrganization && s.ExpiresAt == null && s.RevokedAt == null, ct)
+            is { } standing)
+        {
+            // A service's request repeated without a key (its outbox delivers at least once): the share it made already stands.
+            return TypedResults.Ok(ShareView.From(standing, now));
         }
         if (request.DocumentId is { } documentId && !await db.Documents.AnyAsync(d => d.Id == documentId, ct))
         {
@@ -125,16 +143,17 @@ public static class SharesApi
             DocumentId = request.DocumentId,
             PatientId = request.PatientId,
             RecipientUserId = request.RecipientUserId,
-            RecipientRole = request.RecipientRole?.Trim(),
+            RecipientRole = recipientRole,
             RecipientOrganizationId = recipientOrganization,
             ExpiresAt = request.ExpiresAt,
-            CreatedBy = caller.IsService ? null : caller.UserId,
+            CreatedBy = author,
             CreatedByClient = caller.IsService ? caller.ClientId ?? "service" : null,
             IdempotencyKey = idempotencyKey,
             CreatedAt = now,
         };
         db.Shares.Add(share);
-        if (share.RecipientUserId is { } notified)
+        // A service's share is part of something the service tells the recipient about itself (a message, a referral): no e-mail here.
+        if (share.RecipientUserId is { } notified && !caller.IsService)
         {
             db.AddOutboxMessage(ShareNotificationHandler.MessageType, new ShareNotificationHandler.Payload(
                 share.Id, notified, recipientOrganization, share.PatientId is not null, http.User.FindFirst(CallerClaims.Name)?.Value));
@@ -253,8 +272,9 @@ public static class SharesApi
     }
 
     /// <summary>
-    /// Which organization the request acts for: a service (Workflow's referral saga…) names it, <paramref name="organizationId"/>,
-    /// and from now on acts for it; a user acts for the token's, and may name no other. The validation errors when not.
+    /// Which organization the request acts for: a service (Workflow's referral saga, Communication's attachments) names it,
+    /// <paramref name="organizationId"/>, and from now on acts for it; a user acts for the token's and names none. The
+    /// validation errors when not.
     /// </summary>
     private static Dictionary<string, string[]>? ActOnBehalfOf(CurrentCaller caller, OrganizationScope organization, Guid? organizationId)
     {
@@ -267,8 +287,8 @@ public static class SharesApi
             organization.ActFor(named);
             return null;
         }
-        return organizationId is { } other && other != organization.OrganizationId
-            ? new(StringComparer.Ordinal) { ["organizationId"] = ["A user acts only within the organization of their token."] }
-            : null;
+        return organizationId is null
+            ? null
+            : new(StringComparer.Ordinal) { ["organizationId"] = ["Only a service names the organization; a user acts within the organization of their token."] };
     }
 }

@@ -48,9 +48,9 @@ namespace MedicalHub.Content.Api.Infrastructure.Migrations
                 filter: "idempotency_key IS NOT NULL");
 
             migrationBuilder.AddCheckConstraint(
-                name: "ck_shares_one_creator",
+                name: "ck_shares_has_author",
                 table: "shares",
-                sql: "(created_by IS NULL) <> (created_by_client IS NULL)");
+                sql: "created_by IS NOT NULL OR created_by_client IS NOT NULL");
         }
 
         /// <inheritdoc />
@@ -61,7 +61,7 @@ namespace MedicalHub.Content.Api.Infrastructure.Migrations
                 table: "shares");
 
             migrationBuilder.DropCheckConstraint(
-                name: "ck_shares_one_creator",
+                name: "ck_shares_has_author",
                 table: "shares");
 
             migrationBuilder.DropColumn(

@@ -678,7 +678,7 @@ namespace MedicalHub.Content.Api.Infrastructure.Migrations
 
                     b.ToTable("shares", null, t =>
                         {
-                            t.HasCheckConstraint("ck_shares_one_creator", "(created_by IS NULL) <> (created_by_client IS NULL)");
+                            t.HasCheckConstraint("ck_shares_has_author", "created_by IS NOT NULL OR created_by_client IS NOT NULL");
 
                             t.HasCheckConstraint("ck_shares_one_recipient", "(recipient_user_id IS NULL) <> (recipient_role IS NULL)");
 
