@@ -94,11 +94,14 @@ public sealed class PatientEventsHandler(WorkflowDbContext db, WaitingSteps wait
 /// <c>document.ingested</c> (data: <c>documentId</c>, <c>patientId</c>, <c>category</c>) and <c>observation.recorded</c>
 /// (data: <c>patientId</c>, <c>code</c>, <c>system</c>, <c>value</c> (number or text), <c>unit</c>, <c>effectiveAt</c>): an
 /// observation updates the patient's latest value of its code; both end the event steps waiting for them and start the
-/// pathways they trigger. An event without a patient is recorded and changes nothing.
+/// pathways they trigger. <c>condition.recorded</c> (data: <c>patientId</c>, <c>code</c>, <c>system</c>, <c>clinicalStatus</c>)
+/// does the same, e.g. a diabetes diagnosis starting the diabetes follow-up (a trigger's <c>where</c> on <c>code</c>). An
+/// event without a patient is recorded and changes nothing.
 /// </summary>
 public sealed class ClinicalEventsHandler(WorkflowDbContext db, WaitingSteps waiting, TimeProvider time) : IIntegrationEventConsumer
 {
-    public bool ReactsTo(string type) => type is IntegrationEventTypes.DocumentIngested or IntegrationEventTypes.ObservationRecorded;
+    public bool ReactsTo(string type) =>
+        type is IntegrationEventTypes.DocumentIngested or IntegrationEventTypes.ObservationRecorded or IntegrationEventTypes.ConditionRecorded;
 
     public async Task HandleAsync(IntegrationEvent integrationEvent, CancellationToken cancellationToken)
     {
