@@ -595,9 +595,14 @@ namespace MedicalHub.Content.Api.Infrastructure.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
 
-                    b.Property<Guid>("CreatedBy")
+                    b.Property<Guid?>("CreatedBy")
                         .HasColumnType("uuid")
                         .HasColumnName("created_by");
+
+                    b.Property<string>("CreatedByClient")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("created_by_client");
 
                     b.Property<Guid?>("DocumentId")
                         .HasColumnType("uuid")
@@ -606,6 +611,11 @@ namespace MedicalHub.Content.Api.Infrastructure.Migrations
                     b.Property<DateTimeOffset?>("ExpiresAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("expires_at");
+
+                    b.Property<string>("IdempotencyKey")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("idempotency_key");
 
                     b.Property<Guid>("OrganizationId")
                         .HasColumnType("uuid")
@@ -636,6 +646,11 @@ namespace MedicalHub.Content.Api.Infrastructure.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("revoked_by");
 
+                    b.Property<string>("RevokedByClient")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("revoked_by_client");
+
                     b.HasKey("Id")
                         .HasName("pk_shares");
 
@@ -644,6 +659,11 @@ namespace MedicalHub.Content.Api.Infrastructure.Migrations
 
                     b.HasIndex("OrganizationId", "DocumentId")
                         .HasDatabaseName("ix_shares_organization_id_document_id");
+
+                    b.HasIndex("OrganizationId", "IdempotencyKey")
+                        .IsUnique()
+                        .HasDatabaseName("ix_shares_organization_id_idempotency_key")
+                        .HasFilter("idempotency_key IS NOT NULL");
 
                     b.HasIndex("OrganizationId", "PatientId")
                         .HasDatabaseName("ix_shares_organization_id_patient_id");
@@ -658,6 +678,8 @@ namespace MedicalHub.Content.Api.Infrastructure.Migrations
 
                     b.ToTable("shares", null, t =>
                         {
+                            t.HasCheckConstraint("ck_shares_has_author", "created_by IS NOT NULL OR created_by_client IS NOT NULL");
+
                             t.HasCheckConstraint("ck_shares_one_recipient", "(recipient_user_id IS NULL) <> (recipient_role IS NULL)");
 
                             t.HasCheckConstraint("ck_shares_one_subject", "(document_id IS NULL) <> (patient_id IS NULL)");
