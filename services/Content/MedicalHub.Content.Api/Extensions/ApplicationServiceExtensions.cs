@@ -4,6 +4,8 @@ using MedicalHub.Content.Api.Fhir;
 using MedicalHub.Content.Api.Patients;
 using MedicalHub.Content.Api.Documents;
 using MedicalHub.Content.Api.Infrastructure;
+using MedicalHub.Content.Api.Ingestion;
+using MedicalHub.Content.Api.Search;
 using MedicalHub.Content.Api.Sharing;
 using MedicalHub.Content.Api.Storage;
 using MedicalHub.Data;
@@ -37,6 +39,8 @@ public static class ApplicationServiceExtensions
         builder.AddDocumentStorage(DatabaseName);
         builder.AddDocuments();
         builder.AddSharing();
+        builder.AddIngestion();
+        builder.AddSearch();
         return builder;
     }
 
@@ -47,6 +51,8 @@ public static class ApplicationServiceExtensions
         app.MapPatientsApi();
         app.MapFhirApi();
         app.MapSharing();
+        app.MapIngestionApi();
+        app.MapSearchApi();
         return app;
     }
 }
