@@ -1,6 +1,7 @@
 using MedicalHub.Content.Api.AccessAudit;
 using MedicalHub.Content.Api.Documents;
 using MedicalHub.Content.Api.Infrastructure;
+using MedicalHub.Content.Api.Patients;
 using MedicalHub.Content.Api.Sharing;
 using MedicalHub.Data.Tenancy;
 using MedicalHub.Security.Authorization;
@@ -11,19 +12,23 @@ namespace MedicalHub.Content.Api.Search;
 
 /// <summary>
 /// Full-text search over the documents the caller may read (their organization's, and those shared with them): ranked,
-/// with highlighted snippets, filters, facets on request, and prefix matching as you type. Each search is recorded in the
-/// PHI access audit with the patients of the page returned, and so is each hit opened (<c>search-hit-opened</c>).
+/// with highlighted snippets, filters, facets on request, and prefix matching as you type; the first page also lists the
+/// organization's patients whose names the words begin (the patient registry's name search). Each search is recorded in
+/// the PHI access audit with the patients of the page returned, and so is each hit opened (<c>search-hit-opened</c>).
 /// </summary>
 public static class SearchApi
 {
     public const int MaxPageSize = 50;
     public const int MaxPage = 50;
 
+    /// <summary>Patients listed with the first page of a search.</summary>
+    public const int MaxPatients = 5;
+
     public static IEndpointRouteBuilder MapSearchApi(this IEndpointRouteBuilder app)
     {
         var search = app.MapGroup("/api/search").WithTags("Search").RequirePermission(DocumentsApi.ReadPermission);
         search.MapGet("/", SearchAsync).WithName("SearchDocuments")
-            .WithSummary("Documents matching q (words ANDed, \"phrases\", or, -word; prefix=true: the last word as typed), ranked, with snippets; filters patientId, category, mediaType, from, to, author; facets=true adds counts");
+            .WithSummary("Documents matching q (words ANDed, \"phrases\", or, -word; prefix=true: the last word as typed), ranked, with snippets; filters patientId, category, mediaType, from, to, author; facets=true adds counts; the first page also lists up to 5 patients whose names the words begin");
         search.MapGet("/documents/{id:guid}", OpenHitAsync).WithName("OpenSearchHit")
             .WithSummary("A document found by a search, with its pages that match q highlighted (recorded as a search hit opened)");
         return app;
@@ -32,14 +37,15 @@ public static class SearchApi
     public sealed record HitView(Guid DocumentId, Guid OrganizationId, string Title, string Category, string MediaType, Guid? PatientId, Guid AuthorId,
         DateTimeOffset CreatedAt, double Rank, string Snippet);
 
-    public sealed record SearchPage(IReadOnlyList<HitView> Items, int Page, int PageSize, bool HasMore, SearchFacets? Facets, string Index);
+    public sealed record SearchPage(IReadOnlyList<HitView> Items, int Page, int PageSize, bool HasMore, SearchFacets? Facets, string Index,
+        IReadOnlyList<PatientView> Patients);
 
     public sealed record PageView(int Number, bool Ocr, string Text);
 
     public sealed record OpenedHit(DocumentView Document, IReadOnlyList<PageView> Pages);
 
     private static async Task<Results<Ok<SearchPage>, ValidationProblem>> SearchAsync(DocumentSearch documents, ReadableDocuments readable, ContentDbContext db,
-        OrganizationScope organization, PhiAccessAudit audit, CancellationToken ct, string? q = null, bool prefix = false, Guid? patientId = null,
+        OrganizationScope organization, PhiAccessAudit audit, PatientRegistry patients, CurrentCaller caller, CancellationToken ct, string? q = null, bool prefix = false, Guid? patientId = null,
         string? category = null, string? mediaType = null, DateTimeOffset? from = null, DateTimeOffset? to = null, Guid? author = null,
         int page = 1, int pageSize = 20, bool facets = false)
     {
@@ -79,9 +85,24 @@ public static class SearchApi
         await audit.RecordAsync(new PhiAccess(PhiActions.Search, "DocumentReference", null,
             [.. results.Hits.Where(h => h.PatientId is not null).Select(h => h.PatientId!.Value).Distinct()],
             Query: string.Join(',', parameters.Where(p => p.Item2 is not null).Select(p => p.Item1))), ct);
+        var matchingPatients = page == 1 && patientId is null && caller.HasPermission(PatientsApi.ReadPermission) ? await PatientsNamedAsync(patients, q!, ct) : [];
         return TypedResults.Ok(new SearchPage(
             [.. results.Hits.Select(h => new HitView(h.DocumentId, h.OrganizationId, h.Title, h.Category, h.MediaType, h.PatientId, h.AuthorId, h.CreatedAt, h.Rank, h.Snippet))],
-            page, pageSize, results.HasMore, results.Facets, results.Index));
+            page, pageSize, results.HasMore, results.Facets, results.Index, matchingPatients));
+    }
+
+    /// <summary>The organization's patients whose names the query's words begin (recorded as a patient search by the registry); none when no word is a name.</summary>
+    private static async Task<IReadOnlyList<PatientView>> PatientsNamedAsync(PatientRegistry patients, string q, CancellationToken ct)
+    {
+        var parser = new PatientQueryParser();
+        var words = string.Join(' ', q.Split(' ', StringSplitOptions.RemoveEmptyEntries).Where(w => !w.StartsWith('-') && !w.Equals("or", StringComparison.OrdinalIgnoreCase)));
+        parser.Name("name", words.Length > PatientQueryParser.MaxValueLength ? words[..PatientQueryParser.MaxValueLength] : words, parser.Query.NameWords);
+        if (parser.Errors.Count > 0 || parser.Query.NameWords.Count == 0)
+        {
+            return [];
+        }
+        var (items, _) = await patients.SearchAsync(parser.Query, 1, MaxPatients, ct);
+        return items;
     }
 
     private static async Task<Results<Ok<OpenedHit>, NotFound, ValidationProblem>> OpenHitAsync(Guid id, ReadableDocuments readable, ContentDbContext db,
