@@ -22,20 +22,9 @@ public sealed class SearchTests(StackFixture stack) : IDisposable
         prefix + new string([.. Guid.NewGuid().ToString("N").Take(10).Select(c => (char)('a' + (Convert.ToInt32(c.ToString(), 16) % 26)))]);
 
     [Fact]
-    public async Task Documents_and_patients_are_found_in_the_searcher_s_organization_only_and_every_search_and_opened_hit_is_audited()
+    public async Task Documents_and_patients_are_found_ranked_and_marked_in_the_searcher_s_organization_only()
     {
-        var owner = await _content.Caller.NewOrganizationAdminAsync();
-        var stranger = await _content.Caller.NewOrganizationAdminAsync();
-        var word = UniqueWord("zorb");
-        var family = UniqueWord("Kestr");
-        var patient = (await PatientClient.CreateAsync(_content.Caller, owner, PatientClient.Details(family, "Amélie"))).GetProperty("id").GetGuid();
-        var strangersPatient = (await PatientClient.CreateAsync(_content.Caller, stranger, PatientClient.Details(family, "Amélie"))).GetProperty("id").GetGuid();
-
-        var echo = await UploadTextAsync(owner, $"Échographie cardiaque. Echocardiogram shows moderate mitral regurgitation; marker {word}.", patient);
-        var other = await UploadTextAsync(owner, "Blood pressure follow-up, nothing of note.", patient);
-        var strangers = await UploadTextAsync(stranger, $"The stranger's own letter about {word}.", strangersPatient);
-        await IndexedAsync(owner, echo, other);
-        await IndexedAsync(stranger, strangers);
+        var (owner, stranger, word, family, patient, strangersPatient, echo, other, strangers) = await TwoOrganizationsAsync();
 
         // The owner finds their document, with the word marked, ranked in the RUM index; and their patient by name.
         var found = await SearchAsync(owner, $"q={word}");
@@ -44,9 +33,9 @@ public sealed class SearchTests(StackFixture stack) : IDisposable
         Assert.Contains($"<mark>{word}</mark>", hit.GetProperty("snippet").GetString(), StringComparison.Ordinal);
         Assert.True(hit.GetProperty("rank").GetDouble() > 0);
         Assert.Equal("rum", found.GetProperty("index").GetString());
-        Assert.Equal([patient], (await SearchAsync(owner, $"q={family}")).GetProperty("patients").EnumerateArray().Select(p => p.GetProperty("id").GetGuid()));
+        Assert.Equal([patient], PatientIds(await SearchAsync(owner, $"q={family}")));
 
-        // Phrases, the word being typed, and accents ignored.
+        // Phrases, the word being typed, accents ignored, or, and the patient filter.
         Assert.Equal([echo], Ids(await SearchAsync(owner, "q=%22mitral%20regurgitation%22")));
         Assert.Empty(Ids(await SearchAsync(owner, "q=%22regurgitation%20mitral%22")));
         Assert.Equal([echo], Ids(await SearchAsync(owner, "q=mitral%20regurgit&prefix=true")));
@@ -57,11 +46,18 @@ public sealed class SearchTests(StackFixture stack) : IDisposable
         Assert.Equal([strangers], Ids(await SearchAsync(stranger, $"q={word}")));
         Assert.Empty(Ids(await SearchAsync(stranger, "q=mitral")));
         Assert.Empty(Ids(await SearchAsync(stranger, $"q={word}&patientId={patient}")));
-        Assert.Equal([strangersPatient], (await SearchAsync(stranger, $"q={family}")).GetProperty("patients").EnumerateArray().Select(p => p.GetProperty("id").GetGuid()));
-        using (var open = await _content.GetAsync($"/api/search/documents/{echo}?q={word}", stranger.Token))
-        {
-            Assert.Equal(HttpStatusCode.NotFound, open.StatusCode);
-        }
+        Assert.Equal([strangersPatient], PatientIds(await SearchAsync(stranger, $"q={family}")));
+        using var open = await _content.GetAsync($"/api/search/documents/{echo}?q={word}", stranger.Token);
+        Assert.Equal(HttpStatusCode.NotFound, open.StatusCode);
+    }
+
+    [Fact]
+    public async Task Every_search_and_every_opened_hit_is_in_the_access_audit_of_the_searcher_s_organization()
+    {
+        var (owner, stranger, word, family, patient, _, echo, _, _) = await TwoOrganizationsAsync();
+        Assert.Equal([echo], Ids(await SearchAsync(owner, $"q={word}")));
+        Assert.Equal([patient], PatientIds(await SearchAsync(owner, $"q={family}")));
+        Assert.Empty(Ids(await SearchAsync(stranger, $"q={word}&patientId={patient}")));
 
         // Opening the hit shows the matching page marked, and is recorded.
         using (var open = await _content.GetAsync($"/api/search/documents/{echo}?q=mitral", owner.Token))
@@ -80,6 +76,26 @@ public sealed class SearchTests(StackFixture stack) : IDisposable
         Assert.DoesNotContain(records, r => r.GetProperty("userId").GetGuid() == stranger.Account.UserId);
         Assert.Empty(await PatientClient.AccessRecordsAsync(_content.Caller, stranger, patient));
     }
+
+    /// <summary>Two organizations, each with a patient of the same name and a document holding the same unique word; the owner has a second document.</summary>
+    private async Task<(ServiceCaller.User Owner, ServiceCaller.User Stranger, string Word, string Family, Guid Patient, Guid StrangersPatient, Guid Echo,
+        Guid Other, Guid Strangers)> TwoOrganizationsAsync()
+    {
+        var owner = await _content.Caller.NewOrganizationAdminAsync();
+        var stranger = await _content.Caller.NewOrganizationAdminAsync();
+        var word = UniqueWord("zorb");
+        var family = UniqueWord("Kestr");
+        var patient = (await PatientClient.CreateAsync(_content.Caller, owner, PatientClient.Details(family, "Amélie"))).GetProperty("id").GetGuid();
+        var strangersPatient = (await PatientClient.CreateAsync(_content.Caller, stranger, PatientClient.Details(family, "Amélie"))).GetProperty("id").GetGuid();
+        var echo = await UploadTextAsync(owner, $"Échographie cardiaque. Echocardiogram shows moderate mitral regurgitation; marker {word}.", patient);
+        var other = await UploadTextAsync(owner, "Blood pressure follow-up, nothing of note.", patient);
+        var strangers = await UploadTextAsync(stranger, $"The stranger's own letter about {word}.", strangersPatient);
+        await IndexedAsync(owner, echo, other);
+        await IndexedAsync(stranger, strangers);
+        return (owner, stranger, word, family, patient, strangersPatient, echo, other, strangers);
+    }
+
+    private static Guid[] PatientIds(JsonElement page) => [.. page.GetProperty("patients").EnumerateArray().Select(p => p.GetProperty("id").GetGuid())];
 
     [Fact]
     public async Task Bad_searches_are_refused_with_the_reason()

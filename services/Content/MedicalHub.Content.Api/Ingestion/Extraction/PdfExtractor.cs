@@ -11,7 +11,12 @@ namespace MedicalHub.Content.Api.Ingestion.Extraction;
 /// </summary>
 public sealed class PdfExtractor(Poppler poppler, Tesseract tesseract, Thumbnailer thumbnails, IOptions<IngestionSettings> settings) : IDocumentExtractor
 {
-    private static readonly string[] MetadataFields = ["Title", "Author", "Subject", "Keywords", "Creator", "Producer", "CreationDate", "ModDate", "PDF version", "Page size"];
+    /// <summary>pdfinfo's fields kept, and the names they have in the extraction's metadata.</summary>
+    private static readonly (string Field, string Name)[] MetadataFields =
+    [
+        ("Title", "title"), ("Author", "author"), ("Subject", "subject"), ("Keywords", "keywords"), ("Creator", "creator"), ("Producer", "producer"),
+        ("CreationDate", "creationDate"), ("ModDate", "modificationDate"), ("PDF version", "pdfVersion"), ("Page size", "pageSize"),
+    ];
 
     public string Name => "pdf";
 
@@ -32,9 +37,9 @@ public sealed class PdfExtractor(Poppler poppler, Tesseract tesseract, Thumbnail
                 $"The PDF has {info.Pages} pages; at most {s.MaxPdfPages} are processed (MedicalHub:Content:Ingestion:MaxPdfPages).");
         }
         content.PageCount = info.Pages;
-        foreach (var field in MetadataFields)
+        foreach (var (field, name) in MetadataFields)
         {
-            content.AddMetadata(char.ToLowerInvariant(field[0]) + field[1..].Replace(" ", "", StringComparison.Ordinal), info.Fields.GetValueOrDefault(field));
+            content.AddMetadata(name, info.Fields.GetValueOrDefault(field));
         }
         if (info.Encrypted)
         {
