@@ -1,4 +1,5 @@
 using MedicalHub.Content.Api.AccessAudit;
+using MedicalHub.Content.Api.Clinical;
 using MedicalHub.Content.Api.Events;
 using MedicalHub.Content.Api.Fhir;
 using MedicalHub.Content.Api.Patients;
@@ -41,6 +42,7 @@ public static class ApplicationServiceExtensions
         builder.AddSharing();
         builder.AddIngestion();
         builder.AddSearch();
+        builder.AddClinicalData();
         return builder;
     }
 
@@ -53,6 +55,7 @@ public static class ApplicationServiceExtensions
         app.MapSharing();
         app.MapIngestionApi();
         app.MapSearchApi();
+        app.MapClinicalApi();
         return app;
     }
 }

@@ -1,5 +1,4 @@
 using System.Data.Common;
-using System.Net;
 using System.Text;
 using MedicalHub.Content.Api.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -148,12 +147,25 @@ public sealed class DocumentSearch(ContentDbContext db, SearchIndexStatus index)
                 continue;
             }
             spaced = false;
-            text.Append(c switch
+            var escaped = c switch
             {
                 '\u0002' => "<mark>",
                 '\u0003' => "</mark>",
-                _ => WebUtility.HtmlEncode(c.ToString()),
-            });
+                '<' => "&lt;",
+                '>' => "&gt;",
+                '&' => "&amp;",
+                '"' => "&quot;",
+                '\'' => "&#39;",
+                _ => null,
+            };
+            if (escaped is null)
+            {
+                text.Append(c);
+            }
+            else
+            {
+                text.Append(escaped);
+            }
         }
         return text.ToString().Trim();
     }

@@ -157,6 +157,122 @@ namespace MedicalHub.Content.Api.Infrastructure.Migrations
                     b.ToTable("phi_access_records", (string)null);
                 });
 
+            modelBuilder.Entity("MedicalHub.Content.Api.Clinical.ClinicalObservation", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("AbnormalFlag")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("abnormal_flag");
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("code");
+
+                    b.Property<string>("CodeSystem")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("code_system");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Display")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("display");
+
+                    b.Property<DateTimeOffset?>("EffectiveAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("effective_at");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("organization_id");
+
+                    b.Property<Guid?>("PatientId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("patient_id");
+
+                    b.Property<decimal?>("ReferenceHigh")
+                        .HasColumnType("numeric")
+                        .HasColumnName("reference_high");
+
+                    b.Property<decimal?>("ReferenceLow")
+                        .HasColumnType("numeric")
+                        .HasColumnName("reference_low");
+
+                    b.Property<string>("ReferenceRange")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("reference_range");
+
+                    b.Property<string>("ReportCode")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("report_code");
+
+                    b.Property<string>("ReportDisplay")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("report_display");
+
+                    b.Property<int>("Sequence")
+                        .HasColumnType("integer")
+                        .HasColumnName("sequence");
+
+                    b.Property<Guid>("SourceDocumentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("source_document_id");
+
+                    b.Property<int>("SourceVersion")
+                        .HasColumnType("integer")
+                        .HasColumnName("source_version");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("status");
+
+                    b.Property<string>("Unit")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("unit");
+
+                    b.Property<decimal?>("ValueNumber")
+                        .HasColumnType("numeric")
+                        .HasColumnName("value_number");
+
+                    b.Property<string>("ValueText")
+                        .HasMaxLength(10000)
+                        .HasColumnType("character varying(10000)")
+                        .HasColumnName("value_text");
+
+                    b.Property<string>("ValueType")
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasColumnName("value_type");
+
+                    b.HasKey("Id")
+                        .HasName("pk_clinical_observations");
+
+                    b.HasIndex("SourceDocumentId", "Sequence")
+                        .HasDatabaseName("ix_clinical_observations_source_document_id_sequence");
+
+                    b.HasIndex("OrganizationId", "PatientId", "Code", "EffectiveAt")
+                        .HasDatabaseName("ix_clinical_observations_organization_id_patient_id_code_effec");
+
+                    b.ToTable("clinical_observations", (string)null);
+                });
+
             modelBuilder.Entity("MedicalHub.Content.Api.Documents.Document", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1206,6 +1322,16 @@ namespace MedicalHub.Content.Api.Infrastructure.Migrations
                         .HasFilter("dispatched_at IS NULL AND dead_lettered_at IS NULL");
 
                     b.ToTable("outbox_messages", (string)null);
+                });
+
+            modelBuilder.Entity("MedicalHub.Content.Api.Clinical.ClinicalObservation", b =>
+                {
+                    b.HasOne("MedicalHub.Content.Api.Documents.Document", null)
+                        .WithMany()
+                        .HasForeignKey("SourceDocumentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_clinical_observations_documents_source_document_id");
                 });
 
             modelBuilder.Entity("MedicalHub.Content.Api.Documents.DocumentVersion", b =>
