@@ -89,10 +89,12 @@ public static class ClinicalApi
     private static async Task<Ok<IReadOnlyList<UnmatchedDocument>>> UnmatchedAsync(ContentDbContext db, PhiAccessAudit audit, CancellationToken ct)
     {
         audit.StatedPurposeOfUse();
-        var documents = await db.Set<ClinicalObservation>().AsNoTracking().Where(o => o.PatientId == null)
-            .GroupBy(o => o.SourceDocumentId).Select(g => new { DocumentId = g.Key, Results = g.Count() })
-            .Join(db.Documents, g => g.DocumentId, d => d.Id, (g, d) => new UnmatchedDocument(g.DocumentId, d.Title, g.Results, d.CreatedAt))
-            .OrderBy(u => u.ReceivedAt).Take(500).ToListAsync(ct);
+        var waiting = await db.Set<ClinicalObservation>().AsNoTracking().Where(o => o.PatientId == null)
+            .GroupBy(o => o.SourceDocumentId).Select(g => new { DocumentId = g.Key, Results = g.Count() }).Take(500).ToListAsync(ct);
+        var ids = waiting.Select(w => w.DocumentId).ToList();
+        var titles = await db.Documents.AsNoTracking().Where(d => ids.Contains(d.Id)).Select(d => new { d.Id, d.Title, d.CreatedAt }).ToDictionaryAsync(d => d.Id, ct);
+        List<UnmatchedDocument> documents = [.. waiting.Where(w => titles.ContainsKey(w.DocumentId))
+            .Select(w => new UnmatchedDocument(w.DocumentId, titles[w.DocumentId].Title, w.Results, titles[w.DocumentId].CreatedAt)).OrderBy(u => u.ReceivedAt)];
         await audit.RecordAsync(new PhiAccess(PhiActions.Read, "Observation", null, [], Detail: "unmatched results"), ct);
         return TypedResults.Ok<IReadOnlyList<UnmatchedDocument>>(documents);
     }
