@@ -181,6 +181,7 @@ public sealed class DocumentVersionWriter(ContentDbContext db, ObjectStores stor
             CreatedAt = now,
         };
         db.DocumentVersions.Add(version);
+        db.Add(Ingestion.IngestionJob.For(document.Id, version.Number)); // processed by the ingestion pipeline once committed
         document.CurrentVersion = version.Number;
         document.Revision++;
         document.MediaType = mediaType;
