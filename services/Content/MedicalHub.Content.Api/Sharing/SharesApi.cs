@@ -22,9 +22,9 @@ public static class SharesApi
     public static IEndpointRouteBuilder MapSharesApi(this IEndpointRouteBuilder app)
     {
         var shares = app.MapGroup("/api/shares").WithTags("Sharing");
+        shares.MapPost("/", CreateAsync).RequirePermission(SharePermission).WithName("CreateShare")
+            .WithSummary("Share a document or a patient's chart with a user or a role, of this organization or another (a service: on behalf of a user)");
         var manage = shares.MapGroup("").RequirePermission(SharePermission);
-        manage.MapPost("/", CreateAsync).WithName("CreateShare")
-            .WithSummary("Share a document or a patient's chart with a user or a role, of this organization or another");
         manage.MapGet("/", ListAsync).WithName("ListShares")
             .WithSummary("The organization's shares (active, expired and revoked), newest first, by document or patient");
         manage.MapDelete("/{id:guid}", RevokeAsync).WithName("RevokeShare")
@@ -38,8 +38,10 @@ public static class SharesApi
         return app;
     }
 
+    /// <param name="OrganizationId">A service sharing on behalf of a user (client credentials): the organization whose document it is.</param>
+    /// <param name="SharedBy">A service sharing on behalf of a user: that user, recorded as the share's author.</param>
     public sealed record CreateShareRequest(Guid? DocumentId, Guid? PatientId, Guid? RecipientUserId, string? RecipientRole, Guid? RecipientOrganizationId,
-        DateTimeOffset? ExpiresAt);
+        DateTimeOffset? ExpiresAt, Guid? OrganizationId = null, Guid? SharedBy = null);
 
     public sealed record ShareView(Guid Id, Guid OrganizationId, Guid? DocumentId, Guid? PatientId, Guid? RecipientUserId, string? RecipientRole,
         Guid RecipientOrganizationId, DateTimeOffset? ExpiresAt, DateTimeOffset? RevokedAt, Guid CreatedBy, DateTimeOffset CreatedAt, bool Active)
@@ -50,11 +52,28 @@ public static class SharesApi
 
     public sealed record SharePage(ShareView[] Items, int Page, int PageSize, int Total);
 
-    private static async Task<Results<Created<ShareView>, NotFound, ValidationProblem, ProblemHttpResult>> CreateAsync(CreateShareRequest request,
+    private static async Task<Results<Created<ShareView>, Ok<ShareView>, NotFound, ValidationProblem, ProblemHttpResult>> CreateAsync(CreateShareRequest request,
         ContentDbContext db, ShareRecipients recipients, CurrentCaller caller, OrganizationScope organization, HttpContext http, TimeProvider time,
         CancellationToken ct)
     {
-        if (caller.UserId is not { } userId || organization.OrganizationId is not { } organizationId)
+        if (caller.IsService)
+        {
+            // A platform service (Communication attaching a document to a message) shares on behalf of one of the
+            // organization's users, who it has checked reads the document; it names both.
+            if (request.OrganizationId is not { } onBehalfOf || onBehalfOf == Guid.Empty || request.SharedBy is not { } sharer || sharer == Guid.Empty)
+            {
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+                {
+                    ["organizationId"] = ["A service shares on behalf of a user of an organization: give organizationId and sharedBy."],
+                });
+            }
+            organization.ActFor(onBehalfOf);
+        }
+        else if (request.OrganizationId is not null || request.SharedBy is not null)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["organizationId"] = ["Only a service names the organization and the sharer."] });
+        }
+        if ((caller.IsService ? request.SharedBy : caller.UserId) is not { } userId || organization.OrganizationId is not { } organizationId)
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Shares are made by a user of an organization.");
         }
@@ -103,6 +122,13 @@ public static class SharesApi
             }
         }
 
+        if (caller.IsService && await db.Shares.AsNoTracking().FirstOrDefaultAsync(s => s.DocumentId == request.DocumentId && s.PatientId == request.PatientId
+                && s.RecipientUserId == request.RecipientUserId && s.RecipientRole == request.RecipientRole && s.RecipientOrganizationId == recipientOrganization
+                && s.ExpiresAt == null && s.RevokedAt == null, ct) is { } existing && request.ExpiresAt is null)
+        {
+            // A service's request repeated (its outbox delivers at least once): the share it made already stands.
+            return TypedResults.Ok(ShareView.From(existing, now));
+        }
         var share = new Share
         {
             DocumentId = request.DocumentId,
@@ -115,7 +141,8 @@ public static class SharesApi
             CreatedAt = now,
         };
         db.Shares.Add(share);
-        if (share.RecipientUserId is { } notified)
+        // A service's share is part of something the service tells the recipient about itself (a message): no e-mail here.
+        if (share.RecipientUserId is { } notified && !caller.IsService)
         {
             db.AddOutboxMessage(ShareNotificationHandler.MessageType, new ShareNotificationHandler.Payload(
                 share.Id, notified, recipientOrganization, share.PatientId is not null, http.User.FindFirst(CallerClaims.Name)?.Value));
