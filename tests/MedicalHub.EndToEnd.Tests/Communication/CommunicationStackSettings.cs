@@ -54,6 +54,11 @@ internal static class CommunicationStackSettings
             env["MedicalHub__Communication__Delivery__MaxAttempts"] = MaxAttempts.ToString(System.Globalization.CultureInfo.InvariantCulture);
             env["MedicalHub__Communication__Delivery__FailoverAfter"] = FailoverAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
             env["MedicalHub__Communication__Delivery__PollInterval"] = "00:00:00.200";
+            // Conversations: the offline fallback within seconds, and a flood limit a test reaches quickly.
+            env["MedicalHub__Communication__Conversations__OfflineAfter"] = Conversations.ConversationClient.OfflineAfter.ToString();
+            env["MedicalHub__Communication__Conversations__OfflineCheckInterval"] = "00:00:00.500";
+            env["MedicalHub__Communication__Conversations__FloodLimit"] = Conversations.ConversationClient.FloodLimit.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            env["MedicalHub__Communication__Conversations__FloodWindow"] = "00:00:30";
         }));
         communication.Annotations.Add(new EnvironmentCallbackAnnotation(HttpProviderFakes.Configure));
     }
