@@ -38,6 +38,7 @@ public static class GatewayExtensions
         builder.Services.AddSingleton<RedisRateLimiter>();
         builder.AddGatewayAuthentication();
         builder.AddFhirBase();
+        builder.AddApiReference();
 
         builder.Services.AddCors(options => options.AddPolicy(CorsPolicyName, policy => policy
             .WithOrigins(settings.Cors.Origins)
