@@ -14,7 +14,6 @@ namespace MedicalHub.EndToEnd.Tests.Conversations;
 internal sealed class ConversationClient(StackFixture stack, string via = GatewayUnderTest.Name) : IDisposable
 {
     public static readonly TimeSpan OfflineAfter = TimeSpan.FromSeconds(2);
-    public const int FloodLimit = 20;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -62,15 +61,26 @@ internal sealed class ConversationClient(StackFixture stack, string via = Gatewa
         return await JsonAsync(response);
     }
 
-    /// <summary>The hub through <paramref name="resource"/> (the gateway by default) with the stock .NET SignalR client over WebSockets; every push is recorded.</summary>
-    public async Task<Listener> ConnectAsync(string token, string? resource = null, Func<Task<string?>>? tokens = null)
+    /// <summary>
+    /// The hub through <paramref name="resource"/> (the gateway by default) with the stock .NET SignalR client over WebSockets;
+    /// every push is recorded. The token travels in the <c>access_token</c> query parameter, as browsers' clients send it
+    /// (they cannot set headers on a WebSocket), unless <paramref name="tokens"/> gives it to the client to send as a header.
+    /// </summary>
+    public async Task<Listener> ConnectAsync(string? token, string? resource = null, Func<Task<string?>>? tokens = null)
     {
         var listener = new Listener();
-        var url = new Uri(stack.App.GetEndpoint(resource ?? via, "http"), "/hubs/conversations");
+        var hub = new UriBuilder(new Uri(stack.App.GetEndpoint(resource ?? via, "http"), "/hubs/conversations"));
+        if (tokens is null && token is not null)
+        {
+            hub.Query = $"access_token={Uri.EscapeDataString(token)}";
+        }
         listener.Connection = new HubConnectionBuilder()
-            .WithUrl(url, options =>
+            .WithUrl(hub.Uri, options =>
             {
-                options.AccessTokenProvider = tokens ?? (() => Task.FromResult<string?>(token));
+                if (tokens is not null)
+                {
+                    options.AccessTokenProvider = tokens;
+                }
                 options.Transports = HttpTransportType.WebSockets;
             })
             .Build();
@@ -83,7 +93,15 @@ internal sealed class ConversationClient(StackFixture stack, string via = Gatewa
             listener.ClosedAt.TrySetResult(e);
             return Task.CompletedTask;
         };
-        await listener.Connection.StartAsync(Ct);
+        try
+        {
+            await listener.Connection.StartAsync(Ct);
+        }
+        catch
+        {
+            await listener.Connection.DisposeAsync();
+            throw;
+        }
         return listener;
     }
 
