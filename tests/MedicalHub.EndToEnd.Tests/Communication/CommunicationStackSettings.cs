@@ -31,7 +31,7 @@ internal static class CommunicationStackSettings
 
     /// <summary>Conversations' flood limit in the suite: messages per user per window (fixed windows counted from the Unix epoch).</summary>
     public const int FloodLimit = 20;
-    public static readonly TimeSpan FloodWindow = TimeSpan.FromSeconds(30);
+    public static readonly TimeSpan FloodWindow = TimeSpan.FromSeconds(90);
 
     public static void Apply(IDistributedApplicationTestingBuilder builder)
     {
