@@ -46,32 +46,12 @@ public static class CommunicationExtensions
         IResourceBuilder<ProjectResource>? identity, IResourceBuilder<ProjectResource>? content, IResourceBuilder<IResourceWithEndpoints>? mail)
         where TProject : IProjectMetadata, new()
     {
-        var replicas = builder.ExecutionContext.IsRunMode ? builder.Configuration.GetValue("MedicalHub:Communication:Replicas", 1) : 1;
-        if (communication is null || replicas < 2)
+        foreach (var replica in builder.AddReplicas<TProject>(communication, "MedicalHub:Communication:Replicas", identity))
         {
-            return;
-        }
-        var stores = communication.Resource.Annotations.OfType<ServiceStoresAnnotation>().Single().Stores;
-        for (var i = 2; i <= replicas; i++)
-        {
-#pragma warning disable ASPIRECERTIFICATES001
-            var replica = builder.AddProject<TProject>($"{communication.Resource.Name}-{i}")
-                .WithoutHttpsCertificate()
-#pragma warning restore ASPIRECERTIFICATES001
-                .WithReference(stores.Database).WaitFor(stores.Database)
-                .WithReference(stores.Redis).WaitFor(stores.Redis)
-                .WithHttpHealthCheck("/health")
-                .WithSameServiceClientAs(communication)
-                .WithAnnotation(new ReplicaAnnotation(communication.Resource.Name))
-                .WithParentRelationship(communication)
-                .WithMailSink(mail)
+            replica.WithMailSink(mail)
                 .WithNotificationSettings()
                 .WithDeliveryProviders()
                 .WithConversations(content);
-            if (identity is not null)
-            {
-                replica.WithReference(identity);
-            }
         }
     }
 }
