@@ -136,6 +136,30 @@ internal sealed class ConversationClient(StackFixture stack, string via = Gatewa
             }
         }
 
+        /// <summary>Every push up to and including the next <paramref name="method"/> matching <paramref name="match"/>: what arrived before it, in order.</summary>
+        public async Task<List<(string Method, JsonElement Event)>> UntilAsync(string method, Func<JsonElement, bool>? match = null, TimeSpan? within = null)
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+            timeout.CancelAfter(within ?? TimeSpan.FromSeconds(15));
+            var received = new List<(string, JsonElement)>();
+            try
+            {
+                while (true)
+                {
+                    var (name, e) = await Events.Reader.ReadAsync(timeout.Token);
+                    received.Add((name, e));
+                    if (name == method && (match?.Invoke(e) ?? true))
+                    {
+                        return received;
+                    }
+                }
+            }
+            catch (OperationCanceledException) when (!Ct.IsCancellationRequested)
+            {
+                throw new Xunit.Sdk.XunitException($"No '{method}' push arrived within {within ?? TimeSpan.FromSeconds(15)}.");
+            }
+        }
+
         /// <summary>Every push received so far (without waiting).</summary>
         public List<(string Method, JsonElement Event)> Drain()
         {

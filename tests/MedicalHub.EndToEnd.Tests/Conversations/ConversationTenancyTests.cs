@@ -75,13 +75,13 @@ public sealed class ConversationTenancyTests(StackFixture stack) : IDisposable
         // Pushes to one connection arrive in order: a later push to the outsiders shows the earlier ones would have come.
         var marker = await _client.DirectAsync(stranger, await _client.MemberAsync(stranger));
         await _client.PostAsync(stranger, marker, "Marker.");
-        await strangerHub.NextAsync("messageReceived", e => e.GetProperty("conversationId").GetGuid() == marker);
+        var strangerSaw = await strangerHub.UntilAsync("messageReceived", e => e.GetProperty("conversationId").GetGuid() == marker);
         var colleagueMarker = await _client.DirectAsync(admin, colleague);
         await _client.PostAsync(admin, colleagueMarker, "Marker.");
-        await colleagueHub.NextAsync("messageReceived", e => e.GetProperty("conversationId").GetGuid() == colleagueMarker);
-        foreach (var hub in new[] { strangerHub, colleagueHub })
+        var colleagueSaw = await colleagueHub.UntilAsync("messageReceived", e => e.GetProperty("conversationId").GetGuid() == colleagueMarker);
+        foreach (var saw in new[] { strangerSaw, colleagueSaw })
         {
-            Assert.DoesNotContain(hub.Drain(), e => e.Event.TryGetProperty("conversationId", out var id) && id.GetGuid() == conversation);
+            Assert.DoesNotContain(saw, e => e.Event.TryGetProperty("conversationId", out var id) && id.GetGuid() == conversation);
         }
         var mine = await _client.GetJsonAsync("/api/conversations/search?q=referral", member.Token);
         Assert.Equal(conversation, Assert.Single(mine.GetProperty("items").EnumerateArray()).GetProperty("conversationId").GetGuid());
