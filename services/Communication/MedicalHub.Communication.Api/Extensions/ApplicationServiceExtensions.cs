@@ -1,4 +1,5 @@
 using MedicalHub.Communication.Api.Apis;
+using MedicalHub.Communication.Api.Conversations;
 using MedicalHub.Communication.Api.Delivery;
 using MedicalHub.Communication.Api.Engine;
 using MedicalHub.Communication.Api.Infrastructure;
@@ -49,6 +50,8 @@ public static class ApplicationServiceExtensions
         builder.AddDeliveryEngine();
         builder.AddSmtpProviders();
         builder.Services.AddDeliveryProviders(builder.Configuration);
+
+        builder.AddConversations();
         return builder;
     }
 
@@ -73,6 +76,7 @@ public static class ApplicationServiceExtensions
         app.MapRoutingApi();
         app.MapPreferencesApi();
         app.MapDeliveryWebhooks();
+        app.MapConversations();
         return app;
     }
 }
