@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using MedicalHub.Security.Authentication;
+using MedicalHub.Security.Claims;
 
 namespace MedicalHub.Communication.Api.Conversations;
 
@@ -12,7 +13,7 @@ namespace MedicalHub.Communication.Api.Conversations;
 public sealed class ConversationCaller
 {
     /// <summary>The staff permission of messaging (every built-in staff role holds it).</summary>
-    public const string StaffPermission = "messages:send";
+    public const string StaffPermission = PermissionNames.MessagesSend;
 
     /// <summary>The role of a patient portal account (issue #17, part B).</summary>
     public const string PatientRole = "Patient";
@@ -52,16 +53,16 @@ public sealed class ConversationCaller
     public static ConversationCaller? From(ClaimsPrincipal? principal)
     {
         if (principal?.Identity?.IsAuthenticated != true
-            || principal.FindFirstValue(CallerClaims.ClientKind) is not null
-            || !Guid.TryParse(principal.FindFirstValue(CallerClaims.Subject), out var userId)
-            || !Guid.TryParse(principal.FindFirstValue(CallerClaims.Organization), out var organizationId)
+            || principal.FindFirstValue(ClaimNames.ClientKind) is not null
+            || !Guid.TryParse(principal.FindFirstValue(ClaimNames.Subject), out var userId)
+            || !Guid.TryParse(principal.FindFirstValue(ClaimNames.Organization), out var organizationId)
             || organizationId == Guid.Empty)
         {
             return null;
         }
-        var roles = principal.FindAll(CallerClaims.Role).Select(c => c.Value).ToHashSet(StringComparer.Ordinal);
-        var sessionId = principal.FindFirstValue(CallerClaims.Session);
-        var clientId = principal.FindFirstValue(CallerClaims.ClientId);
+        var roles = principal.FindAll(ClaimNames.Role).Select(c => c.Value).ToHashSet(StringComparer.Ordinal);
+        var sessionId = principal.FindFirstValue(ClaimNames.Session);
+        var clientId = principal.FindFirstValue(ClaimNames.ClientId);
         if (roles.Contains(PatientRole))
         {
             // A patient's token is judged as a patient's only, whatever else it holds.
@@ -69,7 +70,7 @@ public sealed class ConversationCaller
                 ? new ConversationCaller(organizationId, userId, ParticipantKind.Patient, patientId, roles, sessionId, clientId)
                 : null;
         }
-        return principal.FindAll(CallerClaims.Permission).Any(p => p.Value == StaffPermission)
+        return principal.FindAll(ClaimNames.Permission).Any(p => p.Value == StaffPermission)
             ? new ConversationCaller(organizationId, userId, ParticipantKind.Staff, null, roles, sessionId, clientId)
             : null;
     }

@@ -2,6 +2,7 @@ using System.Globalization;
 using MedicalHub.Communication.Api.Infrastructure;
 using MedicalHub.Communication.Api.Notifications;
 using MedicalHub.Data;
+using MedicalHub.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
@@ -34,7 +35,7 @@ public sealed record RetentionView(int? RetentionDays);
 public static class ConversationsApi
 {
     /// <summary>Who may set the organization's retention.</summary>
-    public const string ManagePermission = "org:manage";
+    public const string ManagePermission = PermissionNames.OrgManage;
 
     public static IEndpointRouteBuilder MapConversationsApi(this IEndpointRouteBuilder app)
     {
@@ -348,7 +349,7 @@ public static class ConversationsApi
     private static async Task<Results<Ok<RetentionView>, ValidationProblem, ProblemHttpResult>> SetRetentionAsync(RetentionView request, HttpContext http,
         CommunicationDbContext db, Microsoft.Extensions.Options.IOptions<ConversationSettings> settings, TimeProvider time, CancellationToken ct)
     {
-        if (ConversationCaller.From(http.User) is not { IsPatient: false } caller || !http.User.HasClaim(Security.Authentication.CallerClaims.Permission, ManagePermission))
+        if (ConversationCaller.From(http.User) is not { IsPatient: false } caller || !http.User.HasClaim(ClaimNames.Permission, ManagePermission))
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Retention is the organization's administrators' to set.",
                 detail: $"Setting it needs the permission {ManagePermission}.");

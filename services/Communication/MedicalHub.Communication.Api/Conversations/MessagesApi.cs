@@ -1,6 +1,7 @@
 using System.Globalization;
 using MedicalHub.Communication.Api.Infrastructure;
 using MedicalHub.Data;
+using MedicalHub.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -23,7 +24,7 @@ public sealed record SearchPage(SearchHit[] Items, int Page, int PageSize, int T
 public static class MessagesApi
 {
     /// <summary>Who reads the earlier texts of edited and deleted messages.</summary>
-    public const string AuditPermission = "audit:read";
+    public const string AuditPermission = PermissionNames.AuditRead;
 
     public static IEndpointRouteBuilder MapMessagesApi(this IEndpointRouteBuilder app)
     {
@@ -271,7 +272,7 @@ public static class MessagesApi
     private static async Task<Results<Ok<MessageRevisionView[]>, NotFound, ProblemHttpResult>> RevisionsAsync(Guid id, long sequence, HttpContext http,
         CommunicationDbContext db, ConversationStore store, MessageAccessAudit audit, CancellationToken ct)
     {
-        if (ConversationCaller.From(http.User) is not { IsPatient: false } caller || !http.User.HasClaim(Security.Authentication.CallerClaims.Permission, AuditPermission))
+        if (ConversationCaller.From(http.User) is not { IsPatient: false } caller || !http.User.HasClaim(ClaimNames.Permission, AuditPermission))
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Earlier texts are for the audit.",
                 detail: $"Reading them needs the permission {AuditPermission}.");

@@ -6,6 +6,7 @@ using MedicalHub.Data.Tenancy;
 using MedicalHub.Data.Work;
 using MedicalHub.Security.Authentication;
 using MedicalHub.Security.Authorization;
+using MedicalHub.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -111,7 +112,7 @@ public sealed partial class OfflineNotifier(IServiceScopeFactory scopes, IOption
 
     /// <summary>This service acting for an organization, as the intake knows service callers.</summary>
     private static readonly CurrentCaller ThisService = CurrentCaller.From(new ClaimsPrincipal(new ClaimsIdentity(
-        [new Claim(CallerClaims.ClientKind, CallerClaims.ServiceClientKind), new Claim(CallerClaims.ClientId, "communication")], "internal")));
+        [new Claim(ClaimNames.ClientKind, ClientKinds.Service), new Claim(ClaimNames.ClientId, "communication")], "internal")));
 
     [LoggerMessage(Level = LogLevel.Information, Message = "User {UserId} was not notified of an unread message: {Outcome}")]
     private static partial void LogNotNotified(ILogger logger, Guid userId, string outcome);

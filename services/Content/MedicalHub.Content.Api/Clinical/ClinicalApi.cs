@@ -2,6 +2,7 @@ using MedicalHub.Content.Api.AccessAudit;
 using MedicalHub.Content.Api.Infrastructure;
 using MedicalHub.Content.Api.Patients;
 using MedicalHub.Security.Authorization;
+using MedicalHub.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
@@ -18,12 +19,12 @@ public static class ClinicalApi
     public static IEndpointRouteBuilder MapClinicalApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/patients/{id:guid}/observations", PatientObservationsAsync).WithTags("Clinical").WithName("GetPatientObservations")
-            .RequirePermission(PatientsApi.ReadPermission)
+            .RequirePermission(PermissionNames.PatientsRead)
             .WithSummary("The patient's observations (lab results), newest first; code filters by code, from/to by when they were observed");
         var unmatched = app.MapGroup("/api/observations/unmatched").WithTags("Clinical");
-        unmatched.MapGet("/", UnmatchedAsync).RequirePermission(PatientsApi.ReadPermission).WithName("ListUnmatchedObservations")
+        unmatched.MapGet("/", UnmatchedAsync).RequirePermission(PermissionNames.PatientsRead).WithName("ListUnmatchedObservations")
             .WithSummary("Documents whose results no patient could be matched to, with how many results each holds");
-        unmatched.MapPost("/{documentId:guid}/match", MatchAsync).RequirePermission(PatientsApi.WritePermission).WithName("MatchObservations")
+        unmatched.MapPost("/{documentId:guid}/match", MatchAsync).RequirePermission(PermissionNames.PatientsWrite).WithName("MatchObservations")
             .WithSummary("Links the unmatched results of a document to a patient");
         return app;
     }

@@ -9,6 +9,7 @@ using MedicalHub.Content.Api.Sharing;
 using MedicalHub.Content.Api.Storage;
 using MedicalHub.Data.Tenancy;
 using MedicalHub.Security.Authorization;
+using MedicalHub.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 
 namespace MedicalHub.Content.Api.Documents;
@@ -36,8 +37,8 @@ public sealed class BinaryFhirHandler(
         "Binary",
         ["read", "create"],
         [],
-        DocumentsApi.ReadPermission,
-        DocumentsApi.WritePermission,
+        PermissionNames.DocumentsRead,
+        PermissionNames.DocumentsWrite,
         MaxBodyBytes: 1L << 30,
         Documentation: "A document version's bytes (its id is the version's; DocumentReference.content.attachment.url names it), or bytes created first for a "
             + "DocumentReference to file within a day. Read answers the bytes with their media type, or the Binary resource when Accept is application/fhir+json. "

@@ -8,6 +8,7 @@ using MedicalHub.Content.Api.Infrastructure;
 using MedicalHub.Content.Api.Sharing;
 using MedicalHub.Content.Api.Storage;
 using MedicalHub.Security.Authorization;
+using MedicalHub.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 
 namespace MedicalHub.Content.Api.Documents;
@@ -41,8 +42,8 @@ public sealed class DocumentReferenceFhirHandler(
             ("category", "token", $"code or {DocumentReferenceFhirMapping.CategorySystem}|code: {string.Join(", ", DocumentCategories.All.Order(StringComparer.Ordinal))}."),
             ("date", "date", "When the document was filed: eq, ne, lt, le, gt, ge, sa, eb with YYYY, YYYY-MM, YYYY-MM-DD or a dateTime with its offset."),
         ],
-        DocumentsApi.ReadPermission,
-        DocumentsApi.WritePermission,
+        PermissionNames.DocumentsRead,
+        PermissionNames.DocumentsWrite,
         MaxBodyBytes,
         "The organization's documents, newest first; read by id also those shared with the caller. Create files a document: its content inline "
         + "(attachment.data, up to about 12 MiB) or a Binary created first (attachment.url = Binary/{id}). Only the current version's metadata is kept (vread of it).");

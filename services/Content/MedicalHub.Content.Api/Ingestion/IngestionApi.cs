@@ -7,6 +7,7 @@ using MedicalHub.Content.Api.Sharing;
 using MedicalHub.Data;
 using MedicalHub.Data.Tenancy;
 using MedicalHub.Security.Authorization;
+using MedicalHub.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Net.Http.Headers;
@@ -23,20 +24,20 @@ public static class IngestionApi
     public static IEndpointRouteBuilder MapIngestionApi(this IEndpointRouteBuilder app)
     {
         var documents = app.MapGroup("/api/documents/{id:guid}").WithTags("Ingestion");
-        documents.MapGet("/ingestion", GetStatusAsync).RequirePermission(DocumentsApi.ReadPermission).WithName("GetDocumentIngestion")
+        documents.MapGet("/ingestion", GetStatusAsync).RequirePermission(PermissionNames.DocumentsRead).WithName("GetDocumentIngestion")
             .WithSummary("The document's processing state (pending, processing, indexed, failed), attempts, the failure's reason, and what was extracted");
-        documents.MapPost("/ingestion/rerun", RerunAsync).RequirePermission(DocumentsApi.WritePermission).WithName("RerunDocumentIngestion")
+        documents.MapPost("/ingestion/rerun", RerunAsync).RequirePermission(PermissionNames.DocumentsWrite).WithName("RerunDocumentIngestion")
             .WithSummary("Process the document's current version again");
-        documents.MapGet("/thumbnail", GetThumbnailAsync).RequirePermission(DocumentsApi.ReadPermission).WithName("GetDocumentThumbnail")
+        documents.MapGet("/thumbnail", GetThumbnailAsync).RequirePermission(PermissionNames.DocumentsRead).WithName("GetDocumentThumbnail")
             .WithSummary("A PNG preview of the first page or image: size=small (128 px) or large (512 px); ETag and Cache-Control, 304 on If-None-Match")
             .Produces(StatusCodes.Status200OK, contentType: "image/png").Produces(StatusCodes.Status304NotModified);
 
         var ingestion = app.MapGroup("/api/ingestion").WithTags("Ingestion");
-        ingestion.MapGet("/", GetSummaryAsync).RequirePermission(DocumentsApi.ReadPermission).WithName("GetIngestionSummary")
+        ingestion.MapGet("/", GetSummaryAsync).RequirePermission(PermissionNames.DocumentsRead).WithName("GetIngestionSummary")
             .WithSummary("The organization's documents by processing state, and the search index in use (rum, or the gin fallback)");
-        ingestion.MapGet("/documents", ListAsync).RequirePermission(DocumentsApi.ReadPermission).WithName("ListIngestionJobs")
+        ingestion.MapGet("/documents", ListAsync).RequirePermission(PermissionNames.DocumentsRead).WithName("ListIngestionJobs")
             .WithSummary("The organization's documents in one processing state (e.g. state=failed), most recently changed first");
-        ingestion.MapPost("/rerun", RerunAllAsync).RequirePermission(DocumentsApi.AdministerPermission).WithName("RerunAllIngestion")
+        ingestion.MapPost("/rerun", RerunAllAsync).RequirePermission(PermissionNames.OrgManage).WithName("RerunAllIngestion")
             .WithSummary("Process the current version of every document again (onlyFailed: only those that failed)");
         return app;
     }

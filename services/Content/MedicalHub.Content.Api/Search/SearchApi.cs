@@ -5,6 +5,7 @@ using MedicalHub.Content.Api.Patients;
 using MedicalHub.Content.Api.Sharing;
 using MedicalHub.Data.Tenancy;
 using MedicalHub.Security.Authorization;
+using MedicalHub.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
@@ -26,7 +27,7 @@ public static class SearchApi
 
     public static IEndpointRouteBuilder MapSearchApi(this IEndpointRouteBuilder app)
     {
-        var search = app.MapGroup("/api/search").WithTags("Search").RequirePermission(DocumentsApi.ReadPermission);
+        var search = app.MapGroup("/api/search").WithTags("Search").RequirePermission(PermissionNames.DocumentsRead);
         search.MapGet("/", SearchAsync).WithName("SearchDocuments")
             .WithSummary("Documents matching q (words ANDed, \"phrases\", or, -word; prefix=true: the last word as typed), ranked, with snippets; filters patientId, category, mediaType, from, to, author; facets=true adds counts; the first page also lists up to 5 patients whose names the words begin");
         search.MapGet("/documents/{id:guid}", OpenHitAsync).WithName("OpenSearchHit")
@@ -85,7 +86,7 @@ public static class SearchApi
         await audit.RecordAsync(new PhiAccess(PhiActions.Search, "DocumentReference", null,
             [.. results.Hits.Where(h => h.PatientId is not null).Select(h => h.PatientId!.Value).Distinct()],
             Query: string.Join(',', parameters.Where(p => p.Item2 is not null).Select(p => p.Item1))), ct);
-        var matchingPatients = page == 1 && patientId is null && caller.HasPermission(PatientsApi.ReadPermission) ? await PatientsNamedAsync(patients, q!, ct) : [];
+        var matchingPatients = page == 1 && patientId is null && caller.HasPermission(PermissionNames.PatientsRead) ? await PatientsNamedAsync(patients, q!, ct) : [];
         return TypedResults.Ok(new SearchPage(
             [.. results.Hits.Select(h => new HitView(h.DocumentId, h.OrganizationId, h.Title, h.Category, h.MediaType, h.PatientId, h.AuthorId, h.CreatedAt, h.Rank, h.Snippet))],
             page, pageSize, results.HasMore, results.Facets, results.Index, matchingPatients));
