@@ -50,11 +50,17 @@ internal sealed class CdsHooksClient(StackFixture stack) : IDisposable
         ["entry"] = new JsonArray([.. resources.Select(r => (JsonNode)new JsonObject { ["resource"] = r })]),
     };
 
-    public static JsonObject Coded(string system, string code, string? display = null) => new()
+    public static JsonObject Coded(string system, string code, string? display = null)
     {
-        ["coding"] = new JsonArray(new JsonObject { ["system"] = system, ["code"] = code, ["display"] = display }),
-        ["text"] = display,
-    };
+        var coding = new JsonObject { ["system"] = system, ["code"] = code };
+        var concept = new JsonObject { ["coding"] = new JsonArray(coding) };
+        if (display is not null)
+        {
+            coding["display"] = display;
+            concept["text"] = display;
+        }
+        return concept;
+    }
 
     public static JsonObject Diabetes(Guid patient) => new()
     {

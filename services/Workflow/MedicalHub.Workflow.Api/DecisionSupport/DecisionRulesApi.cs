@@ -157,33 +157,37 @@ public static class DecisionRulesApi
         {
             return refused;
         }
-        var versions = await db.Set<DecisionRule>().Where(r => r.Key == key).ToListAsync(ct);
-        if (versions.SingleOrDefault(r => r.Version == version) is not { } rule)
-        {
-            return TypedResults.NotFound();
-        }
-        if (rule.Status == DecisionRuleStatus.Active)
-        {
-            return TypedResults.Ok(RuleView.From(rule));
-        }
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        foreach (var active in versions.Where(r => r.Status == DecisionRuleStatus.Active))
-        {
-            active.Status = DecisionRuleStatus.Retired;
-        }
-        await db.SaveChangesAsync(ct);
-        rule.Status = DecisionRuleStatus.Active;
-        rule.ActivatedAt = time.GetUtcNow();
+        // Retire, then activate, in one transaction (two statements: the one-active index is checked per statement),
+        // retried whole by the execution strategy on a transient failure.
+        DecisionRule? activated;
         try
         {
-            await db.SaveChangesAsync(ct);
-            await transaction.CommitAsync(ct);
+            activated = await db.Database.CreateExecutionStrategy().ExecuteAsync(async token =>
+            {
+                db.ChangeTracker.Clear();
+                var versions = await db.Set<DecisionRule>().Where(r => r.Key == key).ToListAsync(token);
+                if (versions.SingleOrDefault(r => r.Version == version) is not { } rule || rule.Status == DecisionRuleStatus.Active)
+                {
+                    return versions.SingleOrDefault(r => r.Version == version);
+                }
+                await using var transaction = await db.Database.BeginTransactionAsync(token);
+                foreach (var active in versions.Where(r => r.Status == DecisionRuleStatus.Active))
+                {
+                    active.Status = DecisionRuleStatus.Retired;
+                }
+                await db.SaveChangesAsync(token);
+                rule.Status = DecisionRuleStatus.Active;
+                rule.ActivatedAt = time.GetUtcNow();
+                await db.SaveChangesAsync(token);
+                await transaction.CommitAsync(token);
+                return rule;
+            }, ct);
         }
         catch (DbUpdateException)
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Another version was activated at the same time; try again.");
         }
-        return TypedResults.Ok(RuleView.From(rule));
+        return activated is null ? TypedResults.NotFound() : TypedResults.Ok(RuleView.From(activated));
     }
 
     private static async Task<Results<Ok<FailureView[]>, ProblemHttpResult>> FailuresAsync(WorkflowDbContext db, OrganizationScope organizations, CancellationToken ct,
