@@ -43,12 +43,16 @@ internal sealed class CdsHooksClient(StackFixture stack) : IDisposable
 
     public static JsonObject Patient(Guid id, string birthDate = "1970-03-01") => new() { ["resourceType"] = "Patient", ["id"] = id.ToString(), ["birthDate"] = birthDate };
 
-    public static JsonObject Searchset(params JsonObject[] resources) => new()
+    /// <summary>A searchset Bundle; without resources it has no <c>entry</c> (an empty array is not valid FHIR JSON).</summary>
+    public static JsonObject Searchset(params JsonObject[] resources)
     {
-        ["resourceType"] = "Bundle",
-        ["type"] = "searchset",
-        ["entry"] = new JsonArray([.. resources.Select(r => (JsonNode)new JsonObject { ["resource"] = r })]),
-    };
+        var bundle = new JsonObject { ["resourceType"] = "Bundle", ["type"] = "searchset", ["total"] = resources.Length };
+        if (resources.Length > 0)
+        {
+            bundle["entry"] = new JsonArray([.. resources.Select(r => (JsonNode)new JsonObject { ["resource"] = r })]);
+        }
+        return bundle;
+    }
 
     public static JsonObject Coded(string system, string code, string? display = null)
     {
