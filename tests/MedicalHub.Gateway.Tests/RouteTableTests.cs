@@ -32,6 +32,7 @@ public sealed class RouteTableTests
         { "/fhir/PlanDefinition/3", "workflow" }, { "/fhir/ActivityDefinition", "workflow" }, { "/fhir/Task/9", "workflow" },
         { "/api/pathway-instances/bulk", "workflow" }, { "/api/tasks", "workflow" },
         { "/api/workflow-analytics/workload", "workflow" }, { "/fhir/PlanDefinition/1/$apply", "workflow" }, { "/fhir/Task", "workflow" },
+        { "/cds-services", "workflow" }, { "/cds-services/medicalhub-patient-view/feedback", "workflow" }, { "/api/decision-rules/hba1c-overdue/versions/1/test", "workflow" },
     };
 
     [Theory]
@@ -56,6 +57,7 @@ public sealed class RouteTableTests
     [Theory]
     [InlineData("/connect/token"), InlineData("/.well-known/{**rest}"), InlineData("/api/auth/{**rest}"), InlineData("/connect/authorize")]
     [InlineData("/api/webhooks/communication/{**rest}"), InlineData("/openapi/identity/v1.json")]
+    [InlineData("/cds-services")]
     public void Anonymous_only_where_it_must_be(string path) =>
         Assert.Equal("anonymous", Shipped.Routes.Single(r => r.Match.Path == path).AuthorizationPolicy);
 

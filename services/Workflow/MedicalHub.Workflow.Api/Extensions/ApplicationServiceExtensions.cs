@@ -8,6 +8,7 @@ using MedicalHub.Security.Authorization;
 using MedicalHub.Security.ServiceClients;
 using MedicalHub.Workflow.Api.Analytics;
 using MedicalHub.Workflow.Api.Audit;
+using MedicalHub.Workflow.Api.DecisionSupport;
 using MedicalHub.Workflow.Api.Definitions;
 using MedicalHub.Workflow.Api.Engine;
 using MedicalHub.Workflow.Api.Events;
@@ -50,6 +51,7 @@ public static class ApplicationServiceExtensions
         builder.AddPathwayEngine();
         builder.AddPathwayNotifications();
         builder.AddIntegrationEvents();
+        builder.AddDecisionSupport();
         return builder;
     }
 
@@ -121,6 +123,7 @@ public static class ApplicationServiceExtensions
         app.MapFhirMetadata();
         app.MapPlanDefinitionEndpoints();
         app.MapTaskEndpoints();
+        app.MapDecisionSupport();
         return app;
     }
 }
