@@ -149,7 +149,7 @@ public static class CdsHooksApi
     {
         try
         {
-            return new JsonWebToken(token).TryGetPayloadValue<string>(CallerClaims.Organization, out var org) && Guid.TryParse(org, out var id) ? id : null;
+            return new JsonWebToken(token).TryGetPayloadValue<string>(ClaimNames.Organization, out var org) && Guid.TryParse(org, out var id) ? id : null;
         }
         catch (ArgumentException)
         {

@@ -3,6 +3,7 @@ using Hl7.Fhir.Model;
 using Hl7.Fhir.Serialization;
 using MedicalHub.Data.Tenancy;
 using MedicalHub.Security.Authorization;
+using MedicalHub.Security.Claims;
 using MedicalHub.Workflow.Api.Audit;
 using MedicalHub.Workflow.Api.Extensions;
 using MedicalHub.Workflow.Api.Infrastructure;
@@ -23,13 +24,13 @@ public static class DecisionRulesApi
     public static IEndpointRouteBuilder MapDecisionRulesApi(this IEndpointRouteBuilder app)
     {
         var rules = app.MapGroup("/api/decision-rules").WithTags("Decision rules");
-        rules.MapGet("/", ListAsync).WithName("ListDecisionRules").WithSummary("Every version of every rule of the organization").RequirePermission(WorkflowsRead);
-        rules.MapPost("/", AddVersionAsync).WithName("AddDecisionRuleVersion").WithSummary("Add a rule, or a new version of one, as a draft").RequirePermission(WorkflowsManage);
+        rules.MapGet("/", ListAsync).WithName("ListDecisionRules").WithSummary("Every version of every rule of the organization").RequirePermission(PermissionNames.WorkflowsRead);
+        rules.MapPost("/", AddVersionAsync).WithName("AddDecisionRuleVersion").WithSummary("Add a rule, or a new version of one, as a draft").RequirePermission(PermissionNames.WorkflowsManage);
         rules.MapPost("/{key}/versions/{version:int}/test", TestAsync).WithName("TestDecisionRule")
-            .WithSummary("Decide a version over a sample patient (a FHIR Bundle): applicable, fired, its card, or its failure").RequirePermission(WorkflowsManage);
+            .WithSummary("Decide a version over a sample patient (a FHIR Bundle): applicable, fired, its card, or its failure").RequirePermission(PermissionNames.WorkflowsManage);
         rules.MapPost("/{key}/versions/{version:int}/activate", ActivateAsync).WithName("ActivateDecisionRule")
-            .WithSummary("Make a version the active one (the active version before it is retired)").RequirePermission(WorkflowsManage);
-        rules.MapGet("/failures", FailuresAsync).WithName("ListDecisionRuleFailures").WithSummary("Recent failures and time-outs of rules on hooks").RequirePermission(WorkflowsRead);
+            .WithSummary("Make a version the active one (the active version before it is retired)").RequirePermission(PermissionNames.WorkflowsManage);
+        rules.MapGet("/failures", FailuresAsync).WithName("ListDecisionRuleFailures").WithSummary("Recent failures and time-outs of rules on hooks").RequirePermission(PermissionNames.WorkflowsRead);
         return app;
     }
 
