@@ -74,7 +74,7 @@ public sealed class ShareNotificationHandler(IHttpClientFactory clients, ShareRe
             category = Category,
             subject = $"{who} shared {what} {whom}",
             body = $"{who} shared {what} {whom} on MedicalHub. Sign in to read it" + (link is null ? "." : $": {link}"),
-            channels = new[] { "email" },
+            channels = new[] { "email", "inapp" },
             organizationId = payload.RecipientOrganizationId,
         };
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(settings.Value.CommunicationUrl, "/api/notifications"))
