@@ -73,10 +73,16 @@ try
     }));
     Console.WriteLine($"seeded {patients} patients in {seeding.Elapsed.TotalSeconds:F0} s ({patients / seeding.Elapsed.TotalSeconds:F0}/s, {concurrency} clients)");
 
-    async Task<(double Ms, int Hits)> SearchAsync(string prefix)
+    // Two ways in, measured side by side (interleaved, so the machine's state weighs on both alike): through the
+    // development orchestrator's proxy (the address Aspire hands out, a user-space TCP hop production does not have), and
+    // at the port Content itself listens on (what a Kubernetes Service or the gateway's direct route reaches).
+    using var direct = DirectClient(app, "content");
+    direct?.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+
+    async Task<(double Ms, int Hits)> SearchAsync(HttpClient client, string prefix)
     {
         var watch = Stopwatch.StartNew();
-        using var response = await content.GetAsync($"/api/patients?name={prefix}&pageSize=20", ct);
+        using var response = await client.GetAsync($"/api/patients?name={prefix}&pageSize=20", ct);
         var page = await response.Content.ReadFromJsonAsync<JsonElement>(ct);
         watch.Stop();
         response.EnsureSuccessStatusCode();
@@ -84,24 +90,31 @@ try
     }
     string Prefix() => families[random.Next(families.Length)][..3];
 
+    HttpClient[] ways = direct is null ? [content] : [content, direct];
     for (var i = 0; i < 300; i++)
     {
-        await SearchAsync(Prefix()); // warm-up: JIT, tiered compilation, prepared statements, caches
+        await SearchAsync(ways[i % ways.Length], Prefix()); // warm-up: JIT, tiered compilation, prepared statements, caches
     }
     var load = File.ReadAllText("/proc/loadavg").Split(' ')[..3];
-    var results = new List<(double Ms, int Hits)>(searches);
-    for (var i = 0; i < searches; i++)
+    var results = ways.Select(_ => new List<(double Ms, int Hits)>(searches)).ToArray();
+    for (var i = 0; i < searches * ways.Length; i++)
     {
-        results.Add(await SearchAsync(Prefix()));
+        results[i % ways.Length].Add(await SearchAsync(ways[i % ways.Length], Prefix()));
     }
-    var sorted = results.Select(r => r.Ms).Order().ToArray();
-    double Percentile(double p) => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
-    Console.WriteLine($"patients: {patients}; searches: {searches} (one client, name prefix of 3 letters, page of 20, total counted, each search audited)");
-    Console.WriteLine($"hits per search: mean {results.Average(r => r.Hits):F0}, min {results.Min(r => r.Hits)}, max {results.Max(r => r.Hits)}");
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"latency ms: p50 {Percentile(0.50):F2}  p95 {Percentile(0.95):F2}  p99 {Percentile(0.99):F2}  max {sorted[^1]:F2}  mean {sorted.Average():F2}"));
+    Console.WriteLine($"patients: {patients}; searches: {searches} per way in (one client, name prefix of 3 letters, page of 20, total counted, each search audited)");
+    Console.WriteLine($"hits per search: mean {results[0].Average(r => r.Hits):F0}, min {results[0].Min(r => r.Hits)}, max {results[0].Max(r => r.Hits)}");
+    string[] names = ["through the orchestrator's proxy", "at Content's own port"];
+    double? directP95 = null;
+    for (var w = 0; w < ways.Length; w++)
+    {
+        var sorted = results[w].Select(r => r.Ms).Order().ToArray();
+        double Percentile(double p) => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"latency ms, {names[w]}: p50 {Percentile(0.50):F2}  p95 {Percentile(0.95):F2}  p99 {Percentile(0.99):F2}  max {sorted[^1]:F2}  mean {sorted.Average():F2}"));
+        directP95 = Percentile(0.95);
+    }
     Console.WriteLine($"load average at the start of the measured searches: {string.Join(' ', load)} ({Environment.ProcessorCount} vCPU)");
-    Console.WriteLine(Percentile(0.95) <= 10 ? "p95 within the 10 ms goal" : "p95 OVER the 10 ms goal");
+    Console.WriteLine(directP95 <= 10 ? $"p95 {names[ways.Length - 1]} within the 10 ms goal" : $"p95 {names[ways.Length - 1]} OVER the 10 ms goal");
 }
 finally
 {
@@ -113,6 +126,18 @@ finally
     catch (IOException)
     {
     }
+}
+
+// A client of the port the service itself listens on, as the orchestrator told it (its ASPNETCORE_URLS); null if unknown.
+static HttpClient? DirectClient(DistributedApplication app, string resource)
+{
+    if (!app.ResourceNotifications.TryGetCurrentState(resource, out var state))
+    {
+        return null;
+    }
+    var urls = state.Snapshot.EnvironmentVariables.FirstOrDefault(e => e.Name == "ASPNETCORE_URLS")?.Value;
+    var http = urls?.Split(';').FirstOrDefault(u => u.StartsWith("http://", StringComparison.Ordinal));
+    return http is null ? null : new HttpClient { BaseAddress = new Uri(http.Replace("*", "localhost", StringComparison.Ordinal).Replace("+", "localhost", StringComparison.Ordinal)) };
 }
 
 int Argument(string name, int fallback)

@@ -199,15 +199,19 @@ public sealed class PatientRegistry(
     {
         audit.StatedPurposeOfUse();
         var matching = Matching(query);
-        var patients = await matching.OrderBy(p => p.SortName).ThenBy(p => p.Id)
-            .Skip((page - 1) * pageSize).Take(pageSize).Include(p => p.Identifiers).ToListAsync(ct);
+        // One query for the page, its identifiers and the records merged into each: a search is on every keystroke.
+        var rows = await matching.OrderBy(p => p.SortName).ThenBy(p => p.Id).Skip((page - 1) * pageSize).Take(pageSize)
+            .Select(p => new { Patient = p, p.Identifiers, Replaces = db.Patients.Where(m => m.MergedIntoId == p.Id).OrderBy(m => m.Id).Select(m => m.Id).ToList() })
+            .ToListAsync(ct);
         // A first page that is not full is every match: no second query to count them (the narrow searches of someone typing).
-        var total = page == 1 && patients.Count < pageSize ? patients.Count : await matching.CountAsync(ct);
-        var ids = patients.Select(p => p.Id).ToList();
-        var merged = ids.Count == 0 ? [] : await db.Patients.Where(p => p.MergedIntoId != null && ids.Contains(p.MergedIntoId.Value))
-            .Select(p => new { p.Id, Survivor = p.MergedIntoId!.Value }).ToListAsync(ct);
+        var total = page == 1 && rows.Count < pageSize ? rows.Count : await matching.CountAsync(ct);
+        var ids = rows.Select(r => r.Patient.Id).ToList();
         await audit.RecordAsync(new PhiAccess(PhiActions.Search, "Patient", null, ids, Query: string.Join(',', query.ParameterNames)), ct);
-        return ([.. patients.Select(p => PatientView.From(p, [.. merged.Where(m => m.Survivor == p.Id).Select(m => m.Id).Order()]))], total);
+        return ([.. rows.Select(r =>
+        {
+            r.Patient.Identifiers = r.Identifiers;
+            return PatientView.From(r.Patient, r.Replaces);
+        })], total);
     }
 
     /// <summary>The versions of the patient's record and of the records merged into it, newest first; null when there is no such patient.</summary>
