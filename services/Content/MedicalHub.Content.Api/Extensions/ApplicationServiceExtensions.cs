@@ -6,6 +6,7 @@ using MedicalHub.Content.Api.Patients;
 using MedicalHub.Content.Api.Documents;
 using MedicalHub.Content.Api.Infrastructure;
 using MedicalHub.Content.Api.Ingestion;
+using MedicalHub.Content.Api.Ingestion.Hl7Messages;
 using MedicalHub.Content.Api.Search;
 using MedicalHub.Content.Api.Sharing;
 using MedicalHub.Content.Api.Storage;
@@ -45,6 +46,7 @@ public static class ApplicationServiceExtensions
         builder.AddIngestion();
         builder.AddSearch();
         builder.AddClinicalData();
+        builder.AddHl7Messages();
         return builder;
     }
 
@@ -58,6 +60,7 @@ public static class ApplicationServiceExtensions
         app.MapIngestionApi();
         app.MapSearchApi();
         app.MapClinicalApi();
+        app.MapHl7MessagesApi();
         return app;
     }
 }
