@@ -143,7 +143,7 @@ public sealed class Hl7MessageIntake(
     /// </summary>
     public async Task<AdtPatientUpdates.AdtOutcome?> ResolveReviewAsync(Guid reviewId, Guid? patientId, CancellationToken ct)
     {
-        var review = await db.Set<PatientAdministrationReview>().SingleOrDefaultAsync(r => r.Id == reviewId && r.ResolvedAt == null, ct);
+        var review = await db.Set<PatientAdministrationReview>().AsNoTracking().SingleOrDefaultAsync(r => r.Id == reviewId && r.ResolvedAt == null, ct);
         var document = review is null ? null : await db.Documents.AsNoTracking().SingleOrDefaultAsync(d => d.Id == review.DocumentId, ct);
         if (review is null || document is null)
         {
@@ -160,11 +160,11 @@ public sealed class Hl7MessageIntake(
         var outcome = await adt.ApplyToAsync(administration, patientId, ct);
         if (outcome is AdtPatientUpdates.AdtOutcome.Applied applied)
         {
+            // The registry's transaction cleared the change tracker: the review is updated by statement.
             var now = time.GetUtcNow();
-            review.ResolvedAt = now;
-            review.ResolvedPatientId = applied.Patient.Id;
-            review.ResolvedBy = caller.UserId;
-            await db.SaveChangesAsync(ct);
+            await db.Set<PatientAdministrationReview>().Where(r => r.Id == review.Id)
+                .ExecuteUpdateAsync(set => set.SetProperty(r => r.ResolvedAt, now).SetProperty(r => r.ResolvedPatientId, applied.Patient.Id)
+                    .SetProperty(r => r.ResolvedBy, caller.UserId), ct);
             await db.Documents.Where(d => d.Id == document.Id && d.PatientId == null)
                 .ExecuteUpdateAsync(set => set.SetProperty(d => d.PatientId, applied.Patient.Id).SetProperty(d => d.Revision, d => d.Revision + 1)
                     .SetProperty(d => d.UpdatedAt, now), ct);
