@@ -270,6 +270,49 @@ public sealed class Hl7MessageEndpointTests(StackFixture stack) : IDisposable
         Assert.All(deliveries.Where(d => d.Type == "observation.recorded"), d => Assert.Equal(patient, d.Data.GetProperty("patientId").GetGuid()));
     }
 
+    /// <summary>
+    /// Mutated messages through the whole intake (parser, mappings, registry rules, storage, ACK): every answer is an ACK
+    /// that parses, AA 200, AE/AR 422 or AR 400 — never a 5xx. The seed is printed on failure (Hl7FuzzTests fuzz the
+    /// parser alone at length; this keeps the endpoint's own decisions honest).
+    /// </summary>
+    [Fact]
+    public async Task Mutated_messages_are_always_answered_with_an_ack_and_never_a_server_error()
+    {
+        var admin = await _gateway.Caller.NewOrganizationAdminAsync();
+        var seed = Environment.GetEnvironmentVariable("MEDICALHUB_HL7_ENDPOINT_FUZZ_SEED") is { } given ? int.Parse(given, System.Globalization.CultureInfo.InvariantCulture)
+            : Random.Shared.Next();
+        var random = new Random(seed);
+        string[] seeds = [Adt("A04", Pid(NewMrn())), Adt("A08", Pid(NewMrn(), sex: "\"\"", address: "")), Oru(NewMrn())];
+        char[] interesting = ['|', '^', '~', '\\', '&', '\r', '"', 'A', '0', '9', ' ', '\t', 'é', '.'];
+        var answered = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < 150; i++)
+        {
+            var text = new StringBuilder(seeds[random.Next(seeds.Length)]);
+            for (var m = random.Next(1, 4); m > 0 && text.Length > 0; m--)
+            {
+                var at = random.Next(text.Length);
+                var c = interesting[random.Next(interesting.Length)];
+                switch (random.Next(4))
+                {
+                    case 0: text[at] = c; break;
+                    case 1: text.Insert(at, c); break;
+                    case 2: text.Remove(at, Math.Min(random.Next(1, 8), text.Length - at)); break;
+                    default: text.Insert(at, new string(c, random.Next(1, 300))); break;
+                }
+            }
+            var message = text.ToString();
+            var (status, ack, contentType) = await PostAsync(admin.Token, message);
+            var context = $"seed {seed}, message {i}: {(int)status} for {message.Replace('\r', '\n')}\n{ack}";
+            Assert.True(contentType == Er7, context);
+            var code = Msa(ack)[1];
+            Assert.True((code, status) is ("AA", HttpStatusCode.OK) or ("AE" or "AR", HttpStatusCode.UnprocessableEntity) or ("AR", HttpStatusCode.BadRequest), context);
+            answered[code] = answered.GetValueOrDefault(code) + 1;
+        }
+        // The mutations must reach both sides, or the property proves little.
+        Assert.True(answered.GetValueOrDefault("AA") >= 10 && answered.GetValueOrDefault("AR") + answered.GetValueOrDefault("AE") >= 10,
+            $"seed {seed}: {string.Join(", ", answered.Select(a => $"{a.Key} {a.Value}"))}");
+    }
+
     private async Task<(HttpStatusCode Status, string Body, string? ContentType)> PostAsync(string? token, string message)
     {
         using var content = new ByteArrayContent(Encoding.UTF8.GetBytes(message));
@@ -285,8 +328,13 @@ public sealed class Hl7MessageEndpointTests(StackFixture stack) : IDisposable
 
     private static string ControlId(string message) => message.Split('\r')[0].Split('|')[9];
 
-    private static string[][] Segments(string ack, string id) =>
-        [.. ack.Split('\r', StringSplitOptions.RemoveEmptyEntries).Where(s => s.StartsWith(id + "|", StringComparison.Ordinal)).Select(s => s.Split('|'))];
+    /// <summary>The ACK's segments named <paramref name="id"/>, split into fields by the ACK's own field separator (the original's).</summary>
+    private static string[][] Segments(string ack, string id)
+    {
+        Assert.True(ack.StartsWith("MSH", StringComparison.Ordinal) && ack.Length > 3, $"not an ACK: {ack}");
+        var separator = ack[3];
+        return [.. ack.Split('\r', StringSplitOptions.RemoveEmptyEntries).Where(s => s.StartsWith(id + separator, StringComparison.Ordinal)).Select(s => s.Split(separator))];
+    }
 
     private static string[] Msa(string ack) => Assert.Single(Segments(ack, "MSA"));
 
