@@ -28,7 +28,7 @@ public sealed class RouteTableTests
         { "/api/patients", "content" }, { "/api/patients/42/history", "content" }, { "/api/access-audit/verify", "content" },
         { "/api/search", "content" }, { "/api/ingestion/documents", "content" }, { "/api/observations/unmatched", "content" }, { "/api/hl7/messages", "content" },
         { "/fhir/Patient", "content" }, { "/fhir/Patient/42/_history/1", "content" }, { "/fhir/AuditEvent", "content" },
-        { "/fhir/DocumentReference/7", "content" }, { "/fhir/Binary/7", "content" },
+        { "/fhir/DocumentReference/7", "content" }, { "/fhir/Binary/7", "content" }, { "/fhir/Observation", "content" },
         { "/fhir/PlanDefinition/3", "workflow" }, { "/fhir/ActivityDefinition", "workflow" }, { "/fhir/Task/9", "workflow" },
         { "/api/pathway-instances/bulk", "workflow" }, { "/api/tasks", "workflow" },
         { "/api/workflow-analytics/workload", "workflow" }, { "/fhir/PlanDefinition/1/$apply", "workflow" }, { "/fhir/Task", "workflow" },

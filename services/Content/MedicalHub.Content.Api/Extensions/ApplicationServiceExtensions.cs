@@ -39,7 +39,8 @@ public static class ApplicationServiceExtensions
             .AddFhirResource<PatientFhirHandler>(PatientFhirHandler.Capability)
             .AddFhirResource<AuditEventFhirHandler>(AuditEventFhirHandler.Capability)
             .AddFhirResource<DocumentReferenceFhirHandler>(DocumentReferenceFhirHandler.Capability)
-            .AddFhirResource<BinaryFhirHandler>(BinaryFhirHandler.Capability);
+            .AddFhirResource<BinaryFhirHandler>(BinaryFhirHandler.Capability)
+            .AddFhirResource<ObservationFhirHandler>(ObservationFhirHandler.Capability);
         builder.AddDocumentStorage(DatabaseName);
         builder.AddDocuments();
         builder.AddSharing();
