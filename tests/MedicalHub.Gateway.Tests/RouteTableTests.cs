@@ -140,7 +140,7 @@ public sealed class RouteTableTests
     {
         var types = MedicalHub.Gateway.Fhir.FhirBase.TypesByService(Shipped.Routes);
 
-        Assert.Equal(["AuditEvent", "Binary", "DocumentReference", "Patient"], types["content"]);
+        Assert.Equal(["AuditEvent", "Binary", "DocumentReference", "Observation", "Patient"], types["content"]);
         Assert.Equal(["ActivityDefinition", "PlanDefinition", "Task"], types["workflow"]);
         Assert.DoesNotContain(Shipped.Routes, r => r.Match.Path == MedicalHub.Gateway.Fhir.FhirBase.MetadataPath);
         Assert.Contains(MedicalHub.Gateway.Fhir.FhirBase.MetadataPath, RouteTable.GatewayOwnPaths);
