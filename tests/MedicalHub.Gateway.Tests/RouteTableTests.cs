@@ -26,9 +26,9 @@ public sealed class RouteTableTests
         { "/api/notification-preferences", "communication" }, { "/api/inbox/read", "communication" }, { "/api/notification-routing/email", "communication" }, { "/api/webhooks/communication/sms", "communication" },
         { "/api/documents/42", "content" }, { "/api/care-pathways", "workflow" },
         { "/api/patients", "content" }, { "/api/patients/42/history", "content" }, { "/api/access-audit/verify", "content" },
-        { "/api/search", "content" }, { "/api/ingestion/documents", "content" }, { "/api/observations/unmatched", "content" },
+        { "/api/search", "content" }, { "/api/ingestion/documents", "content" }, { "/api/observations/unmatched", "content" }, { "/api/hl7/messages", "content" },
         { "/fhir/Patient", "content" }, { "/fhir/Patient/42/_history/1", "content" }, { "/fhir/AuditEvent", "content" },
-        { "/fhir/DocumentReference/7", "content" }, { "/fhir/Binary/7", "content" },
+        { "/fhir/DocumentReference/7", "content" }, { "/fhir/Binary/7", "content" }, { "/fhir/Observation", "content" },
         { "/fhir/PlanDefinition/3", "workflow" }, { "/fhir/ActivityDefinition", "workflow" }, { "/fhir/Task/9", "workflow" },
         { "/api/pathway-instances/bulk", "workflow" }, { "/api/tasks", "workflow" },
         { "/api/workflow-analytics/workload", "workflow" }, { "/fhir/PlanDefinition/1/$apply", "workflow" }, { "/fhir/Task", "workflow" },
@@ -140,7 +140,7 @@ public sealed class RouteTableTests
     {
         var types = MedicalHub.Gateway.Fhir.FhirBase.TypesByService(Shipped.Routes);
 
-        Assert.Equal(["AuditEvent", "Binary", "DocumentReference", "Patient"], types["content"]);
+        Assert.Equal(["AuditEvent", "Binary", "DocumentReference", "Observation", "Patient"], types["content"]);
         Assert.Equal(["ActivityDefinition", "PlanDefinition", "Task"], types["workflow"]);
         Assert.DoesNotContain(Shipped.Routes, r => r.Match.Path == MedicalHub.Gateway.Fhir.FhirBase.MetadataPath);
         Assert.Contains(MedicalHub.Gateway.Fhir.FhirBase.MetadataPath, RouteTable.GatewayOwnPaths);

@@ -1,4 +1,5 @@
 using MedicalHub.Content.Api.AccessAudit;
+using MedicalHub.Content.Api.Events;
 using MedicalHub.Content.Api.Infrastructure;
 using MedicalHub.Content.Api.Patients;
 using MedicalHub.Security.Authorization;
@@ -101,7 +102,7 @@ public static class ClinicalApi
     }
 
     private static async Task<Results<Ok<MatchResult>, NotFound, ValidationProblem>> MatchAsync(Guid documentId, MatchRequest request, ContentDbContext db,
-        PhiAccessAudit audit, CancellationToken ct)
+        PhiAccessAudit audit, IntegrationEventOutbox events, CancellationToken ct)
     {
         if (request.PatientId == Guid.Empty)
         {
@@ -111,13 +112,33 @@ public static class ClinicalApi
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["patientId"] = ["No such patient in this organization."] });
         }
-        var matched = await db.Set<ClinicalObservation>().Where(o => o.SourceDocumentId == documentId && o.PatientId == null)
-            .ExecuteUpdateAsync(set => set.SetProperty(o => o.PatientId, request.PatientId), ct);
+        // The results, their audit record and their observation.recorded events commit together.
+        var strategy = db.Database.CreateExecutionStrategy();
+        var matched = await strategy.ExecuteAsync(async token =>
+        {
+            db.ChangeTracker.Clear();
+            await using var transaction = await db.Database.BeginTransactionAsync(token);
+            var waiting = await db.Set<ClinicalObservation>().FromSql($"SELECT * FROM clinical_observations WHERE source_document_id = {documentId} AND patient_id IS NULL FOR UPDATE")
+                .ToListAsync(token);
+            if (waiting.Count == 0)
+            {
+                return 0;
+            }
+            foreach (var observation in waiting)
+            {
+                observation.PatientId = request.PatientId;
+                ObservationEvents.PublishRecorded(events, db, observation);
+            }
+            await audit.RecordWithinTransactionAsync(db, new PhiAccess(PhiActions.Update, "Observation", null, [request.PatientId],
+                Detail: $"matched {waiting.Count} results of document {documentId}"), token);
+            await db.SaveChangesAsync(token);
+            await transaction.CommitAsync(token);
+            return waiting.Count;
+        }, ct);
         if (matched == 0)
         {
             return TypedResults.NotFound();
         }
-        await audit.RecordAsync(new PhiAccess(PhiActions.Update, "Observation", null, [request.PatientId], Detail: $"matched {matched} results of document {documentId}"), ct);
         return TypedResults.Ok(new MatchResult(documentId, request.PatientId, matched));
     }
 

@@ -1,4 +1,5 @@
 using MedicalHub.Content.Api.Documents.ContentTypes;
+using MedicalHub.Content.Api.Events;
 using MedicalHub.Content.Api.Ingestion;
 using MedicalHub.Content.Formats.Hl7v2;
 using MedicalHub.Content.Formats.Hl7v2.Mapping;
@@ -12,13 +13,17 @@ namespace MedicalHub.Content.Api.Clinical;
 /// patient that holds an identifier of the PID (PID-3); when none or several do, the results wait for manual matching.
 /// A re-run replaces what the document's earlier processing made. Other message types are kept as documents only.
 /// </summary>
-public sealed class Hl7ResultsDeriver(TimeProvider time) : IDocumentDeriver
+public sealed class Hl7ResultsDeriver(IntegrationEventOutbox events, TimeProvider time) : IDocumentDeriver
 {
     public bool Accepts(string mediaType) => mediaType == MediaTypes.Hl7V2;
 
     public async Task DeriveAsync(DerivationContext context, CancellationToken ct)
     {
         var db = context.Db;
+        // Results this version already recorded for a patient were announced then: a re-run does not announce them again.
+        var announced = (await db.Set<ClinicalObservation>().AsNoTracking()
+            .Where(o => o.SourceDocumentId == context.Document.Id && o.SourceVersion == context.VersionNumber && o.PatientId != null)
+            .Select(o => new { o.Sequence, o.PatientId }).ToListAsync(ct)).Select(o => (o.Sequence, o.PatientId)).ToHashSet();
         await db.Set<ClinicalObservation>().Where(o => o.SourceDocumentId == context.Document.Id).ExecuteDeleteAsync(ct);
         LabResultMessage results;
         try
@@ -50,7 +55,12 @@ public sealed class Hl7ResultsDeriver(TimeProvider time) : IDocumentDeriver
             {
                 foreach (var observation in report.Observations)
                 {
-                    db.Add(ToObservation(observation, report, context, patientId, ++sequence, now));
+                    var recorded = ToObservation(observation, report, context, patientId, ++sequence, now);
+                    db.Add(recorded);
+                    if (patientId is not null && !announced.Contains((recorded.Sequence, patientId)))
+                    {
+                        ObservationEvents.PublishRecorded(events, db, recorded);
+                    }
                 }
             }
         }

@@ -94,6 +94,9 @@ public sealed class DocumentVersion : IOrganizationOwned
 /// <summary>What a document is (<c>category</c>): a fixed vocabulary, so lists and FHIR <c>DocumentReference.category</c> agree.</summary>
 public static class DocumentCategories
 {
+    public const string LabResult = "lab-result";
+    public const string Administrative = "administrative";
+
     public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal)
     {
         "referral", "lab-result", "imaging", "letter", "consent", "discharge-summary", "prescription", "report", "clinical-note", "administrative", "other",

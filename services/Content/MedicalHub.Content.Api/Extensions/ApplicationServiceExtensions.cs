@@ -6,6 +6,7 @@ using MedicalHub.Content.Api.Patients;
 using MedicalHub.Content.Api.Documents;
 using MedicalHub.Content.Api.Infrastructure;
 using MedicalHub.Content.Api.Ingestion;
+using MedicalHub.Content.Api.Ingestion.Hl7Messages;
 using MedicalHub.Content.Api.Search;
 using MedicalHub.Content.Api.Sharing;
 using MedicalHub.Content.Api.Storage;
@@ -38,13 +39,15 @@ public static class ApplicationServiceExtensions
             .AddFhirResource<PatientFhirHandler>(PatientFhirHandler.Capability)
             .AddFhirResource<AuditEventFhirHandler>(AuditEventFhirHandler.Capability)
             .AddFhirResource<DocumentReferenceFhirHandler>(DocumentReferenceFhirHandler.Capability)
-            .AddFhirResource<BinaryFhirHandler>(BinaryFhirHandler.Capability);
+            .AddFhirResource<BinaryFhirHandler>(BinaryFhirHandler.Capability)
+            .AddFhirResource<ObservationFhirHandler>(ObservationFhirHandler.Capability);
         builder.AddDocumentStorage(DatabaseName);
         builder.AddDocuments();
         builder.AddSharing();
         builder.AddIngestion();
         builder.AddSearch();
         builder.AddClinicalData();
+        builder.AddHl7Messages();
         return builder;
     }
 
@@ -58,6 +61,7 @@ public static class ApplicationServiceExtensions
         app.MapIngestionApi();
         app.MapSearchApi();
         app.MapClinicalApi();
+        app.MapHl7MessagesApi();
         return app;
     }
 }

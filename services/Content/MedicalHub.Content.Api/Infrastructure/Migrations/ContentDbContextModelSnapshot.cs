@@ -526,6 +526,67 @@ namespace MedicalHub.Content.Api.Infrastructure.Migrations
                     b.ToTable("document_thumbnails", (string)null);
                 });
 
+            modelBuilder.Entity("MedicalHub.Content.Api.Ingestion.Hl7Messages.PatientAdministrationReview", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.PrimitiveCollection<List<Guid>>("CandidatePatientIds")
+                        .IsRequired()
+                        .HasColumnType("uuid[]")
+                        .HasColumnName("candidate_patient_ids");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<Guid>("DocumentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("document_id");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("organization_id");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("reason");
+
+                    b.Property<DateTimeOffset?>("ResolvedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("resolved_at");
+
+                    b.Property<Guid?>("ResolvedBy")
+                        .HasColumnType("uuid")
+                        .HasColumnName("resolved_by");
+
+                    b.Property<Guid?>("ResolvedPatientId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("resolved_patient_id");
+
+                    b.Property<string>("TriggerEvent")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)")
+                        .HasColumnName("trigger_event");
+
+                    b.HasKey("Id")
+                        .HasName("pk_patient_administration_reviews");
+
+                    b.HasIndex("DocumentId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_patient_administration_reviews_document_id");
+
+                    b.HasIndex("OrganizationId", "ResolvedAt", "CreatedAt")
+                        .HasDatabaseName("ix_patient_administration_reviews_organization_id_resolved_at_");
+
+                    b.ToTable("patient_administration_reviews", (string)null);
+                });
+
             modelBuilder.Entity("MedicalHub.Content.Api.Ingestion.IngestionJob", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1391,6 +1452,16 @@ namespace MedicalHub.Content.Api.Infrastructure.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_document_thumbnails_documents_document_id");
+                });
+
+            modelBuilder.Entity("MedicalHub.Content.Api.Ingestion.Hl7Messages.PatientAdministrationReview", b =>
+                {
+                    b.HasOne("MedicalHub.Content.Api.Documents.Document", null)
+                        .WithMany()
+                        .HasForeignKey("DocumentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_patient_administration_reviews_documents_document_id");
                 });
 
             modelBuilder.Entity("MedicalHub.Content.Api.Ingestion.IngestionJob", b =>
