@@ -130,5 +130,5 @@ public sealed class AnalyticsTests(StackFixture stack) : IDisposable
         return day.AddDays(-(((int)day.DayOfWeek + 6) % 7));
     }
 
-    private Task ExecuteAsync(string sql, params (string Name, object Value)[] parameters) => _workflow.ScalarAsync(sql, parameters);
+    private async Task ExecuteAsync(string sql, params (string Name, object Value)[] parameters) => await _workflow.ScalarAsync(sql, parameters);
 }
