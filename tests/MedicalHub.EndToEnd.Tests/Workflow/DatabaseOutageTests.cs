@@ -36,14 +36,14 @@ public sealed class DatabaseOutageTests(StackFixture stack) : IDisposable
                   "next": [ { "to": "review" } ] },
                 { "id": "review", "type": "task", "task": { "title": "Review", "role": "Nurse" } } ] }
             """);
-        var patient = await _workflow.KnownPatientAsync(admin);
+        var patients = await ReplicaTests.KnownPatientsAsync(_workflow, admin, count);
         // Due over eight seconds from three seconds on: the server dies while the engines are firing them.
         var firstDue = DateTimeOffset.UtcNow.AddSeconds(3);
         var addresses = Enumerable.Range(0, count).Select(_ => $"outage.{Guid.NewGuid():N}@example.org").ToList();
         var started = await _workflow.OkJsonAsync(HttpMethod.Post, "/api/pathway-instances/bulk", admin.Token, new
         {
             pathwayId = pathway,
-            patients = addresses.Select((to, i) => new { patientId = patient, variables = new { to, dueAt = firstDue.AddMilliseconds(8000.0 * i / count) } }),
+            patients = addresses.Select((to, i) => new { patientId = patients[i], variables = new { to, dueAt = firstDue.AddMilliseconds(8000.0 * i / count) } }),
         });
         Assert.Equal(count, started.GetProperty("started").GetInt32());
 
