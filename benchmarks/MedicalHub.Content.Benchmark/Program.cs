@@ -30,8 +30,9 @@ try
     var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.MedicalHub_AppHost>(
         [$"MedicalHub:DataDirectory={data.FullName}", "MedicalHub:FixedPorts=false", "MedicalHub:Services=identity,content"],
         (options, _) => options.DisableDashboard = true, ct);
-    // The services' own logs stay out of the figures.
-    builder.Services.AddLogging(logging => logging.AddFilter("MedicalHub.AppHost.Resources", LogLevel.Warning).AddFilter("Aspire", LogLevel.Warning));
+    // The services' own logs, and a log line per request of this client, stay out of the figures.
+    builder.Services.AddLogging(logging => logging.AddFilter("MedicalHub.AppHost.Resources", LogLevel.Warning).AddFilter("Aspire", LogLevel.Warning)
+        .AddFilter("System.Net.Http.HttpClient", LogLevel.Warning));
     await using var app = await builder.BuildAsync(ct);
     await app.StartAsync(ct);
     await app.ResourceNotifications.WaitForResourceHealthyAsync("identity", ct);

@@ -23,7 +23,7 @@ public sealed class RouteTableTests
         { "/api/auth/register", "identity" }, { "/api/account/profile", "identity" }, { "/api/organizations/current", "identity" },
         { "/api/permissions", "identity" }, { "/api/audit-events", "identity" },
         { "/api/notifications", "communication" }, { "/api/notification-templates/x", "communication" },
-        { "/api/notification-preferences", "communication" }, { "/api/notification-routing/email", "communication" }, { "/api/webhooks/communication/sms", "communication" },
+        { "/api/notification-preferences", "communication" }, { "/api/inbox/read", "communication" }, { "/api/notification-routing/email", "communication" }, { "/api/webhooks/communication/sms", "communication" },
         { "/api/documents/42", "content" }, { "/api/care-pathways", "workflow" },
         { "/api/patients", "content" }, { "/api/patients/42/history", "content" }, { "/api/access-audit/verify", "content" },
         { "/api/search", "content" }, { "/api/ingestion/documents", "content" }, { "/api/observations/unmatched", "content" },

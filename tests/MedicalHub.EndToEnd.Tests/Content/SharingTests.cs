@@ -79,11 +79,12 @@ public sealed class SharingTests(StackFixture stack) : IDisposable
     }
 
     [Fact]
-    public async Task A_patient_s_chart_shared_with_a_role_of_another_organization_opens_every_document_of_that_patient_only()
+    public async Task A_patient_s_chart_shared_with_a_role_of_another_organization_opens_every_document_of_that_patient_only_and_each_member_is_told()
     {
         var owner = await _content.Caller.NewOrganizationAdminAsync();
         var hospital = await _content.Caller.NewOrganizationAdminAsync();
         var nurse = await _content.Caller.MemberAsync(hospital, Identity.IdentityClient.NurseRole);
+        var nightNurse = await _content.Caller.MemberAsync(hospital, Identity.IdentityClient.NurseRole);
         var receptionist = await _content.Caller.MemberAsync(hospital, Identity.IdentityClient.ReceptionistRole);
         var patient = await _content.NewPatientAsync(owner);
         var letter = (await _content.CreateAsync(owner, patientId: patient)).GetProperty("id").GetGuid();
@@ -103,8 +104,19 @@ public sealed class SharingTests(StackFixture stack) : IDisposable
         {
             Assert.Equal(HttpStatusCode.NotFound, other.StatusCode);
         }
-        using var received = await _content.GetAsync("/api/shares/received/documents", nurse.Token);
-        Assert.Equal(2, (await ServiceCaller.JsonAsync(received)).GetProperty("total").GetInt32());
+        using (var received = await _content.GetAsync("/api/shares/received/documents", nurse.Token))
+        {
+            Assert.Equal(2, (await ServiceCaller.JsonAsync(received)).GetProperty("total").GetInt32());
+        }
+
+        // Each member holding the role is told (after the verification e-mail of their sign-up), and nobody else.
+        foreach (var member in new[] { nurse, nightNurse })
+        {
+            Assert.Single(await _mail.MessagesToAsync(member.Account.Email, atLeast: 2),
+                m => m.GetProperty("subject").GetString()!.Contains("shared a patient's record with your team (Nurse)", StringComparison.Ordinal));
+        }
+        Assert.DoesNotContain(await _mail.MessagesToAsync(receptionist.Account.Email),
+            m => m.GetProperty("subject").GetString()!.Contains("shared", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -147,6 +159,12 @@ public sealed class SharingTests(StackFixture stack) : IDisposable
         {
             using var refused = await SendAsync(HttpMethod.Post, "/api/shares", owner.Token, bad);
             Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        }
+        // A role the recipient organization does not have: nobody could use the share.
+        using (var unknownRole = await SendAsync(HttpMethod.Post, "/api/shares", owner.Token,
+                   new { documentId = id, recipientRole = "Surgeon", recipientOrganizationId = specialist.OrganizationId }))
+        {
+            Assert.Equal(HttpStatusCode.UnprocessableEntity, unknownRole.StatusCode);
         }
         using var shares = await _content.GetAsync($"/api/shares?documentId={id}", owner.Token);
         Assert.Equal(1, (await ServiceCaller.JsonAsync(shares)).GetProperty("total").GetInt32());

@@ -84,7 +84,7 @@ internal sealed class ConversationClient(StackFixture stack, string via = Gatewa
                 options.Transports = HttpTransportType.WebSockets;
             })
             .Build();
-        foreach (var method in new[] { "messageReceived", "messageChanged", "readReceipt", "typing", "presence", "conversationChanged" })
+        foreach (var method in new[] { "messageReceived", "messageChanged", "readReceipt", "typing", "presence", "conversationChanged", "inboxItem" })
         {
             listener.Connection.On<JsonElement>(method, e => listener.Events.Writer.TryWrite((method, e)));
         }

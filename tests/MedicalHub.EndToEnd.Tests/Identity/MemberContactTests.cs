@@ -3,7 +3,10 @@ using MedicalHub.EndToEnd.Tests.Infrastructure;
 
 namespace MedicalHub.EndToEnd.Tests.Identity;
 
-/// <summary><c>GET /api/internal/organizations/{org}/members/{user}/contact</c>: how Communication reaches a user given by id.</summary>
+/// <summary>
+/// <c>GET /api/internal/organizations/{org}/members/{user}/contact</c>: how Communication reaches a user given by id; and
+/// <c>…/roles/{role}/members</c>: whom Content tells of a share to a role.
+/// </summary>
 public sealed class MemberContactTests(StackFixture stack) : IDisposable
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -65,6 +68,48 @@ public sealed class MemberContactTests(StackFixture stack) : IDisposable
             Assert.Equal(HttpStatusCode.Forbidden, byUser.StatusCode);
         }
         using (var byWorkflow = await _identity.SendAsync(HttpMethod.Get, PathOf(admin.OrganizationId, admin.UserId), await ServiceTokenAsync("workflow", "identity")))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, byWorkflow.StatusCode);
+        }
+    }
+
+    [Fact]
+    public async Task Content_reads_who_holds_a_role_within_the_organization_only_and_nobody_else_reads_it()
+    {
+        var admin = await _identity.RegisterVerifiedAsync();
+        var adminToken = await _identity.AccessTokenAsync(admin);
+        var nurse = await _identity.RegisterVerifiedAsync();
+        var receptionist = await _identity.RegisterVerifiedAsync();
+        var otherAdmin = await _identity.RegisterVerifiedAsync();
+        var elsewhere = await _identity.RegisterVerifiedAsync(); // a nurse of another organization
+        await _identity.JoinAsync(nurse.UserId, admin.OrganizationId, IdentityClient.NurseRole);
+        await _identity.JoinAsync(receptionist.UserId, admin.OrganizationId, IdentityClient.ReceptionistRole);
+        await _identity.JoinAsync(elsewhere.UserId, otherAdmin.OrganizationId, IdentityClient.NurseRole);
+        var content = await ServiceTokenAsync("content", "identity");
+        string RolePath(Guid organizationId, string role) => $"/api/internal/organizations/{organizationId}/roles/{Uri.EscapeDataString(role)}/members";
+
+        using (var nurses = await _identity.SendAsync(HttpMethod.Get, RolePath(admin.OrganizationId, "Nurse"), content))
+        {
+            Assert.Equal(HttpStatusCode.OK, nurses.StatusCode);
+            Assert.Equal([nurse.UserId], (await IdentityClient.JsonAsync(nurses)).GetProperty("userIds").EnumerateArray().Select(u => u.GetGuid()));
+        }
+        // A role nobody holds is empty; a role the organization does not have, and an organization that does not exist, are not found.
+        using (var practitioners = await _identity.SendAsync(HttpMethod.Get, RolePath(admin.OrganizationId, "Practitioner"), content))
+        {
+            Assert.Equal(HttpStatusCode.OK, practitioners.StatusCode);
+            Assert.Empty((await IdentityClient.JsonAsync(practitioners)).GetProperty("userIds").EnumerateArray());
+        }
+        foreach (var path in new[] { RolePath(admin.OrganizationId, "Surgeon"), RolePath(admin.OrganizationId, "nurse"), RolePath(Guid.NewGuid(), "Nurse") })
+        {
+            using var notFound = await _identity.SendAsync(HttpMethod.Get, path, content);
+            Assert.Equal(HttpStatusCode.NotFound, notFound.StatusCode);
+        }
+        // Nobody else: a user (an administrator holding every catalogue permission), a service without the permission.
+        using (var byUser = await _identity.SendAsync(HttpMethod.Get, RolePath(admin.OrganizationId, "Nurse"), adminToken))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, byUser.StatusCode);
+        }
+        using (var byWorkflow = await _identity.SendAsync(HttpMethod.Get, RolePath(admin.OrganizationId, "Nurse"), await ServiceTokenAsync("workflow", "identity")))
         {
             Assert.Equal(HttpStatusCode.Forbidden, byWorkflow.StatusCode);
         }

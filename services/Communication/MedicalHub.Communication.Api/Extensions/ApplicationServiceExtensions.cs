@@ -2,6 +2,7 @@ using MedicalHub.Communication.Api.Apis;
 using MedicalHub.Communication.Api.Conversations;
 using MedicalHub.Communication.Api.Delivery;
 using MedicalHub.Communication.Api.Engine;
+using MedicalHub.Communication.Api.Inbox;
 using MedicalHub.Communication.Api.Infrastructure;
 using MedicalHub.Communication.Api.Notifications;
 using MedicalHub.Communication.Api.Preferences;
@@ -50,6 +51,7 @@ public static class ApplicationServiceExtensions
         builder.AddDeliveryEngine();
         builder.AddSmtpProviders();
         builder.Services.AddDeliveryProviders(builder.Configuration);
+        builder.Services.AddSingleton<IDeliveryProvider, InAppProvider>();
 
         builder.AddConversations();
         return builder;
@@ -77,6 +79,7 @@ public static class ApplicationServiceExtensions
         app.MapPreferencesApi();
         app.MapDeliveryWebhooks();
         app.MapConversations();
+        app.MapInboxApi();
         return app;
     }
 }

@@ -17,7 +17,7 @@ public sealed class NotificationDelivery : IOrganizationOwned
 
     public required Channel Channel { get; init; }
 
-    /// <summary>The e-mail address, phone number or device token.</summary>
+    /// <summary>The e-mail address, phone number or device token; the user id for the in-app channel.</summary>
     public required string Address { get; init; }
 
     public NotificationStatus Status { get; set; } = NotificationStatus.Queued;
@@ -73,4 +73,7 @@ public sealed class NotificationDelivery : IOrganizationOwned
     public DateTimeOffset UpdatedAt { get; set; } = DateTimeOffset.UtcNow;
 
     public List<DeliveryAttempt> AttemptLog { get; init; } = [];
+
+    /// <summary>In-app: when the recipient marked it read in their inbox.</summary>
+    public DateTimeOffset? ReadAt { get; set; }
 }

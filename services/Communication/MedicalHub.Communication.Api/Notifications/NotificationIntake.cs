@@ -281,12 +281,18 @@ public sealed partial class NotificationIntake(
         {
             if (!Enum.TryParse<Channel>(name, ignoreCase: true, out var channel) || !Enum.IsDefined(channel) || int.TryParse(name, out _))
             {
-                error("channels", $"Unknown channel '{name}' (email, sms, push).");
+                error("channels", $"Unknown channel '{name}' (email, sms, push, inapp).");
                 continue;
             }
             if (recipient is not null && AddressOrNull(recipient, channel) is null)
             {
-                error("channels", $"The {name} channel needs the recipient's {(channel == Channel.Email ? "email" : channel == Channel.Sms ? "phone" : "deviceToken")}.");
+                error("channels", $"The {name} channel needs the recipient's {channel switch
+                {
+                    Channel.Email => "email",
+                    Channel.Sms => "phone",
+                    Channel.InApp => "userId (a member of the organization)",
+                    _ => "deviceToken",
+                }}.");
             }
             if (!channels.Contains(channel))
             {
@@ -306,6 +312,7 @@ public sealed partial class NotificationIntake(
     {
         Channel.Email => recipient.Email,
         Channel.Sms => recipient.Phone,
+        Channel.InApp => recipient.UserId?.ToString(),
         _ => recipient.DeviceToken,
     };
 

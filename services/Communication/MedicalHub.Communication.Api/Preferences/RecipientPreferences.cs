@@ -41,7 +41,8 @@ public sealed class RecipientPreferences(CommunicationDbContext db, UnsubscribeT
         var own = await db.RecipientSettings.AsNoTracking().SingleOrDefaultAsync(s => s.UserId == userId, ct);
         var zoneId = recipient.TimeZone ?? own?.TimeZone;
         var sendAt = requestedAt;
-        if (own is { QuietHoursStart: { } start, QuietHoursEnd: { } end } && start != end)
+        // The inbox makes no sound: quiet hours hold back what would reach a phone or a mailbox, not the inbox.
+        if (own is { QuietHoursStart: { } start, QuietHoursEnd: { } end } && start != end && channel != Channel.InApp)
         {
             var zone = zoneId is not null && TimeZoneInfo.TryFindSystemTimeZoneById(zoneId, out var found) ? found : TimeZoneInfo.Utc;
             sendAt = AfterQuietHours(requestedAt, start, end, zone);

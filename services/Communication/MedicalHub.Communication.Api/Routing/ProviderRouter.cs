@@ -18,7 +18,9 @@ public sealed class ProviderRouter(IEnumerable<IDeliveryProvider> providers, IOp
     /// <summary>The names of the providers registered for <paramref name="channel"/>.</summary>
     public IEnumerable<string> ProvidersOf(Channel channel) => _providers.Values.Where(p => p.Channel == channel).Select(p => p.Name).Order(StringComparer.Ordinal);
 
-    public string[] DefaultRoute(Channel channel) => settings.Value.Routing.GetValueOrDefault(channel) ?? [];
+    /// <summary>The configured route; the in-app channel has one built in (<see cref="Inbox.InAppProvider"/>) unless configured otherwise.</summary>
+    public string[] DefaultRoute(Channel channel) =>
+        settings.Value.Routing.GetValueOrDefault(channel) ?? (channel == Channel.InApp ? [Inbox.InAppProvider.ProviderName] : []);
 
     /// <summary>The organization's own order when it set one, else the configured default.</summary>
     public Task<string[]> RouteAsync(CommunicationDbContext db, Guid organizationId, Channel channel, CancellationToken ct) =>

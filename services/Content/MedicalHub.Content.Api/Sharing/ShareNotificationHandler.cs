@@ -6,13 +6,14 @@ using Microsoft.Extensions.Options;
 namespace MedicalHub.Content.Api.Sharing;
 
 /// <summary>
-/// Tells a share's recipient (a user) about it, through Communication's <c>POST /api/notifications</c> with Content's own
-/// client-credentials token, for the recipient's organization, the outbox message id as idempotency key (a repeated
-/// delivery never notifies twice). The message names no document and no patient: it may travel by e-mail, so it only
+/// Tells a share's recipient about it, through Communication's <c>POST /api/notifications</c> with Content's own
+/// client-credentials token, for the recipient's organization: a user, or each active member holding the role (asked of
+/// Identity when the message leaves; the author is not told of their own share), the outbox message id (and the member's
+/// id, for a role) as idempotency key, so a repeated delivery never notifies anyone twice. The message names no document and no patient: it may travel by e-mail, so it only
 /// says that something was shared and where to look. Refusals retrying cannot fix (4xx but 401, 408, 429) dead-letter
 /// the message; the rest is retried with the relay's backoff.
 /// </summary>
-public sealed class ShareNotificationHandler(IHttpClientFactory clients, IOptions<SharingSettings> settings) : IOutboxHandler
+public sealed class ShareNotificationHandler(IHttpClientFactory clients, ShareRecipients recipients, IOptions<SharingSettings> settings) : IOutboxHandler
 {
     public const string MessageType = "share.notify";
     public const string HttpClientName = "MedicalHub.Content.Communication";
@@ -20,8 +21,9 @@ public sealed class ShareNotificationHandler(IHttpClientFactory clients, IOption
 
     public string Type => MessageType;
 
-    /// <summary>The outbox payload, written when the share is made.</summary>
-    public sealed record Payload(Guid ShareId, Guid RecipientUserId, Guid RecipientOrganizationId, bool IsChart, string? SharedByName);
+    /// <summary>The outbox payload, written when the share is made: to a user or to a role.</summary>
+    public sealed record Payload(Guid ShareId, Guid? RecipientUserId, Guid RecipientOrganizationId, bool IsChart, string? SharedByName,
+        string? RecipientRole = null, Guid? SharedBy = null);
 
     public async Task HandleAsync(OutboxMessage message, CancellationToken cancellationToken)
     {
@@ -35,23 +37,51 @@ public sealed class ShareNotificationHandler(IHttpClientFactory clients, IOption
         {
             throw new PermanentOutboxFailureException("The share notification payload is not valid JSON.", ex);
         }
+        if (payload.RecipientUserId is { } user)
+        {
+            await NotifyAsync(payload, user, message.MessageId.ToString(), message, cancellationToken);
+            return;
+        }
+        if (payload.RecipientRole is not { } role)
+        {
+            throw new PermanentOutboxFailureException("A share notification names neither a user nor a role.");
+        }
+        switch (await recipients.RoleMembersAsync(payload.RecipientOrganizationId, role, cancellationToken))
+        {
+            case ShareRecipients.RoleMembers { UserIds: var members }:
+                foreach (var member in members.Where(m => m != payload.SharedBy))
+                {
+                    await NotifyAsync(payload, member, $"{message.MessageId}:{member}", message, cancellationToken);
+                }
+                break;
+            case ShareRecipients.UnknownRole:
+                // The role was deleted since the share was made: nobody holds it, nobody to tell.
+                return;
+            default:
+                throw new HttpRequestException($"Identity could not be asked who holds the role of {message.Type} {message.MessageId}; retried.");
+        }
+    }
+
+    private async Task NotifyAsync(Payload payload, Guid recipient, string idempotencyKey, OutboxMessage message, CancellationToken cancellationToken)
+    {
         var what = payload.IsChart ? "a patient's record" : "a document";
         var who = string.IsNullOrWhiteSpace(payload.SharedByName) ? "A colleague" : payload.SharedByName;
+        var whom = payload.RecipientRole is { } role ? $"with your team ({role})" : "with you";
         var link = settings.Value.PublicAppUrl is { } app ? $"{app.ToString().TrimEnd('/')}/shared-with-me" : null;
         var notification = new
         {
-            recipient = new { userId = payload.RecipientUserId },
+            recipient = new { userId = recipient },
             category = Category,
-            subject = $"{who} shared {what} with you",
-            body = $"{who} shared {what} with you on MedicalHub. Sign in to read it" + (link is null ? "." : $": {link}"),
-            channels = new[] { "email" },
+            subject = $"{who} shared {what} {whom}",
+            body = $"{who} shared {what} {whom} on MedicalHub. Sign in to read it" + (link is null ? "." : $": {link}"),
+            channels = new[] { "email", "inapp" },
             organizationId = payload.RecipientOrganizationId,
         };
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(settings.Value.CommunicationUrl, "/api/notifications"))
         {
             Content = JsonContent.Create(notification, options: JsonSerializerOptions.Web),
         };
-        request.Headers.Add("Idempotency-Key", message.MessageId.ToString());
+        request.Headers.Add("Idempotency-Key", idempotencyKey);
         using var response = await clients.CreateClient(HttpClientName).SendAsync(request, cancellationToken);
         await OutboxHttp.ThrowUnlessSuccessAsync(response, $"{message.Type} {message.MessageId}", cancellationToken, target: "Communication");
     }

@@ -16,8 +16,9 @@ namespace MedicalHub.Content.Api.Sharing;
 
 /// <summary>
 /// Shares of the caller's organization's documents and patients' charts (<c>documents:share</c>), and what is shared with
-/// the caller (<c>documents:read</c>). A share to a user is checked with Identity (an active member of the organization
-/// named) and notified through Communication by the outbox, in the same transaction as the share.
+/// the caller (<c>documents:read</c>). A share's recipient is checked with Identity (an active member, or a role, of the
+/// organization named) and notified through Communication by the outbox, in the same transaction as the share (a role's
+/// share: each member holding the role when the notification leaves).
 /// </summary>
 public static class SharesApi
 {
@@ -147,9 +148,18 @@ public static class SharesApi
                     return TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "Unknown recipient.",
                         detail: "No active member of that organization has this user id. Nothing was shared.");
                 case ShareRecipients.Membership.Unknown:
-                    http.Response.Headers.RetryAfter = "5";
-                    return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "The recipient cannot be checked now.",
-                        detail: "Identity could not be asked whether the recipient exists. Nothing was shared; try again shortly.");
+                    return RecipientUncheckable(http);
+            }
+        }
+        else if (recipientRole is not null)
+        {
+            switch (await recipients.RoleMembersAsync(recipientOrganization, recipientRole, ct))
+            {
+                case ShareRecipients.UnknownRole:
+                    return TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "Unknown role.",
+                        detail: "That organization has no role of this name (names are exact, e.g. Nurse). Nothing was shared.");
+                case ShareRecipients.RoleUnavailable:
+                    return RecipientUncheckable(http);
             }
         }
 
@@ -168,10 +178,11 @@ public static class SharesApi
         };
         db.Shares.Add(share);
         // A service's share is part of something the service tells the recipient about itself (a message, a referral): no e-mail here.
-        if (share.RecipientUserId is { } notified && !caller.IsService)
+        if (!caller.IsService)
         {
             db.AddOutboxMessage(ShareNotificationHandler.MessageType, new ShareNotificationHandler.Payload(
-                share.Id, notified, recipientOrganization, share.PatientId is not null, http.User.FindFirst(ClaimNames.Name)?.Value));
+                share.Id, share.RecipientUserId, recipientOrganization, share.PatientId is not null, http.User.FindFirst(ClaimNames.Name)?.Value,
+                share.RecipientRole, author));
         }
         try
         {
@@ -185,6 +196,13 @@ public static class SharesApi
                 ?? throw new InvalidOperationException("The idempotency key conflicted but no share holds it.");
         }
         return TypedResults.Created($"/api/shares/{share.Id}", ShareView.From(share, now));
+    }
+
+    private static ProblemHttpResult RecipientUncheckable(HttpContext http)
+    {
+        http.Response.Headers.RetryAfter = "5";
+        return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "The recipient cannot be checked now.",
+            detail: "Identity could not be asked whether the recipient exists. Nothing was shared; try again shortly.");
     }
 
     /// <summary>The record of a share made or revoked: the document (or the chart), the patient, and whom it is for.</summary>

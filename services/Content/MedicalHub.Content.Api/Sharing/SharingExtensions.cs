@@ -26,7 +26,7 @@ public static class SharingExtensions
             .AddServiceAuthentication("communication");
 #pragma warning restore EXTEXP0001
         builder.Services.AddSingleton<IOutboxHandler>(sp => new ShareNotificationHandler(
-            sp.GetRequiredService<IHttpClientFactory>(), sp.GetRequiredService<IOptions<SharingSettings>>()));
+            sp.GetRequiredService<IHttpClientFactory>(), sp.GetRequiredService<ShareRecipients>(), sp.GetRequiredService<IOptions<SharingSettings>>()));
         builder.AddOutboxRelay<ContentDbContext>();
         return builder;
     }

@@ -52,6 +52,7 @@ public static class ApplicationServiceExtensions
         app.MapApiClientsApi();
         app.MapSessionRevocationsApi();
         app.MapMemberContactApi();
+        app.MapRoleMembersApi();
         return app;
     }
 }

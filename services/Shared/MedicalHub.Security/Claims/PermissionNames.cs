@@ -28,7 +28,7 @@ public static class PermissionNames
     /// <summary>Read the sessions ended recently (Identity's revocation list): the gateway and every service.</summary>
     public const string SessionsReadRevocations = "sessions:read-revocations";
 
-    /// <summary>Read how to reach an organization's member (Identity's member contacts): Communication.</summary>
+    /// <summary>Read how to reach an organization's member and who holds a role (Identity's internal member endpoints): Communication, Content.</summary>
     public const string UsersReadContact = "users:read-contact";
 
     /// <summary>What a role can grant, with what each allows (Identity's <c>GET /api/permissions</c>).</summary>

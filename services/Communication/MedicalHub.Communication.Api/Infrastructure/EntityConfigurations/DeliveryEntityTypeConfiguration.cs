@@ -25,6 +25,8 @@ internal sealed class DeliveryEntityTypeConfiguration : IEntityTypeConfiguration
         builder.HasIndex(d => d.NextAttemptAt).HasFilter("status IN ('Queued', 'Scheduled')").HasDatabaseName("ix_deliveries_due");
         builder.HasIndex(d => d.LeaseUntil).HasFilter("status = 'Sending'").HasDatabaseName("ix_deliveries_leased");
         builder.HasIndex(d => d.NotificationId);
+        // A user's inbox, newest first (ids are time-ordered).
+        builder.HasIndex(d => new { d.OrganizationId, d.Address, d.Id }).HasFilter("channel = 'InApp'").HasDatabaseName("ix_deliveries_inbox");
         builder.HasMany(d => d.AttemptLog).WithOne().HasForeignKey(a => a.DeliveryId).OnDelete(DeleteBehavior.Cascade);
     }
 }

@@ -819,6 +819,10 @@ namespace MedicalHub.Communication.Api.Infrastructure.Migrations
                         .HasColumnType("character varying(500)")
                         .HasColumnName("provider_message_id");
 
+                    b.Property<DateTimeOffset?>("ReadAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("read_at");
+
                     b.Property<DateTimeOffset?>("SentAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("sent_at");
@@ -860,6 +864,10 @@ namespace MedicalHub.Communication.Api.Infrastructure.Migrations
 
                     b.HasIndex("NotificationId")
                         .HasDatabaseName("ix_deliveries_notification_id");
+
+                    b.HasIndex("OrganizationId", "Address", "Id")
+                        .HasDatabaseName("ix_deliveries_inbox")
+                        .HasFilter("channel = 'InApp'");
 
                     b.ToTable("deliveries", (string)null);
                 });
