@@ -8,6 +8,8 @@
 #   3. TIMERS timer instances (bulk starts, 1000 per request) due evenly over WINDOW seconds beginning LEAD seconds later;
 #      while they fire, an API probe (PROBE_RATE/s); then Workflow's database: how many fired, how late, none twice, by
 #      which replica.
+# Beside each rate: the CPU time Workflow's replicas and its Postgres spent per operation (from /proc), and the rate two
+# dedicated cores would give at that cost: the figure that holds when other work shares the machine.
 # CONFIGURATION: Release (default) or Debug. Needs: curl, python3.
 source "$(dirname "${BASH_SOURCE[0]}")/prerequisites.sh"
 cd "$medicalhub_root"
@@ -73,6 +75,8 @@ for _ in $(seq 1 900); do
 done
 [ -n "$urls" ] || { echo "the stack did not become healthy" >&2; tail -30 "$data/apphost.log" >&2; exit 1; }
 database="$(env_of "$(echo "$workflow_pids" | head -1)" ConnectionStrings__workflowdb)"
+# Workflow's PostgreSQL server (the postmaster: its command line names its data folder), for CPU per operation.
+postgres_pid="$(pgrep -o -f -- "-D $data/.*workflow-postgres" || true)"
 echo "Identity at $identity; Workflow replicas at $urls (pids $(echo $workflow_pids))"
 
 token=""
@@ -89,4 +93,5 @@ organization="$(python3 -c 'import base64,json,sys; p=sys.argv[1].split(".")[1];
 dotnet benchmarks/MedicalHub.Workflow.Benchmark/bin/Release/net10.0/MedicalHub.Workflow.Benchmark.dll \
   --urls "$urls" --identity "$identity" --username admin@demo.medicalhub.local --password "$password" --content-secret "$content_secret" \
   --organization "$organization" --db "$database" --starts "$STARTS" --timers "$TIMERS" --window "$WINDOW" --lead "$LEAD" \
-  --concurrency "$CONCURRENCY" --probe-rate "$PROBE_RATE"
+  --concurrency "$CONCURRENCY" --probe-rate "$PROBE_RATE" \
+  --workflow-pids "$(echo $workflow_pids | tr ' ' ',')" --postgres-pid "${postgres_pid:-0}"

@@ -19,7 +19,7 @@ Console.WriteLine($"machine: {Environment.ProcessorCount} cores, load average {F
     + $"replicas: {o.Urls.Length}, concurrency {o.Concurrency}");
 
 using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = 256, PooledConnectionLifetime = TimeSpan.FromMinutes(10) };
-var clients = o.Urls.Select(u => new HttpClient(handler, disposeHandler: false) { BaseAddress = new Uri(u), Timeout = TimeSpan.FromSeconds(60) }).ToArray();
+var clients = o.Urls.Select(u => new HttpClient(handler, disposeHandler: false) { BaseAddress = new Uri(u), Timeout = TimeSpan.FromMinutes(5) }).ToArray();
 var next = 0;
 HttpClient Client() => clients[(int)((uint)Interlocked.Increment(ref next) % clients.Length)];
 
@@ -88,11 +88,15 @@ static string Percentiles(double[] sorted) => sorted.Length == 0 ? "no successfu
     $"p50 {At(sorted, 0.50):0.0} ms, p90 {At(sorted, 0.90):0.0} ms, p99 {At(sorted, 0.99):0.0} ms, max {sorted[^1]:0.0} ms";
 static double At(double[] sorted, double q) => sorted[Math.Min(sorted.Length - 1, (int)(q * sorted.Length))];
 
+var cpu = new CpuMeter(o.WorkflowPids, o.PostgresPid);
+
 // 1. Starts.
 var instances = new ConcurrentBag<Guid>();
+var cpuBefore = cpu.Now();
 var starts = await LoadAsync(o.Starts, async i =>
     instances.Add((await PostAsync("/api/pathway-instances", new { pathwayId = taskPathway, patientId = patients[i % patients.Length] }))["id"]!.GetValue<Guid>()));
 Console.WriteLine($"== 1. instance starts (one request each): {starts.Rate:0} starts/s over {o.Starts}; {Percentiles(starts.LatenciesMs)}; errors {starts.Errors}");
+Console.WriteLine(cpu.Per("start", o.Starts - starts.Errors, cpuBefore));
 
 // 2. Completions of the tasks those instances created.
 await using var db = NpgsqlDataSource.Create(o.Database);
@@ -106,14 +110,17 @@ await using (var query = db.CreateCommand("SELECT id FROM tasks WHERE instance_i
         taskIds.Add(reader.GetGuid(0));
     }
 }
+cpuBefore = cpu.Now();
 var completions = await LoadAsync(taskIds.Count, async i => await PostAsync($"/api/tasks/{taskIds[i]}/complete", new { outcome = "done" }));
 Console.WriteLine($"== 2. task completions (one request each, the instance ends in the same transaction): {completions.Rate:0} completions/s over {taskIds.Count}; "
     + $"{Percentiles(completions.LatenciesMs)}; errors {completions.Errors}");
+Console.WriteLine(cpu.Per("completion", taskIds.Count - completions.Errors, cpuBefore));
 
 // 3. Timers: due evenly over one window, starting LEAD seconds from now.
 var firstDue = DateTimeOffset.UtcNow.AddSeconds(o.LeadSeconds);
 DateTimeOffset DueOf(int i) => firstDue + TimeSpan.FromSeconds(o.WindowSeconds * (double)i / o.Timers);
 var batches = Enumerable.Range(0, (o.Timers + 999) / 1000).ToArray();
+cpuBefore = cpu.Now();
 var bulk = Stopwatch.StartNew();
 await Parallel.ForEachAsync(batches, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (b, _) =>
 {
@@ -124,6 +131,7 @@ await Parallel.ForEachAsync(batches, new ParallelOptions { MaxDegreeOfParallelis
 var created = DateTimeOffset.UtcNow;
 Console.WriteLine($"== 3a. bulk starts: {o.Timers} timer instances in {bulk.Elapsed.TotalSeconds:0.0} s ({o.Timers / bulk.Elapsed.TotalSeconds:0} instances/s, 1000 per request)"
     + (created > firstDue ? $"; WARNING: the first timers fell due {(created - firstDue).TotalSeconds:0.0} s before all were created" : ""));
+Console.WriteLine(cpu.Per("bulk-started instance", o.Timers, cpuBefore));
 
 // While they fire: an API probe, PROBE_RATE requests/s alternating a work list read and a single start.
 var probeLatencies = new ConcurrentBag<double>();
@@ -134,6 +142,7 @@ if (untilFirst > TimeSpan.Zero)
 {
     await Task.Delay(untilFirst);
 }
+var cpuAtFirstDue = cpu.Now();
 var probes = new List<Task>();
 for (var k = 0; DateTimeOffset.UtcNow < probeEnd; k++)
 {
@@ -206,6 +215,7 @@ await using (var split = db.CreateCommand("""
         Console.WriteLine($"   {r.GetString(0)}: {r.GetInt64(1)}");
     }
 }
+Console.WriteLine(cpu.Per("fired timer (the probe's requests included)", o.Timers, cpuAtFirstDue));
 Console.WriteLine($"load average after: {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
 
 async Task<T> ScalarAsync<T>(string sql)
@@ -249,7 +259,7 @@ internal sealed class Token(HttpClient identity, KeyValuePair<string, string>[] 
 }
 
 internal sealed record Options(string[] Urls, string IdentityUrl, string Username, string Password, string ContentSecret, string Organization, string Database,
-    int Patients, int Starts, int Timers, int WindowSeconds, int LeadSeconds, int Concurrency, int ProbeRate)
+    int Patients, int Starts, int Timers, int WindowSeconds, int LeadSeconds, int Concurrency, int ProbeRate, int[] WorkflowPids, int PostgresPid)
 {
     public static Options Parse(string[] args)
     {
@@ -262,6 +272,70 @@ internal sealed record Options(string[] Urls, string IdentityUrl, string Usernam
         string Required(string name) => map.TryGetValue(name, out var v) ? v : throw new ArgumentException($"--{name} is required");
         return new Options(Required("urls").Split(','), Required("identity"), Required("username"), Required("password"), Required("content-secret"),
             Required("organization"), Required("db"),
-            Int("patients", 1000), Int("starts", 5000), Int("timers", 100_000), Int("window", 60), Int("lead", 240), Int("concurrency", 32), Int("probe-rate", 50));
+            Int("patients", 1000), Int("starts", 5000), Int("timers", 100_000), Int("window", 60), Int("lead", 240), Int("concurrency", 32), Int("probe-rate", 50),
+            map.TryGetValue("workflow-pids", out var pids) ? [.. pids.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(p => int.Parse(p, CultureInfo.InvariantCulture))] : [],
+            Int("postgres-pid", 0));
     }
+}
+
+/// <summary>
+/// CPU time (user + system, from /proc) spent by Workflow's replicas and by its PostgreSQL server (the postmaster and every
+/// backend it forked). CPU per operation does not depend on what else the machine runs, so it gives the throughput two
+/// dedicated cores would reach (2 cores / CPU per operation) beside the throughput measured on a shared, busy machine.
+/// </summary>
+internal sealed class CpuMeter(int[] workflowPids, int postgresPid)
+{
+    private static readonly double TicksPerSecond = 100; // USER_HZ on Linux
+
+    public bool Available => workflowPids.Length > 0 && postgresPid > 0;
+
+    public (double Workflow, double Postgres) Now()
+    {
+        var postgres = 0.0;
+        var workflow = workflowPids.Sum(Seconds);
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) && (pid == postgresPid || ParentOf(pid) == postgresPid))
+            {
+                postgres += Seconds(pid);
+            }
+        }
+        return (workflow, postgres);
+    }
+
+    /// <summary>"== CPU: …" for <paramref name="operations"/> done between <paramref name="before"/> and now.</summary>
+    public string Per(string what, int operations, (double Workflow, double Postgres) before)
+    {
+        if (!Available || operations == 0)
+        {
+            return "";
+        }
+        var now = Now();
+        var workflowMs = (now.Workflow - before.Workflow) * 1000 / operations;
+        var postgresMs = (now.Postgres - before.Postgres) * 1000 / operations;
+        return $"   CPU per {what}: Workflow {workflowMs:0.00} ms, its Postgres {postgresMs:0.00} ms; on 2 dedicated cores: {2000 / (workflowMs + postgresMs):0} {what}s/s";
+    }
+
+    private static string[]? Fields(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return stat[(stat.LastIndexOf(')') + 2)..].Split(' '); // after "pid (comm) ": state is field 0
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    private static int ParentOf(int pid) => Fields(pid) is { } f ? int.Parse(f[1], CultureInfo.InvariantCulture) : -1;
+
+    private static double Seconds(int pid) => Fields(pid) is { } f
+        ? (long.Parse(f[11], CultureInfo.InvariantCulture) + long.Parse(f[12], CultureInfo.InvariantCulture)) / TicksPerSecond
+        : 0;
 }

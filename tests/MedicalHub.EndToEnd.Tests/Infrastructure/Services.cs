@@ -32,3 +32,12 @@ public static class CommunicationUnderTest
     public const string SecondInstance = "communication-2";
     public static readonly IReadOnlyList<string> Instances = [Name, SecondInstance];
 }
+
+/// <summary>Workflow's resources: two instances in the test stack (<c>MedicalHub:Workflow:Replicas=2</c>), each running the engine, on one database.</summary>
+public static class WorkflowUnderTest
+{
+    public const string Name = "workflow";
+    public const string SecondInstance = "workflow-2";
+    public const string PostgresServer = "workflow-postgres";
+    public static readonly IReadOnlyList<string> Instances = [Name, SecondInstance];
+}

@@ -35,6 +35,8 @@ public sealed class StackFixture : IAsyncLifetime
             [$"MedicalHub:DataDirectory={_dataDirectory}", "MedicalHub:FixedPorts=false", "MedicalHub:Gateway:Replicas=2",
              // Two Communication instances on one database and Redis: the conversations hub's backplane joins them.
              "MedicalHub:Communication:Replicas=2",
+             // Two Workflow instances on one database: both engines claim the same work (FOR UPDATE SKIP LOCKED).
+             "MedicalHub:Workflow:Replicas=2",
              $"MedicalHub:Gateway:Cors:Origins:0={Gateway.GatewayClient.AllowedOrigin}",
              // Content's documents in the object store (Azurite), whose backend and the database's are both tested;
              // a small upload limit, so that going over it costs the suite little.
@@ -112,12 +114,13 @@ public sealed class StackFixture : IAsyncLifetime
         Directory.Delete(_dataDirectory, recursive: true);
     }
 
-    /// <summary>Waits for the four services (and Communication's second instance), their eight stores, the mailbox and the gateways with their Redis to be healthy, failing at once (with its name) if one fails to start or exits.</summary>
+    /// <summary>Waits for the four services (and Communication's and Workflow's second instances), their eight stores, the mailbox and the gateways with their Redis to be healthy, failing at once (with its name) if one fails to start or exits.</summary>
     private static async Task WaitUntilEveryResourceIsHealthyAsync(DistributedApplication app, CancellationToken ct)
     {
         var resources = ServiceUnderTest.All
             .SelectMany(s => new[] { s.PostgresServer, s.Database, s.Redis, s.Name })
             .Append(CommunicationUnderTest.SecondInstance)
+            .Append(WorkflowUnderTest.SecondInstance)
             .Append("mail")
             .Concat(GatewayUnderTest.Instances).Append(GatewayUnderTest.Redis)
             .ToList();

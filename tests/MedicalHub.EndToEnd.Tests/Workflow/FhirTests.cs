@@ -26,8 +26,8 @@ public sealed class FhirTests(StackFixture stack) : IDisposable
         }
     }
 
-    private FhirClient Client(ServiceCaller.User user) =>
-        new(new Uri(stack.App.GetEndpoint("workflow", "http"), "/fhir"), new FhirClientSettings { PreferredFormat = ResourceFormat.Json, VerifyFhirVersion = false },
+    private FhirClient Client(ServiceCaller.User user, string resource = "workflow") =>
+        new(new Uri(stack.App.GetEndpoint(resource, "http"), "/fhir"), new FhirClientSettings { PreferredFormat = ResourceFormat.Json, VerifyFhirVersion = false },
             new Bearer(user.Token));
 
     private static async Task<FhirOperationException> RefusedAsync(Func<Task> call) => await Assert.ThrowsAsync<FhirOperationException>(call);
@@ -43,6 +43,25 @@ public sealed class FhirTests(StackFixture stack) : IDisposable
         Assert.Equal(["ActivityDefinition", "PlanDefinition", "Task"], resources.Select(r => r.Type).Order());
         Assert.Contains(resources.Single(r => r.Type == "PlanDefinition").Operation, o => o.Name == "apply");
         Assert.Contains(resources.Single(r => r.Type == "Task").SearchParam, p => p.Name == "_lastUpdated");
+    }
+
+    [Fact]
+    public async Task The_gateway_s_one_FHIR_base_lists_and_routes_Workflow_s_types_beside_Content_s()
+    {
+        var admin = await _workflow.NewOrganizationAdminAsync();
+        var gateway = Client(admin, GatewayUnderTest.Name);
+
+        var statement = await gateway.CapabilityStatementAsync();
+        Assert.Superset(new HashSet<string> { "Patient", "PlanDefinition", "ActivityDefinition", "Task" }, statement!.Rest.Single().Resource.Select(r => r.Type!).ToHashSet());
+        Assert.Contains(statement.Rest.Single().Resource.Single(r => r.Type == "PlanDefinition").Operation, o => o.Name == "apply");
+
+        var plan = new PlanDefinition { Title = "Through the gateway", Status = PublicationStatus.Active };
+        plan.Action.Add(new PlanDefinition.ActionComponent { Title = "Wait", Timing = new Duration { Value = 1, Unit = "d", Code = "d", System = "http://unitsofmeasure.org" } });
+        var created = await gateway.CreateAsync(plan);
+        Assert.Equal(created!.Id, (await gateway.ReadAsync<PlanDefinition>($"PlanDefinition/{created.Id}"))!.Id);
+        // The same resource read from the service itself: the gateway routed the type to Workflow.
+        Assert.Equal("Through the gateway", (await Client(admin).ReadAsync<PlanDefinition>($"PlanDefinition/{created.Id}"))!.Title);
+        Assert.Empty((await gateway.SearchAsync<Hl7.Fhir.Model.Task>([$"patient=Patient/{Guid.NewGuid()}"]))!.Entry);
     }
 
     [Fact]

@@ -120,7 +120,7 @@ public sealed class SagaTests(StackFixture stack) : IDisposable
     }
 }
 
-/// <summary>Runs alone: it kills the suite's Workflow service.</summary>
+/// <summary>Runs alone: it kills the suite's Workflow service (every instance) or its PostgreSQL server.</summary>
 [CollectionDefinition(nameof(WorkflowRestartGroup), DisableParallelization = true)]
 public sealed class WorkflowRestartGroup;
 
@@ -189,7 +189,20 @@ public sealed class SagaRestartTests(StackFixture stack) : IDisposable
         await ReferralSaga.AssertUndoneAsync(_workflow, _mail, detail, receiver, patient);
     }
 
-    private Task KillWorkflowAsync() => ServiceProcesses.KillAsync(stack, "workflow");
+    /// <summary>A crash of the whole service: every instance (the suite runs two), else the other one carries the saga on and the test proves nothing about a restart.</summary>
+    private async Task KillWorkflowAsync()
+    {
+        foreach (var instance in WorkflowUnderTest.Instances)
+        {
+            await ServiceProcesses.KillAsync(stack, instance);
+        }
+    }
 
-    private Task RestartWorkflowAsync() => ServiceProcesses.StartAsync(stack, "workflow");
+    private async Task RestartWorkflowAsync()
+    {
+        foreach (var instance in WorkflowUnderTest.Instances)
+        {
+            await ServiceProcesses.StartAsync(stack, instance);
+        }
+    }
 }

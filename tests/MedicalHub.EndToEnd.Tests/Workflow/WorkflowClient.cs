@@ -12,11 +12,12 @@ namespace MedicalHub.EndToEnd.Tests.Workflow;
 /// publisher's service token (as Content's and Communication's outbox will), published pathways, instances followed to
 /// a state, and reads of Workflow's own database where a test must see what is stored.
 /// </summary>
-internal sealed class WorkflowClient(StackFixture stack) : IDisposable
+internal sealed class WorkflowClient(StackFixture stack, string instance = WorkflowUnderTest.Name) : IDisposable
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    public ServiceCaller Caller { get; } = new(stack, "workflow");
+    /// <summary>Calls <c>workflow</c>, or the instance named (<see cref="WorkflowUnderTest.Instances"/>).</summary>
+    public ServiceCaller Caller { get; } = new(stack, instance);
 
     public HttpClient Http => Caller.Http;
 

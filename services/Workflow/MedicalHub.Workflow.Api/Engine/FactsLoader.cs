@@ -27,9 +27,10 @@ public sealed class FactsLoader(WorkflowDbContext db, TimeProvider time)
 
         // The latest run of each step (tracked rows first: the current unit of work may have changed them).
         var steps = new JsonObject();
-        var executions = db.ChangeTracker.Entries<StepExecution>().Select(e => e.Entity).Where(s => s.InstanceId == instance.Id).ToList();
-        var stored = await db.StepExecutions.AsNoTracking().Where(s => s.InstanceId == instance.Id)
-            .Select(s => new { s.Id, s.StepId, s.Sequence, s.Outcome, s.Result, s.EndedAt }).ToListAsync(ct);
+        var executions = db.TrackedStepExecutions(instance.Id).Select(e => e.Entity).ToList();
+        // An instance started in this unit of work has no stored steps yet: no query (a bulk start loads facts for each).
+        var stored = db.Entry(instance).State == EntityState.Added ? [] : await db.StepExecutions.AsNoTracking().Where(s => s.InstanceId == instance.Id)
+            .Select(s => new StoredRun(s.Id, s.StepId, s.Sequence, s.Outcome, s.Result, s.EndedAt)).ToListAsync(ct);
         foreach (var s in stored.Where(s => executions.All(e => e.Id != s.Id)).Select(s => (s.StepId, s.Sequence, s.Outcome, s.Result, s.EndedAt))
                      .Concat(executions.Select(e => (e.StepId, e.Sequence, e.Outcome, e.Result, e.EndedAt)))
                      .OrderBy(s => s.Sequence))
@@ -72,6 +73,8 @@ public sealed class FactsLoader(WorkflowDbContext db, TimeProvider time)
         root["observations"] = observations;
         return new Facts(root);
     }
+
+    private sealed record StoredRun(Guid Id, string StepId, int Sequence, string? Outcome, string? Result, DateTimeOffset? EndedAt);
 
     public static JsonObject ParseObject(string? json) =>
         string.IsNullOrEmpty(json) ? [] : JsonNode.Parse(json) as JsonObject ?? [];

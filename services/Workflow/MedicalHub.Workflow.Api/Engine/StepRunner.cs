@@ -178,8 +178,8 @@ public sealed class StepRunner(
         var existing = await db.Compensations.Where(c => c.InstanceId == instance.Id).ToListAsync(ct);
         // Steps completed earlier, and those completed in this unit of work (not saved yet).
         var completed = (await db.StepExecutions.Where(s => s.InstanceId == instance.Id && s.Status == StepStatus.Completed).ToListAsync(ct))
-            .Concat(db.ChangeTracker.Entries<StepExecution>()
-                .Where(e => e.State == EntityState.Added && e.Entity.InstanceId == instance.Id && e.Entity.Status == StepStatus.Completed).Select(e => e.Entity))
+            .Concat(db.TrackedStepExecutions(instance.Id)
+                .Where(e => e.State == EntityState.Added && e.Entity.Status == StepStatus.Completed).Select(e => e.Entity))
             .DistinctBy(e => e.Id)
             .OrderByDescending(s => s.Sequence)
             .ToList();

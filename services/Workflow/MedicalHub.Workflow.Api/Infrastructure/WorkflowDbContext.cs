@@ -8,6 +8,7 @@ using MedicalHub.Workflow.Api.Instances;
 using MedicalHub.Workflow.Api.Notifications;
 using MedicalHub.Workflow.Api.Tasks;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
 
 namespace MedicalHub.Workflow.Api.Infrastructure;
 
@@ -30,6 +31,24 @@ public sealed class WorkflowDbContext(DbContextOptions<WorkflowDbContext> option
     public DbSet<KnownPatient> KnownPatients => Set<KnownPatient>();
     public DbSet<PatientObservation> PatientObservations => Set<PatientObservation>();
     public DbSet<SentNotification> SentNotifications => Set<SentNotification>();
+
+    /// <summary>
+    /// The runs of one instance's steps that this unit of work tracks, read without a DetectChanges over everything tracked:
+    /// a bulk start or a timer batch tracks thousands of rows, and asking once per instance made such a unit quadratic.
+    /// </summary>
+    public List<EntityEntry<StepExecution>> TrackedStepExecutions(Guid instanceId)
+    {
+        var detect = ChangeTracker.AutoDetectChangesEnabled;
+        ChangeTracker.AutoDetectChangesEnabled = false;
+        try
+        {
+            return [.. ChangeTracker.Entries<StepExecution>().Where(e => e.Entity.InstanceId == instanceId)];
+        }
+        finally
+        {
+            ChangeTracker.AutoDetectChangesEnabled = detect;
+        }
+    }
 
     protected override void ConfigureModel(ModelBuilder modelBuilder)
     {
