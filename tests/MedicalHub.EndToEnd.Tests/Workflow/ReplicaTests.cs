@@ -25,7 +25,7 @@ public sealed class ReplicaTests(StackFixture stack) : IDisposable
     }
 
     [Fact]
-    public async Task Timers_due_together_fire_once_each_and_both_replicas_fire_them()
+    public async Task Timers_due_together_fire_once_each_while_both_replicas_poll_for_them()
     {
         const int timers = 200;
         var admin = await _first.NewOrganizationAdminAsync();
@@ -50,7 +50,7 @@ public sealed class ReplicaTests(StackFixture stack) : IDisposable
         await db.OpenAsync(Ct);
         await using var stats = new NpgsqlCommand("""
             SELECT count(*), count(DISTINCT s.instance_id), count(*) FILTER (WHERE s.status = 'Completed'),
-                   count(*) FILTER (WHERE s.ended_at < (s.result->>'dueAt')::timestamptz), count(DISTINCT s.result->>'firedBy')
+                   count(*) FILTER (WHERE s.ended_at < (s.result->>'dueAt')::timestamptz)
             FROM step_executions s JOIN pathway_instances i ON i.id = s.instance_id
             WHERE i.pathway_id = @p AND s.step_id = 'wait'
             """, db);
@@ -61,7 +61,8 @@ public sealed class ReplicaTests(StackFixture stack) : IDisposable
         Assert.Equal(timers, r.GetInt64(1));
         Assert.Equal(timers, r.GetInt64(2));          // all fired
         Assert.Equal(0L, r.GetInt64(3));              // none before it was due
-        Assert.Equal(2L, r.GetInt64(4));              // fired by both replicas (host:process of each)
+        // Which replica fires which timer is the engines' race: on a loaded machine one pass of one engine may claim them
+        // all (a batch takes up to 500), so the share is not asserted; that none fired twice while both polled is.
         await r.DisposeAsync();
         Assert.Equal(timers, await CountAsync("SELECT count(*) FROM step_executions s JOIN pathway_instances i ON i.id = s.instance_id WHERE i.pathway_id = @p AND s.step_id = 'done'", pathway));
         Assert.Equal(0L, await CountAsync("SELECT count(*) FROM work_items w JOIN pathway_instances i ON i.id = w.instance_id WHERE i.pathway_id = @p", pathway));
