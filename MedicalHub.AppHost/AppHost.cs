@@ -35,7 +35,11 @@ var communication = builder.AddService<Projects.MedicalHub_Communication_Api>(in
     ?.WithMailSink(mail).WithServiceClient(identity)
     ?.WithNotificationSettings()
     // The providers a deployment declares (MedicalHub:Communication:Providers), their secrets as secret parameters.
-    .WithDeliveryProviders();
+    .WithDeliveryProviders()
+    // Conversations: attachments and exports through Content, message access in an audit chain of its own.
+    .WithConversations(content);
+// MedicalHub:Communication:Replicas (run mode) starts more instances behind the gateway (the hub's Redis backplane joins them).
+builder.AddCommunicationReplicas<Projects.MedicalHub_Communication_Api>(communication, identity, content, mail);
 // Identity's outbox relay sends its e-mails through Communication (found by discovery, never waited for).
 identity.WithAccountEmails(communication);
 // Content's outbox relay notifies the recipients of shares through Communication (found by discovery, never waited for).

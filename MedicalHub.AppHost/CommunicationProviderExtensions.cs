@@ -75,7 +75,7 @@ public static partial class CommunicationProviderExtensions
                 }
                 if (IsDeclared(provider, secret))
                 {
-                    communication.WithEnvironment(EnvironmentName(key), builder.AddParameter(parameterName, secret: true));
+                    communication.WithEnvironment(EnvironmentName(key), builder.SharedParameter(parameterName, b => b.AddParameter(parameterName, secret: true)));
                 }
             }
         }

@@ -10,6 +10,12 @@ public static class GatewayExtensions
     private const int RedisRunModePort = 6384;
     private static readonly string[] Services = ["identity", "content", "communication", "workflow"];
 
+    /// <summary>The gateway's clusters (its appsettings.json) that spread over a service's replicas: each replica becomes a destination.</summary>
+    public static readonly IReadOnlyDictionary<string, string[]> ReplicatedClusters = new Dictionary<string, string[]>
+    {
+        ["communication"] = ["communication", "communication-hub"],
+    };
+
     /// <summary>The gateway's routes that carry document uploads (its appsettings.json), and the room they leave for multipart framing.</summary>
     public static readonly string[] UploadRoutes = ["content-document-upload", "content-document-version-upload"];
     private const long UploadFraming = 64 * 1024;
@@ -91,6 +97,14 @@ public static class GatewayExtensions
         foreach (var service in services)
         {
             gateway.WithReference(service).WaitFor(service);
+            if (service.Resource.Annotations.OfType<ReplicaAnnotation>().SingleOrDefault() is { } replica
+                && ReplicatedClusters.TryGetValue(replica.Of, out var clusters))
+            {
+                foreach (var cluster in clusters)
+                {
+                    gateway.WithEnvironment($"ReverseProxy__Clusters__{cluster}__Destinations__{service.Resource.Name}__Address", $"http://{service.Resource.Name}");
+                }
+            }
         }
         // The upload routes admit the largest document Content accepts (MedicalHub:Content:MaxUploadBytes) and its multipart framing.
         if (builder.Configuration.GetValue<long?>("MedicalHub:Content:MaxUploadBytes") is { } maxUpload)

@@ -31,29 +31,9 @@ public static class WorkflowExtensions
         IResourceBuilder<ProjectResource>? identity, params IResourceBuilder<ProjectResource>?[] targets)
         where TProject : IProjectMetadata, new()
     {
-        var replicas = builder.ExecutionContext.IsRunMode ? builder.Configuration.GetValue("MedicalHub:Workflow:Replicas", 1) : 1;
-        if (workflow is null || replicas < 2)
+        foreach (var replica in builder.AddReplicas<TProject>(workflow, "MedicalHub:Workflow:Replicas", identity))
         {
-            return;
-        }
-        var stores = workflow.Resource.Annotations.OfType<ServiceStoresAnnotation>().Single().Stores;
-        for (var i = 2; i <= replicas; i++)
-        {
-#pragma warning disable ASPIRECERTIFICATES001
-            var replica = builder.AddProject<TProject>($"{workflow.Resource.Name}-{i}")
-                .WithoutHttpsCertificate()
-#pragma warning restore ASPIRECERTIFICATES001
-                .WithReference(stores.Database).WaitFor(stores.Database)
-                .WithReference(stores.Redis).WaitFor(stores.Redis)
-                .WithHttpHealthCheck("/health")
-                .WithSameServiceClientAs(workflow)
-                .WithAnnotation(new ReplicaAnnotation(workflow.Resource.Name))
-                .WithParentRelationship(workflow)
-                .WithPathwayTargets(targets);
-            if (identity is not null)
-            {
-                replica!.WithReference(identity);
-            }
+            replica.WithPathwayTargets(targets);
         }
     }
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
@@ -50,13 +51,23 @@ public static class ProblemDetailsExtensions
             {
                 HttpContext = httpContext,
                 Exception = exception,
-                ProblemDetails = new ProblemDetails
+                ProblemDetails = ProblemFor(badRequest),
+            });
+        }
+
+        /// <summary>A JSON body refused at one field (a wrong type, text that cannot be stored) names that field under <c>errors</c>, as validation does.</summary>
+        private static ProblemDetails ProblemFor(BadHttpRequestException badRequest)
+        {
+            if (badRequest.InnerException is JsonException { Path: { Length: > 1 } path } json && path.StartsWith("$.", StringComparison.Ordinal))
+            {
+                return new HttpValidationProblemDetails(new Dictionary<string, string[]> { [path[2..]] = [json.Message] })
                 {
                     Status = badRequest.StatusCode,
                     Title = "The request is not valid.",
                     Detail = badRequest.Message,
-                },
-            });
+                };
+            }
+            return new ProblemDetails { Status = badRequest.StatusCode, Title = "The request is not valid.", Detail = badRequest.Message };
         }
     }
 }

@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Json;
+using ProblemDetails = Microsoft.AspNetCore.Mvc.ProblemDetails;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Microsoft.Extensions.Hosting;
@@ -32,8 +33,17 @@ public static class StorableTextExtensions
         {
             if ((FindUnstorableRequestText(context.Request) ?? await FindUnstorableFormTextAsync(context.Request)) is { } problem)
             {
-                await Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "The request is not valid.", detail: problem)
-                    .ExecuteAsync(context);
+                // Through the problem-details service, so a FHIR endpoint's writer answers with an OperationOutcome.
+                context.Response.StatusCode = StatusCodes.Status400BadRequest;
+                var written = await context.RequestServices.GetRequiredService<IProblemDetailsService>().TryWriteAsync(new ProblemDetailsContext
+                {
+                    HttpContext = context,
+                    ProblemDetails = new ProblemDetails { Status = StatusCodes.Status400BadRequest, Title = "The request is not valid.", Detail = problem },
+                });
+                if (!written)
+                {
+                    await Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "The request is not valid.", detail: problem).ExecuteAsync(context);
+                }
                 return;
             }
             await next(context);

@@ -53,6 +53,27 @@ else
   # Debian's packages start system-wide servers on 5432/6379 when a service manager runs; ours use other ports, so they do not collide.
 fi
 
+# Content's ingestion pipeline: poppler (PDF text, page images), Tesseract with English and French (OCR), and, for the
+# local PostgreSQL, the RUM index (full-text search ranked inside the index; without it the migration falls back to GIN).
+ingestion_missing=()
+command -v pdftotext >/dev/null 2>&1 && command -v pdftoppm >/dev/null 2>&1 || ingestion_missing+=(poppler-utils)
+command -v tesseract >/dev/null 2>&1 || ingestion_missing+=(tesseract-ocr)
+for language in eng fra; do
+  compgen -G "/usr/share/tesseract-ocr/*/tessdata/$language.traineddata" >/dev/null || ingestion_missing+=("tesseract-ocr-$language")
+done
+postgres_bindir="$(compgen -G "/usr/lib/postgresql/*/bin/postgres" | sort -V | tail -1 || true)"
+if [ -n "$postgres_bindir" ]; then
+  postgres_major="$(basename "$(dirname "$(dirname "$postgres_bindir")")")"
+  [ -f "/usr/share/postgresql/$postgres_major/extension/rum.control" ] || ingestion_missing+=("postgresql-$postgres_major-rum")
+fi
+if [ ${#ingestion_missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    apt_install "${ingestion_missing[@]}"
+  else
+    say "Missing ${ingestion_missing[*]} (sudo apt-get install -y ${ingestion_missing[*]}): scans are not OCR'd, PDFs not read, or search uses the GIN fallback until they are installed."
+  fi
+fi
+
 # dcmtk: the DICOM reader's tests make their files with it (dump2dcm, dcmcrle, dcmcjpeg) and cross-check against dcmdump.
 if ! command -v dcmdump >/dev/null 2>&1 || ! command -v dump2dcm >/dev/null 2>&1; then
   apt_install dcmtk

@@ -26,11 +26,13 @@ public sealed class RouteTableTests
         { "/api/notification-preferences", "communication" }, { "/api/notification-routing/email", "communication" }, { "/api/webhooks/communication/sms", "communication" },
         { "/api/documents/42", "content" }, { "/api/care-pathways", "workflow" },
         { "/api/patients", "content" }, { "/api/patients/42/history", "content" }, { "/api/access-audit/verify", "content" },
+        { "/api/search", "content" }, { "/api/ingestion/documents", "content" }, { "/api/observations/unmatched", "content" },
         { "/fhir/Patient", "content" }, { "/fhir/Patient/42/_history/1", "content" }, { "/fhir/AuditEvent", "content" },
         { "/fhir/DocumentReference/7", "content" }, { "/fhir/Binary/7", "content" },
         { "/fhir/PlanDefinition/3", "workflow" }, { "/fhir/ActivityDefinition", "workflow" }, { "/fhir/Task/9", "workflow" },
         { "/api/pathway-instances/bulk", "workflow" }, { "/api/tasks", "workflow" },
         { "/api/workflow-analytics/workload", "workflow" }, { "/fhir/PlanDefinition/1/$apply", "workflow" }, { "/fhir/Task", "workflow" },
+        { "/cds-services", "workflow" }, { "/cds-services/medicalhub-patient-view/feedback", "workflow" }, { "/api/decision-rules/hba1c-overdue/versions/1/test", "workflow" },
     };
 
     [Theory]
@@ -55,6 +57,7 @@ public sealed class RouteTableTests
     [Theory]
     [InlineData("/connect/token"), InlineData("/.well-known/{**rest}"), InlineData("/api/auth/{**rest}"), InlineData("/connect/authorize")]
     [InlineData("/api/webhooks/communication/{**rest}"), InlineData("/openapi/identity/v1.json")]
+    [InlineData("/cds-services")]
     public void Anonymous_only_where_it_must_be(string path) =>
         Assert.Equal("anonymous", Shipped.Routes.Single(r => r.Match.Path == path).AuthorizationPolicy);
 

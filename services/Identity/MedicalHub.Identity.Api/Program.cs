@@ -1,7 +1,7 @@
 using MedicalHub.Data.Migrations;
 using MedicalHub.Identity.Api.Extensions;
 using MedicalHub.Identity.Api.Infrastructure;
-using MedicalHub.Identity.Api.Security;
+using MedicalHub.Identity.Api.Throttling;
 
 var builder = WebApplication.CreateBuilder(args);
 

@@ -29,16 +29,21 @@ internal static class CommunicationStackSettings
     public const int MaxAttempts = 4;
     public const int FailoverAfter = 2;
 
+    /// <summary>Conversations' flood limit in the suite: messages per user per window (fixed windows counted from the Unix epoch).</summary>
+    public const int FloodLimit = 20;
+    public static readonly TimeSpan FloodWindow = TimeSpan.FromSeconds(90);
+
     public static void Apply(IDistributedApplicationTestingBuilder builder)
     {
-        if (builder.Resources.OfType<ProjectResource>().SingleOrDefault(r => r.Name == "communication") is not { } communication)
+        var instances = builder.Resources.OfType<ProjectResource>().Where(r => Infrastructure.CommunicationUnderTest.Instances.Contains(r.Name)).ToList();
+        if (instances.Count == 0)
         {
             return;
         }
         var closedPort = ClosedPort();
         StallingServer.Start(backlog: 100);
         var stallingPort = ((IPEndPoint)StallingServer.LocalEndpoint).Port;
-        communication.Annotations.Add(new EnvironmentCallbackAnnotation(env =>
+        void Configure(IDictionary<string, object> env)
         {
             env[$"MedicalHub__Communication__Providers__{UnreachableSmtpProvider}__Type"] = "smtp";
             env[$"MedicalHub__Communication__Providers__{UnreachableSmtpProvider}__ConnectionString"] = $"smtp://127.0.0.1:{closedPort}";
@@ -54,8 +59,18 @@ internal static class CommunicationStackSettings
             env["MedicalHub__Communication__Delivery__MaxAttempts"] = MaxAttempts.ToString(System.Globalization.CultureInfo.InvariantCulture);
             env["MedicalHub__Communication__Delivery__FailoverAfter"] = FailoverAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
             env["MedicalHub__Communication__Delivery__PollInterval"] = "00:00:00.200";
-        }));
-        communication.Annotations.Add(new EnvironmentCallbackAnnotation(HttpProviderFakes.Configure));
+            // Conversations: the offline fallback within seconds, and a flood limit a test reaches quickly.
+            env["MedicalHub__Communication__Conversations__OfflineAfter"] = Conversations.ConversationClient.OfflineAfter.ToString();
+            env["MedicalHub__Communication__Conversations__OfflineCheckInterval"] = "00:00:00.500";
+            env["MedicalHub__Communication__Conversations__FloodLimit"] = FloodLimit.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            env["MedicalHub__Communication__Conversations__FloodWindow"] = FloodWindow.ToString();
+        }
+        // Every instance alike: they share the work of one database.
+        foreach (var communication in instances)
+        {
+            communication.Annotations.Add(new EnvironmentCallbackAnnotation(Configure));
+            communication.Annotations.Add(new EnvironmentCallbackAnnotation(HttpProviderFakes.Configure));
+        }
     }
 
     /// <summary>A local port nothing listens on: taken from the OS, then released.</summary>

@@ -88,8 +88,8 @@ public sealed class DocumentScopeTests(StackFixture stack) : IDisposable
     {
         var admin = await _content.Caller.NewOrganizationAdminAsync();
         var id = (await _content.CreateAsync(admin)).GetProperty("id").GetGuid();
-        var receptionist = await _content.Caller.MemberAsync(admin, Identity.IdentityClient.ReceptionistRole); // documents:read only
-        var nurse = await _content.Caller.MemberAsync(admin, Identity.IdentityClient.NurseRole); // read and write, no share
+        var receptionist = await _content.Caller.MemberAsync(admin, await _content.Caller.CustomRoleAsync(admin, "documents:read"));
+        var nurse = await _content.Caller.MemberAsync(admin, await _content.Caller.CustomRoleAsync(admin, "documents:read", "documents:write"));
         var clerk = await _content.Caller.MemberAsync(admin, await _content.Caller.CustomRoleAsync(admin, "users:read"));
 
         using (var upload = await _content.UploadMultipartAsync(receptionist.Token, DocumentsClient.Pdf()))

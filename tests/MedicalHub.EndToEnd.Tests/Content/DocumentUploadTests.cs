@@ -24,7 +24,7 @@ public sealed class DocumentUploadTests(StackFixture stack) : IDisposable
     {
         var admin = await _content.Caller.NewOrganizationAdminAsync();
         var file = DocumentsClient.Random(300_000);
-        var patientId = Guid.NewGuid();
+        var patientId = await _content.NewPatientAsync(admin);
 
         using var created = await _content.UploadMultipartAsync(admin.Token, file, "référence.pdf", "application/pdf", "Referral to cardiology", "referral", patientId);
 

@@ -68,6 +68,26 @@ internal sealed class DocumentsClient(StackFixture stack, string via = "content"
         return await Http.SendAsync(request, Ct);
     }
 
+    /// <summary>A new patient of <paramref name="owner"/>'s organization (the registry a document's patient must be in).</summary>
+    public async Task<Guid> NewPatientAsync(ServiceCaller.User owner, string family = "Documented", string given = "Dora") =>
+        (await PatientClient.CreateAsync(Caller, owner, PatientClient.Details(family, given))).GetProperty("id").GetGuid();
+
+    /// <summary>The organization's PHI access records (newest first), filtered by <paramref name="query"/> (reading them adds one).</summary>
+    public async Task<JsonElement[]> AccessRecordsAsync(ServiceCaller.User admin, string query)
+    {
+        using var response = await GetAsync($"/api/access-audit?{query}&pageSize=200", admin.Token);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return [.. (await ServiceCaller.JsonAsync(response)).GetProperty("items").EnumerateArray()];
+    }
+
+    /// <summary>Asserts that the organization's PHI access chain verifies.</summary>
+    public async Task AssertChainVerifiesAsync(ServiceCaller.User admin)
+    {
+        using var verify = await GetAsync("/api/access-audit/verify", admin.Token);
+        var verification = await ServiceCaller.JsonAsync(verify);
+        Assert.True(verification.GetProperty("valid").GetBoolean(), verification.ToString());
+    }
+
     /// <summary>Uploads a new document and returns its metadata (asserting 201).</summary>
     public async Task<JsonElement> CreateAsync(ServiceCaller.User owner, byte[]? file = null, string fileName = "letter.pdf", Guid? patientId = null, string category = "referral")
     {

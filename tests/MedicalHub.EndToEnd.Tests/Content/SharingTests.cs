@@ -85,10 +85,10 @@ public sealed class SharingTests(StackFixture stack) : IDisposable
         var hospital = await _content.Caller.NewOrganizationAdminAsync();
         var nurse = await _content.Caller.MemberAsync(hospital, Identity.IdentityClient.NurseRole);
         var receptionist = await _content.Caller.MemberAsync(hospital, Identity.IdentityClient.ReceptionistRole);
-        var patient = Guid.NewGuid();
+        var patient = await _content.NewPatientAsync(owner);
         var letter = (await _content.CreateAsync(owner, patientId: patient)).GetProperty("id").GetGuid();
         var labs = (await _content.CreateAsync(owner, patientId: patient, category: "lab-result")).GetProperty("id").GetGuid();
-        var otherPatient = (await _content.CreateAsync(owner, patientId: Guid.NewGuid())).GetProperty("id").GetGuid();
+        var otherPatient = (await _content.CreateAsync(owner, patientId: await _content.NewPatientAsync(owner, "Other", "Olga"))).GetProperty("id").GetGuid();
 
         await ShareAsync(owner, new { patientId = patient, recipientRole = "Nurse", recipientOrganizationId = hospital.OrganizationId });
 
@@ -114,13 +114,18 @@ public sealed class SharingTests(StackFixture stack) : IDisposable
         var specialist = await _content.Caller.NewOrganizationAdminAsync();
         var id = (await _content.CreateAsync(owner)).GetProperty("id").GetGuid();
 
-        await ShareAsync(owner, new { documentId = id, recipientUserId = specialist.Account.UserId, recipientOrganizationId = specialist.OrganizationId,
-            expiresAt = DateTimeOffset.UtcNow.AddSeconds(3) });
+        // Long enough to be read before it on a loaded machine; the wait is until just past it.
+        var expiresAt = DateTimeOffset.UtcNow.AddSeconds(15);
+        await ShareAsync(owner, new { documentId = id, recipientUserId = specialist.Account.UserId, recipientOrganizationId = specialist.OrganizationId, expiresAt });
         using (var read = await _content.GetAsync($"/api/documents/{id}", specialist.Token))
         {
             Assert.Equal(HttpStatusCode.OK, read.StatusCode);
         }
-        await Task.Delay(TimeSpan.FromSeconds(4), Ct);
+        var untilExpired = expiresAt - DateTimeOffset.UtcNow + TimeSpan.FromSeconds(1);
+        if (untilExpired > TimeSpan.Zero)
+        {
+            await Task.Delay(untilExpired, Ct);
+        }
         using (var expired = await _content.GetAsync($"/api/documents/{id}", specialist.Token))
         {
             Assert.Equal(HttpStatusCode.NotFound, expired.StatusCode);

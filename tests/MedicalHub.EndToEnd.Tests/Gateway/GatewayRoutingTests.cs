@@ -55,12 +55,46 @@ public sealed class GatewayRoutingTests(StackFixture stack)
     }
 
     [Fact]
+    public async Task One_document_describes_the_public_api_of_every_service_as_reached_through_the_gateway()
+    {
+        using var gateway = GatewayClient.Create(stack);
+
+        var document = await gateway.GetFromJsonAsync<JsonElement>("/openapi/v1.json", Ct);
+        var paths = document.GetProperty("paths").EnumerateObject().Select(p => p.Name).ToList();
+
+        Assert.Equal(GatewayClient.Issuer(stack).TrimEnd('/'), document.GetProperty("servers")[0].GetProperty("url").GetString());
+        foreach (var (path, service) in new[] { ("/api/account/profile", "Identity"), ("/api/patients", "Content"), ("/api/notifications", "Communication"), ("/api/care-pathways", "Workflow") })
+        {
+            Assert.Contains(path, paths);
+            Assert.Contains(document.GetProperty("x-tagGroups").EnumerateArray(), g => g.GetProperty("name").GetString() == service);
+        }
+        // Services' internal operations are not routed by the gateway, so they are not part of the public API.
+        Assert.DoesNotContain(paths, p => p.Contains("/internal/", StringComparison.Ordinal));
+        // Every reference resolves inside the one document.
+        var schemas = document.GetProperty("components").GetProperty("schemas");
+        foreach (var reference in References(document))
+        {
+            Assert.True(schemas.TryGetProperty(reference["#/components/schemas/".Length..], out _), $"{reference} does not resolve");
+        }
+    }
+
+    private static IEnumerable<string> References(JsonElement element) => element.ValueKind switch
+    {
+        JsonValueKind.Object => element.EnumerateObject().SelectMany(p => p.Name == "$ref" && p.Value.GetString() is { } r && r.StartsWith("#/components/schemas/", StringComparison.Ordinal)
+            ? [r] : References(p.Value)),
+        JsonValueKind.Array => element.EnumerateArray().SelectMany(References),
+        _ => [],
+    };
+
+    [Fact]
     public async Task The_api_reference_page_lists_every_services_document()
     {
         using var gateway = GatewayClient.Create(stack);
 
         var page = await gateway.GetStringAsync("/scalar", Ct);
 
+        // Scalar writes document URLs relative to the page ("openapi/v1.json"): the merged document, first and default.
+        Assert.Contains("\"openapi/v1.json\",\"default\":true", page, StringComparison.Ordinal);
         foreach (var service in ServiceUnderTest.All)
         {
             Assert.Contains($"openapi/{service.Name}/v1.json", page, StringComparison.Ordinal);

@@ -64,9 +64,9 @@ public sealed class MemberContactTests(StackFixture stack) : IDisposable
         {
             Assert.Equal(HttpStatusCode.Forbidden, byUser.StatusCode);
         }
-        using (var byContent = await _identity.SendAsync(HttpMethod.Get, PathOf(admin.OrganizationId, admin.UserId), await ServiceTokenAsync("content", "identity")))
+        using (var byWorkflow = await _identity.SendAsync(HttpMethod.Get, PathOf(admin.OrganizationId, admin.UserId), await ServiceTokenAsync("workflow", "identity")))
         {
-            Assert.Equal(HttpStatusCode.Forbidden, byContent.StatusCode);
+            Assert.Equal(HttpStatusCode.Forbidden, byWorkflow.StatusCode);
         }
     }
 }

@@ -24,3 +24,11 @@ public static class GatewayUnderTest
     public const string Redis = "gateway-redis";
     public static readonly IReadOnlyList<string> Instances = [Name, SecondInstance];
 }
+
+/// <summary>Communication's resources: two instances in the test stack (<c>MedicalHub:Communication:Replicas=2</c>) on one database and Redis.</summary>
+public static class CommunicationUnderTest
+{
+    public const string Name = "communication";
+    public const string SecondInstance = "communication-2";
+    public static readonly IReadOnlyList<string> Instances = [Name, SecondInstance];
+}

@@ -33,6 +33,8 @@ public sealed class StackFixture : IAsyncLifetime
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.MedicalHub_AppHost>(
             // Two gateway instances on one Redis, so the tests can prove they share the rate-limit counters.
             [$"MedicalHub:DataDirectory={_dataDirectory}", "MedicalHub:FixedPorts=false", "MedicalHub:Gateway:Replicas=2",
+             // Two Communication instances on one database and Redis: the conversations hub's backplane joins them.
+             "MedicalHub:Communication:Replicas=2",
              $"MedicalHub:Gateway:Cors:Origins:0={Gateway.GatewayClient.AllowedOrigin}",
              // Content's documents in the object store (Azurite), whose backend and the database's are both tested;
              // a small upload limit, so that going over it costs the suite little.
@@ -110,11 +112,12 @@ public sealed class StackFixture : IAsyncLifetime
         Directory.Delete(_dataDirectory, recursive: true);
     }
 
-    /// <summary>Waits for the four services, their eight stores, the mailbox and the gateways with their Redis to be healthy, failing at once (with its name) if one fails to start or exits.</summary>
+    /// <summary>Waits for the four services (and Communication's second instance), their eight stores, the mailbox and the gateways with their Redis to be healthy, failing at once (with its name) if one fails to start or exits.</summary>
     private static async Task WaitUntilEveryResourceIsHealthyAsync(DistributedApplication app, CancellationToken ct)
     {
         var resources = ServiceUnderTest.All
             .SelectMany(s => new[] { s.PostgresServer, s.Database, s.Redis, s.Name })
+            .Append(CommunicationUnderTest.SecondInstance)
             .Append("mail")
             .Concat(GatewayUnderTest.Instances).Append(GatewayUnderTest.Redis)
             .ToList();

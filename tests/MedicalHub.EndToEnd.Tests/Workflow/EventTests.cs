@@ -136,6 +136,32 @@ public sealed class EventTests(StackFixture stack) : IDisposable
     }
 
     [Fact]
+    public async Task A_new_condition_starts_the_pathway_its_code_triggers_once()
+    {
+        var admin = await _workflow.NewOrganizationAdminAsync();
+        var pathway = await _workflow.PublishedPathwayAsync(admin, """
+            { "start": "plan", "trigger": { "event": "condition.recorded", "where": { "code": "E11.9" } },
+              "steps": [ { "id": "plan", "type": "task", "task": { "title": "Plan the diabetes follow-up", "role": "Practitioner" } } ] }
+            """);
+        var patient = await _workflow.KnownPatientAsync(admin);
+        var messageId = Guid.NewGuid();
+
+        await _workflow.EventAsync("content", "condition.recorded", admin.OrganizationId, new { patientId = patient, code = "I10", system = "http://hl7.org/fhir/sid/icd-10" });
+        Assert.Equal("handled", await _workflow.EventAsync("content", "condition.recorded", admin.OrganizationId,
+            new { patientId = patient, code = "E11.9", system = "http://hl7.org/fhir/sid/icd-10", clinicalStatus = "active" }, messageId));
+        Assert.Equal("duplicate", await _workflow.EventAsync("content", "condition.recorded", admin.OrganizationId,
+            new { patientId = patient, code = "E11.9", system = "http://hl7.org/fhir/sid/icd-10", clinicalStatus = "active" }, messageId));
+
+        var instances = await _workflow.OkJsonAsync(HttpMethod.Get, $"/api/pathway-instances?pathwayId={pathway}", admin.Token);
+        var started = Assert.Single(instances.GetProperty("items").EnumerateArray());
+        Assert.Equal(patient, started.GetProperty("patientId").GetGuid());
+        Assert.Equal($"event:{messageId}", started.GetProperty("startedBy").GetString());
+        // Only Content publishes conditions.
+        using var impostor = await _workflow.PostEventAsync("communication", "condition.recorded", admin.OrganizationId, new { patientId = patient, code = "E11.9" });
+        Assert.Equal(HttpStatusCode.Forbidden, impostor.StatusCode);
+    }
+
+    [Fact]
     public async Task A_merged_patient_s_running_instances_and_tasks_move_to_the_surviving_record()
     {
         var admin = await _workflow.NewOrganizationAdminAsync();
@@ -144,7 +170,7 @@ public sealed class EventTests(StackFixture stack) : IDisposable
         var survivor = await _workflow.KnownPatientAsync(admin);
         var instance = await _workflow.StartAsync(admin, pathway, duplicate);
 
-        await _workflow.EventAsync("content", "patient.merged", admin.OrganizationId, new { patientId = survivor, mergedPatientId = duplicate });
+        await _workflow.EventAsync("content", "patient.merged", admin.OrganizationId, new { survivorId = survivor, mergedId = duplicate, survivorVersion = 2 });
 
         var detail = await _workflow.InstanceAsync(admin, instance);
         Assert.Equal(survivor, detail.GetProperty("instance").GetProperty("patientId").GetGuid());

@@ -5,6 +5,7 @@ using MedicalHub.Communication.Api.Model;
 using MedicalHub.Communication.Api.Notifications;
 using MedicalHub.Data.Tenancy;
 using MedicalHub.Security.Authorization;
+using MedicalHub.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
@@ -19,12 +20,11 @@ namespace MedicalHub.Communication.Api.Apis;
 /// </summary>
 public static class NotificationsApi
 {
-    public const string SendPermission = "messages:send";
     public const string IdempotencyKeyHeader = "Idempotency-Key";
 
     public static IEndpointRouteBuilder MapNotificationsApi(this IEndpointRouteBuilder app)
     {
-        var notifications = app.MapGroup("/api/notifications").WithTags("Notifications").RequirePermission(SendPermission, allowServiceClients: true);
+        var notifications = app.MapGroup("/api/notifications").WithTags("Notifications").RequirePermission(PermissionNames.MessagesSend, allowServiceClients: true);
         notifications.MapPost("/", SendAsync).WithName("SendNotification")
             .WithSummary("Accept a notification for delivery (idempotent per Idempotency-Key)");
         notifications.MapGet("/{id:guid}", GetAsync).WithName("GetNotification")

@@ -3,6 +3,7 @@ using MedicalHub.Communication.Api.Infrastructure;
 using MedicalHub.Communication.Api.Model;
 using MedicalHub.Communication.Api.Routing;
 using MedicalHub.Security.Authorization;
+using MedicalHub.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
@@ -13,7 +14,7 @@ public static class RoutingApi
 {
     public static IEndpointRouteBuilder MapRoutingApi(this IEndpointRouteBuilder app)
     {
-        var routing = app.MapGroup("/api/notification-routing").WithTags("Routing").RequirePermission(TemplatesApi.ManagePermission);
+        var routing = app.MapGroup("/api/notification-routing").WithTags("Routing").RequirePermission(PermissionNames.NotificationsManage);
         routing.MapGet("/{channel}", GetAsync).WithName("GetRouting").WithSummary("The providers tried for a channel, in order, and those available");
         routing.MapPut("/{channel}", SetAsync).WithName("SetRouting").WithSummary("Set the organization's own provider order for a channel");
         routing.MapDelete("/{channel}", ResetAsync).WithName("ResetRouting").WithSummary("Go back to the configured default order");

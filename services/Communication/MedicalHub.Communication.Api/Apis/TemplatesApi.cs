@@ -4,6 +4,7 @@ using MedicalHub.Communication.Api.Model;
 using MedicalHub.Communication.Api.Notifications;
 using MedicalHub.Communication.Api.Templates;
 using MedicalHub.Security.Authorization;
+using MedicalHub.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
@@ -15,11 +16,9 @@ namespace MedicalHub.Communication.Api.Apis;
 /// </summary>
 public static class TemplatesApi
 {
-    public const string ManagePermission = "notifications:manage";
-
     public static IEndpointRouteBuilder MapTemplatesApi(this IEndpointRouteBuilder app)
     {
-        var templates = app.MapGroup("/api/notification-templates").WithTags("Templates").RequirePermission(ManagePermission);
+        var templates = app.MapGroup("/api/notification-templates").WithTags("Templates").RequirePermission(PermissionNames.NotificationsManage);
         templates.MapGet("/", ListAsync).WithName("ListTemplates").WithSummary("The system defaults and the organization's own variants");
         templates.MapGet("/{key}", GetAsync).WithName("GetTemplate").WithSummary("The variant a recipient with the given locale gets");
         templates.MapPut("/{key}", SaveAsync).WithName("SaveTemplate").WithSummary("Create or replace the organization's variant of a template for a locale");

@@ -5,6 +5,7 @@ using MedicalHub.Communication.Api.Infrastructure;
 using MedicalHub.Communication.Api.Model;
 using MedicalHub.Communication.Api.Routing;
 using MedicalHub.Data.Tenancy;
+using MedicalHub.RateLimiting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -20,7 +21,8 @@ public sealed class DeliveryWorker(
     CommunicationDbContext db,
     OrganizationScope organizations,
     ProviderRouter router,
-    ProviderRateLimiter rateLimiter,
+    RedisRateLimiter limiter,
+    IOptions<CommunicationSettings> settings,
     IOptions<DeliveryOptions> options,
     TimeProvider time,
     ILogger<DeliveryWorker> logger)
@@ -52,9 +54,9 @@ public sealed class DeliveryWorker(
         }
 
         var providerName = route[delivery.ProviderIndex % route.Length];
-        if (await rateLimiter.TryAcquireAsync(providerName) is { } wait)
+        if (await ProviderThrottleAsync(providerName) is { } wait)
         {
-            // Throttled here, not by the provider: no attempt is spent, the delivery waits for the next window.
+            // Throttled here, not by the provider: no attempt is spent, the delivery waits until the provider has room again.
             Release(delivery, NotificationStatus.Queued, time.GetUtcNow() + wait);
             await SaveAsync(delivery, null, ct);
             return;
@@ -90,6 +92,22 @@ public sealed class DeliveryWorker(
             activity?.SetStatus(ActivityStatusCode.Error, result.Error);
         }
         await SaveAsync(delivery, attempt, ct);
+    }
+
+    /// <summary>
+    /// The provider's calls per second across every replica (<see cref="ProviderSettings.RateLimitPerSecond"/>, 0: no
+    /// limit), counted by the shared limiter: null when this call may go now, otherwise how long to wait, plus up to
+    /// 200 ms so that the deliveries waiting for the provider do not all come back at the same moment.
+    /// </summary>
+    private async Task<TimeSpan?> ProviderThrottleAsync(string providerName)
+    {
+        var perSecond = settings.Value.Providers.GetValueOrDefault(providerName)?.RateLimitPerSecond ?? 0;
+        if (perSecond <= 0)
+        {
+            return null;
+        }
+        var decision = await limiter.AcquireAsync($"communication:rate:{providerName}", new RateLimit { PermitLimit = perSecond, Window = TimeSpan.FromSeconds(1) });
+        return decision.Allowed ? null : decision.RetryAfter + TimeSpan.FromMilliseconds(Random.Shared.Next(0, 200));
     }
 
     private async Task<DeliveryResult> CallAsync(IDeliveryProvider? provider, string providerName, NotificationDelivery delivery, Guid attemptId, CancellationToken ct)

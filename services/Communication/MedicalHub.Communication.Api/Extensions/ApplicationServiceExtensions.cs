@@ -1,4 +1,5 @@
 using MedicalHub.Communication.Api.Apis;
+using MedicalHub.Communication.Api.Conversations;
 using MedicalHub.Communication.Api.Delivery;
 using MedicalHub.Communication.Api.Engine;
 using MedicalHub.Communication.Api.Infrastructure;
@@ -8,11 +9,12 @@ using MedicalHub.Communication.Api.Providers;
 using MedicalHub.Communication.Api.Providers.Smtp;
 using MedicalHub.Communication.Api.Routing;
 using MedicalHub.Communication.Api.Templates;
+using MedicalHub.Communication.Api.Webhooks;
 using MedicalHub.Data;
 using MedicalHub.Data.Tenancy;
+using MedicalHub.RateLimiting;
 using MedicalHub.Security.Authentication;
 using MedicalHub.Security.Authorization;
-using MedicalHub.Communication.Api.Webhooks;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace MedicalHub.Communication.Api.Extensions;
@@ -48,6 +50,8 @@ public static class ApplicationServiceExtensions
         builder.AddDeliveryEngine();
         builder.AddSmtpProviders();
         builder.Services.AddDeliveryProviders(builder.Configuration);
+
+        builder.AddConversations();
         return builder;
     }
 
@@ -56,7 +60,7 @@ public static class ApplicationServiceExtensions
     {
         builder.Services.Configure<DeliveryOptions>(builder.Configuration.GetSection(DeliveryOptions.SectionName));
         builder.Services.AddSingleton<ProviderRouter>();
-        builder.Services.AddSingleton<ProviderRateLimiter>();
+        builder.Services.AddRedisRateLimiter();
         builder.Services.AddSingleton<DeliveryEngineSignal>();
         builder.Services.AddScoped<DeliveryWorker>();
         builder.Services.AddSingleton<IDeliveryStatusSink, DeliveryStatusSink>();
@@ -72,6 +76,7 @@ public static class ApplicationServiceExtensions
         app.MapRoutingApi();
         app.MapPreferencesApi();
         app.MapDeliveryWebhooks();
+        app.MapConversations();
         return app;
     }
 }

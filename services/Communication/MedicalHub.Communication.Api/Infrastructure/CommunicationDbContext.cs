@@ -1,10 +1,12 @@
+using MedicalHub.Communication.Api.Conversations;
 using MedicalHub.Communication.Api.Model;
+using MedicalHub.Data.Outbox;
 using MedicalHub.Data.Tenancy;
 using Microsoft.EntityFrameworkCore;
 
 namespace MedicalHub.Communication.Api.Infrastructure;
 
-/// <summary>The Communication service's own database: notifications, their deliveries and attempts, templates, routing and recipients' preferences. No other service reads it.
+/// <summary>The Communication service's own database: notifications, their deliveries and attempts, templates, routing and recipients' preferences; conversations, their messages and the message access audit; the outbox. No other service reads it.
 /// Organization-owned rows (notifications, deliveries, templates, routing) are scoped to the current organization
 /// (<see cref="OrganizationScopedDbContext"/>); recipients' settings and preferences belong to a user, not an organization.</summary>
 public sealed class CommunicationDbContext(DbContextOptions<CommunicationDbContext> options) : OrganizationScopedDbContext(options)
@@ -23,6 +25,9 @@ public sealed class CommunicationDbContext(DbContextOptions<CommunicationDbConte
 
     public DbSet<ChannelPreference> ChannelPreferences => Set<ChannelPreference>();
 
+    public DbSet<Conversation> Conversations => Set<Conversation>();
+
     protected override void ConfigureModel(ModelBuilder modelBuilder) =>
-        modelBuilder.ApplyConfigurationsFromAssembly(typeof(CommunicationDbContext).Assembly);
+        // The outbox carries conversations' side effects elsewhere (attachments shared through Content).
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(CommunicationDbContext).Assembly).AddOutbox();
 }

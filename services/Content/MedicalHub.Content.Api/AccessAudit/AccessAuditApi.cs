@@ -3,6 +3,7 @@ using MedicalHub.Data;
 using MedicalHub.Data.Audit;
 using MedicalHub.Data.Tenancy;
 using MedicalHub.Security.Authorization;
+using MedicalHub.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
@@ -14,11 +15,9 @@ namespace MedicalHub.Content.Api.AccessAudit;
 /// </summary>
 public static class AccessAuditApi
 {
-    public const string ReadPermission = "audit:read";
-
     public static IEndpointRouteBuilder MapAccessAuditApi(this IEndpointRouteBuilder app)
     {
-        var audit = app.MapGroup("/api/access-audit").WithTags("PHI access audit").RequirePermission(ReadPermission);
+        var audit = app.MapGroup("/api/access-audit").WithTags("PHI access audit").RequirePermission(PermissionNames.AuditRead);
         audit.MapGet("/", ListAsync).WithName("ListPhiAccessRecords")
             .WithSummary("Accesses to patient data, newest first: by patient (who looked at this record), by user, by action and time");
         audit.MapGet("/verify", VerifyAsync).WithName("VerifyPhiAccessChain")

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using MedicalHub.Content.Api.Fhir;
 using MedicalHub.Content.Api.Infrastructure;
+using MedicalHub.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using R4 = Hl7.Fhir.Model;
 
@@ -23,7 +24,7 @@ public sealed class AuditEventFhirHandler(ContentDbContext db, PhiAccessAudit au
         "AuditEvent",
         ["search-type"],
         [("patient", "reference", "Patient/{id} or {id}: the accesses to that patient's data, newest first.")],
-        AccessAuditApi.ReadPermission,
+        PermissionNames.AuditRead,
         Documentation: "The PHI access audit of the organization (tamper-evident: each record is signed and chained).");
 
     public async Task<FhirResult> SearchAsync(FhirRequest request, FhirSearch search, CancellationToken ct)
@@ -128,8 +129,8 @@ public sealed class AuditEventFhirHandler(ContentDbContext db, PhiAccessAudit au
     private static (string Interaction, R4.AuditEvent.AuditEventAction Action) Interaction(string action) => action switch
     {
         PhiActions.Create => ("create", R4.AuditEvent.AuditEventAction.C),
-        PhiActions.Update or PhiActions.Merge => ("update", R4.AuditEvent.AuditEventAction.U),
-        PhiActions.Delete => ("delete", R4.AuditEvent.AuditEventAction.D),
+        PhiActions.Update or PhiActions.Merge or PhiActions.Restore => ("update", R4.AuditEvent.AuditEventAction.U),
+        PhiActions.Delete or PhiActions.Purge or PhiActions.Revoke => ("delete", R4.AuditEvent.AuditEventAction.D),
         PhiActions.ReadVersion => ("vread", R4.AuditEvent.AuditEventAction.R),
         PhiActions.Search => ("search-type", R4.AuditEvent.AuditEventAction.E),
         PhiActions.Export or PhiActions.Share => ("read", R4.AuditEvent.AuditEventAction.E),

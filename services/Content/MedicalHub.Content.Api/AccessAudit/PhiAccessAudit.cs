@@ -4,6 +4,7 @@ using MedicalHub.Content.Api.Infrastructure;
 using MedicalHub.Data.Audit;
 using MedicalHub.Data.Tenancy;
 using MedicalHub.Security.Authorization;
+using Microsoft.EntityFrameworkCore;
 
 namespace MedicalHub.Content.Api.AccessAudit;
 
@@ -16,6 +17,12 @@ namespace MedicalHub.Content.Api.AccessAudit;
 /// <param name="Detail">A short note that is not PHI (a version number, the record another was merged into).</param>
 public sealed record PhiAccess(string Action, string ResourceType, string? ResourceId, IReadOnlyList<Guid> PatientIds, string? Query = null, string? Detail = null)
 {
+    /// <summary>
+    /// The organization whose data it was, whose chain records the access; null: the organization the caller acts for.
+    /// Another organization's only for reads through a share (the reader is recorded in the owner's chain).
+    /// </summary>
+    public Guid? OrganizationId { get; init; }
+
     public static PhiAccess OfPatient(string action, Guid patientId, string? detail = null) =>
         new(action, "Patient", patientId.ToString(), [patientId], Detail: detail);
 }
@@ -44,18 +51,70 @@ public sealed partial class PhiAccessAudit(
         "COVERAGE", "HQUALIMP", "HCOMPL", "RECORDMGT",
     };
 
-    /// <summary>Records <paramref name="access"/> in a transaction of its own; returns once it is committed.</summary>
+    /// <summary>
+    /// The client id recorded for what Content does on its own, outside any request (the purge of documents past their
+    /// retention): no user acted.
+    /// </summary>
+    public const string ServiceClientId = "content";
+
+    /// <summary>
+    /// Records <paramref name="access"/> in a transaction of its own, in the chain of the organization whose data it was
+    /// (<see cref="PhiAccess.OrganizationId"/>, by default the caller's); returns once it is committed.
+    /// </summary>
     public async Task RecordAsync(PhiAccess access, CancellationToken cancellationToken)
     {
-        await chain.AppendAsync(Organization(), [ToRecord(access)], cancellationToken);
-        ContentMetrics.PhiAccessRecords.Add(1, new KeyValuePair<string, object?>("action", access.Action));
+        var record = ToRecord(access);
+        await chain.AppendAsync(record.OrganizationId, [record], cancellationToken);
+        Count([access]);
     }
 
     /// <summary>Records <paramref name="access"/> within <paramref name="db"/>'s open transaction: it commits with the change it records.</summary>
-    public async Task RecordWithinTransactionAsync(ContentDbContext db, PhiAccess access, CancellationToken cancellationToken)
+    public Task RecordWithinTransactionAsync(ContentDbContext db, PhiAccess access, CancellationToken cancellationToken) =>
+        RecordWithinTransactionAsync(db, [access], cancellationToken);
+
+    /// <summary>
+    /// Records <paramref name="accesses"/> (of the organization in scope) within <paramref name="db"/>'s open transaction,
+    /// once per transaction (records of an earlier, rolled-back attempt still in the context are dropped first).
+    /// </summary>
+    public async Task RecordWithinTransactionAsync(ContentDbContext db, IReadOnlyList<PhiAccess> accesses, CancellationToken cancellationToken)
     {
-        await chain.AppendWithinTransactionAsync(db, Organization(), [ToRecord(access)], cancellationToken);
-        ContentMetrics.PhiAccessRecords.Add(1, new KeyValuePair<string, object?>("action", access.Action));
+        if (accesses.Any(a => a.OrganizationId is { } owner && owner != Organization()))
+        {
+            throw new OrganizationScopeViolationException("A change is recorded in the chain of the organization it changed, the one in scope.");
+        }
+        // One call per transaction: records still unsaved in the context are those of an attempt that rolled back.
+        foreach (var unsaved in db.ChangeTracker.Entries<PhiAccessRecord>().Where(e => e.State == EntityState.Added).ToList())
+        {
+            unsaved.State = EntityState.Detached;
+        }
+        await chain.AppendWithinTransactionAsync(db, Organization(), [.. accesses.Select(ToRecord)], cancellationToken);
+        Count(accesses);
+    }
+
+    /// <summary>
+    /// Saves <paramref name="db"/>'s pending changes and the record of them in one transaction (retried whole on a
+    /// transient failure): the change is never visible without its record, nor the record without the change.
+    /// <see cref="DbUpdateConcurrencyException"/> and other save failures propagate, with nothing saved.
+    /// </summary>
+    public async Task SaveWithRecordAsync(ContentDbContext db, PhiAccess access, CancellationToken cancellationToken)
+    {
+        StatedPurposeOfUse(); // a bad purpose of use is refused before anything is written
+        var strategy = db.Database.CreateExecutionStrategy();
+        await strategy.ExecuteAsync(async ct =>
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            await RecordWithinTransactionAsync(db, access, ct);
+            await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
+        }, cancellationToken);
+    }
+
+    private static void Count(IEnumerable<PhiAccess> accesses)
+    {
+        foreach (var access in accesses)
+        {
+            ContentMetrics.PhiAccessRecords.Add(1, new KeyValuePair<string, object?>("action", access.Action));
+        }
     }
 
     /// <summary>
@@ -87,10 +146,10 @@ public sealed partial class PhiAccessAudit(
         var request = http.HttpContext?.Request;
         return new PhiAccessRecord
         {
-            OrganizationId = Organization(),
+            OrganizationId = access.OrganizationId ?? Organization(),
             Action = access.Action,
             UserId = caller.UserId,
-            ClientId = Truncate(caller.ClientId, 100),
+            ClientId = Truncate(caller.ClientId, 100) ?? (request is null ? ServiceClientId : null),
             ResourceType = access.ResourceType,
             ResourceId = access.ResourceId,
             PatientIds = [.. access.PatientIds.Distinct()],

@@ -68,10 +68,19 @@ public static class PhiActions
     public const string Merge = "merge";
     public const string Download = "download";
     public const string Share = "share";
+
+    /// <summary>A share or a share link ended by its owner.</summary>
+    public const string Revoke = "revoke";
     public const string Export = "export";
+
+    /// <summary>A deleted document brought back within its retention.</summary>
+    public const string Restore = "restore";
+
+    /// <summary>A deleted document removed for good once its retention ended (by Content itself).</summary>
+    public const string Purge = "purge";
 
     public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal)
     {
-        Read, ReadVersion, Search, SearchHitOpened, Create, Update, Delete, Merge, Download, Share, Export,
+        Read, ReadVersion, Search, SearchHitOpened, Create, Update, Delete, Merge, Download, Share, Revoke, Export, Restore, Purge,
     };
 }

@@ -14,24 +14,28 @@ namespace MedicalHub.Content.Api.Documents;
 /// </summary>
 public static class DocumentContent
 {
-    public static FileStreamHttpResult Serve(HttpContext http, ObjectStores stores, StoredObject stored, DocumentVersion version, Guid documentId, string? disposition)
+    public static FileStreamHttpResult Serve(HttpContext http, ObjectStores stores, StoredObject stored, DocumentVersion version, Guid documentId, string? disposition) =>
+        Serve(http, stores, stored, version.MediaType, version.FileName ?? $"document-{documentId:N}", version.CreatedAt, version.ContentETag, disposition);
+
+    /// <summary>Any stored object's bytes as <paramref name="fileName"/> (a FHIR Binary not filed yet has no version).</summary>
+    public static FileStreamHttpResult Serve(HttpContext http, ObjectStores stores, StoredObject stored, string mediaType, string fileName, DateTimeOffset lastModified,
+        string contentETag, string? disposition)
     {
         var headers = http.Response.Headers;
         headers.XContentTypeOptions = "nosniff";
         headers.ContentSecurityPolicy = "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'";
         headers.CacheControl = "private, no-cache";
-        var fileName = version.FileName ?? $"document-{documentId:N}";
-        var inline = string.Equals(disposition, "inline", StringComparison.OrdinalIgnoreCase) && MediaTypes.SafeInline.Contains(version.MediaType);
+        var inline = string.Equals(disposition, "inline", StringComparison.OrdinalIgnoreCase) && MediaTypes.SafeInline.Contains(mediaType);
         if (inline)
         {
             var header = new ContentDispositionHeaderValue("inline");
             header.SetHttpFileName(fileName);
             headers.ContentDisposition = header.ToString();
         }
-        return TypedResults.File(new StoredObjectStream(stores.For(stored), stored), version.MediaType,
+        return TypedResults.File(new StoredObjectStream(stores.For(stored), stored), mediaType,
             fileDownloadName: inline ? null : fileName,
-            lastModified: version.CreatedAt,
-            entityTag: EntityTagHeaderValue.Parse(version.ContentETag),
+            lastModified: lastModified,
+            entityTag: EntityTagHeaderValue.Parse(contentETag),
             enableRangeProcessing: true);
     }
 }

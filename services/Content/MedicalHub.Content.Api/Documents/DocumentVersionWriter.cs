@@ -1,3 +1,4 @@
+using MedicalHub.Content.Api.AccessAudit;
 using MedicalHub.Content.Api.Infrastructure;
 using MedicalHub.Content.Api.Storage;
 using Microsoft.EntityFrameworkCore;
@@ -6,12 +7,12 @@ using Npgsql;
 namespace MedicalHub.Content.Api.Documents;
 
 /// <summary>
-/// Makes a staged upload a document's newest version, or an earlier version the newest again, in one transaction:
-/// identical bytes already kept for the organization are reused (the staged copy is dropped), the document's revision
-/// is checked against <c>If-Match</c> and against concurrent writers (optimistic concurrency), and only a committed
-/// transaction makes anything visible.
+/// Makes a staged upload (or a Binary filed by a FHIR DocumentReference) a document's newest version, or an earlier
+/// version the newest again, in one transaction with its PHI access record: identical bytes already kept for the
+/// organization are reused (the staged copy is dropped), the document's revision is checked against <c>If-Match</c> and
+/// against concurrent writers (optimistic concurrency), and only a committed transaction makes anything visible.
 /// </summary>
-public sealed class DocumentVersionWriter(ContentDbContext db, ObjectStores stores, TimeProvider time, ILogger<DocumentVersionWriter> logger)
+public sealed class DocumentVersionWriter(ContentDbContext db, ObjectStores stores, PhiAccessAudit audit, TimeProvider time, ILogger<DocumentVersionWriter> logger)
 {
     public abstract record Outcome;
 
@@ -22,9 +23,17 @@ public sealed class DocumentVersionWriter(ContentDbContext db, ObjectStores stor
     /// <summary>The document changed since the caller's <c>If-Match</c> (412), or concurrently without one (409).</summary>
     public sealed record Stale(bool PreconditionGiven, string CurrentETag) : Outcome;
 
+    /// <summary>A Binary (an unfiled object) that another DocumentReference filed first: 409.</summary>
+    public sealed record AlreadyFiled : Outcome;
+
     public sealed record NewDocument(string Title, string Category, Guid? PatientId);
 
-    public async Task<Written> CreateAsync(NewDocument fields, UploadReceiver.Received upload, Guid userId, CancellationToken ct)
+    /// <summary>
+    /// A new document whose first version is <paramref name="staged"/>: an upload just received, or a Binary created
+    /// earlier (<see cref="StoredObjectState.Unfiled"/>), whose id becomes the version's so that <c>Binary/{id}</c> stays
+    /// the same bytes once filed.
+    /// </summary>
+    public async Task<Outcome> CreateAsync(NewDocument fields, StoredObject staged, string? fileName, Guid userId, CancellationToken ct)
     {
         var now = time.GetUtcNow();
         var document = new Document
@@ -32,14 +41,14 @@ public sealed class DocumentVersionWriter(ContentDbContext db, ObjectStores stor
             Title = fields.Title,
             Category = fields.Category,
             PatientId = fields.PatientId,
-            MediaType = upload.MediaType,
+            MediaType = staged.MediaType!,
             CreatedBy = userId,
             CreatedAt = now,
             UpdatedAt = now,
         };
         db.Documents.Add(document);
-        var outcome = await CommitAsync(document, upload.Staged, upload.Field("fileName"), restoredFrom: null, userId, ct);
-        return (Written)outcome;
+        return await CommitAsync(document, staged, fileName, restoredFrom: null, userId, ct,
+            versionId: staged.State == StoredObjectState.Unfiled ? staged.Key : null);
     }
 
     public async Task<Outcome> AddVersionAsync(Guid documentId, string? ifMatch, UploadReceiver.Received upload, Guid userId, CancellationToken ct)
@@ -72,7 +81,7 @@ public sealed class DocumentVersionWriter(ContentDbContext db, ObjectStores stor
         var version = NextVersion(document, earlier.StoredObjectKey, earlier.FileName, earlier.MediaType, earlier.SizeBytes, earlier.Sha256, number, userId);
         try
         {
-            await db.SaveChangesAsync(ct);
+            await audit.SaveWithRecordAsync(db, Change(document, PhiActions.Update, $"version {number} restored as version {version.Number}"), ct);
         }
         catch (DbUpdateConcurrencyException)
         {
@@ -81,9 +90,15 @@ public sealed class DocumentVersionWriter(ContentDbContext db, ObjectStores stor
         return new Written(document, version);
     }
 
+    /// <summary>The record of a change of <paramref name="document"/> (in its organization, the caller's).</summary>
+    public static PhiAccess Change(Document document, string action, string? detail) =>
+        new(action, "DocumentReference", document.Id.ToString(), document.PatientId is { } patient ? [patient] : [], Detail: detail);
+
     private async Task<Outcome> CommitAsync(Document document, StoredObject staged, string? fileName, int? restoredFrom, Guid userId, CancellationToken ct,
-        bool preconditionGiven = false)
+        bool preconditionGiven = false, Guid? versionId = null)
     {
+        var isNew = document.CurrentVersion == 0;
+        var stagedState = staged.State;
         var strategy = db.Database.CreateExecutionStrategy();
         // A concurrent upload of the same bytes may commit them first (the unique index says so): then they are reused.
         for (var attempt = 1; ; attempt++)
@@ -104,7 +119,8 @@ public sealed class DocumentVersionWriter(ContentDbContext db, ObjectStores stor
                     {
                         db.StoredObjects.Remove(staged);
                     }
-                    var version = NextVersion(document, kept ?? staged.Key, fileName, staged.MediaType!, staged.SizeBytes, staged.Sha256!, restoredFrom, userId);
+                    var version = NextVersion(document, kept ?? staged.Key, fileName, staged.MediaType!, staged.SizeBytes, staged.Sha256!, restoredFrom, userId, versionId);
+                    await audit.RecordWithinTransactionAsync(db, Change(document, isNew ? PhiActions.Create : PhiActions.Update, $"version {version.Number}"), token);
                     await db.SaveChangesAsync(token);
                     await transaction.CommitAsync(token);
                     return (version, kept is not null);
@@ -115,9 +131,17 @@ public sealed class DocumentVersionWriter(ContentDbContext db, ObjectStores stor
                 }
                 return new Written(document, version);
             }
+            catch (DbUpdateConcurrencyException) when (versionId is not null)
+            {
+                return new AlreadyFiled(); // the Binary's row was claimed by another filing
+            }
             catch (DbUpdateConcurrencyException)
             {
                 return new Stale(preconditionGiven, await CurrentETagAsync(document.Id, ct));
+            }
+            catch (DbUpdateException ex) when (versionId is not null && ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: "pk_document_versions" })
+            {
+                return new AlreadyFiled();
             }
             catch (DbUpdateException ex) when (attempt == 1 && ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: var constraint }
                                                && constraint?.Contains("sha256", StringComparison.Ordinal) == true)
@@ -126,7 +150,7 @@ public sealed class DocumentVersionWriter(ContentDbContext db, ObjectStores stor
                 var entry = db.Entry(staged);
                 entry.State = EntityState.Unchanged;
                 entry.Property(o => o.State).IsModified = false;
-                staged.State = StoredObjectState.Staging;
+                staged.State = stagedState;
                 foreach (var added in db.ChangeTracker.Entries<DocumentVersion>().Where(e => e.State == EntityState.Added).ToList())
                 {
                     added.State = EntityState.Detached;
@@ -138,11 +162,13 @@ public sealed class DocumentVersionWriter(ContentDbContext db, ObjectStores stor
         }
     }
 
-    private DocumentVersion NextVersion(Document document, Guid storedObjectKey, string? fileName, string mediaType, long size, string sha256, int? restoredFrom, Guid userId)
+    private DocumentVersion NextVersion(Document document, Guid storedObjectKey, string? fileName, string mediaType, long size, string sha256, int? restoredFrom, Guid userId,
+        Guid? versionId = null)
     {
         var now = time.GetUtcNow();
         var version = new DocumentVersion
         {
+            Id = versionId ?? Guid.CreateVersion7(),
             DocumentId = document.Id,
             Number = document.CurrentVersion + 1,
             StoredObjectKey = storedObjectKey,
@@ -155,6 +181,7 @@ public sealed class DocumentVersionWriter(ContentDbContext db, ObjectStores stor
             CreatedAt = now,
         };
         db.DocumentVersions.Add(version);
+        db.Add(Ingestion.IngestionJob.For(document.Id, version.Number)); // processed by the ingestion pipeline once committed
         document.CurrentVersion = version.Number;
         document.Revision++;
         document.MediaType = mediaType;

@@ -1,9 +1,11 @@
+using MedicalHub.Content.Api.AccessAudit;
 using MedicalHub.Content.Api.Infrastructure;
 using MedicalHub.Content.Api.Sharing;
 using MedicalHub.Content.Api.Storage;
 using MedicalHub.Data;
 using MedicalHub.Data.Tenancy;
 using MedicalHub.Security.Authorization;
+using MedicalHub.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
@@ -18,17 +20,11 @@ namespace MedicalHub.Content.Api.Documents;
 /// </summary>
 public static class DocumentsApi
 {
-    public const string ReadPermission = "documents:read";
-    public const string WritePermission = "documents:write";
-
-    /// <summary>Administrators (who may see and restore deleted documents) hold it.</summary>
-    public const string AdministerPermission = "org:manage";
-
     public static IEndpointRouteBuilder MapDocumentsApi(this IEndpointRouteBuilder app)
     {
         var documents = app.MapGroup("/api/documents").WithTags("Documents");
 
-        var read = documents.MapGroup("").RequirePermission(ReadPermission);
+        var read = documents.MapGroup("").RequirePermission(PermissionNames.DocumentsRead);
         read.MapGet("/", ListAsync).WithName("ListDocuments")
             .WithSummary("The organization's documents, newest first, by patient and category");
         read.MapGet("/{id:guid}", GetAsync).WithName("GetDocument")
@@ -44,7 +40,7 @@ public static class DocumentsApi
             .Produces(StatusCodes.Status206PartialContent).Produces(StatusCodes.Status304NotModified)
             .Produces(StatusCodes.Status412PreconditionFailed).Produces(StatusCodes.Status416RangeNotSatisfiable);
 
-        var write = documents.MapGroup("").RequirePermission(WritePermission);
+        var write = documents.MapGroup("").RequirePermission(PermissionNames.DocumentsWrite);
         write.MapPost("/", CreateAsync).WithName("UploadDocument")
             .WithSummary("Upload a new document: multipart/form-data (title, category, patientId, then the file part 'file') or the raw bytes with the fields in the query")
             .AcceptsUpload();
@@ -58,7 +54,7 @@ public static class DocumentsApi
         write.MapDelete("/{id:guid}", DeleteAsync).WithName("DeleteDocument")
             .WithSummary("Delete a document; an administrator can restore it during the retention period, after which it is purged (If-Match honoured)");
 
-        var administer = documents.MapGroup("").RequirePermission(AdministerPermission);
+        var administer = documents.MapGroup("").RequirePermission(PermissionNames.OrgManage);
         administer.MapGet("/deleted", ListDeletedAsync).WithName("ListDeletedDocuments")
             .WithSummary("Deleted documents that can still be restored, most recently deleted first");
         administer.MapPost("/{id:guid}/undelete", UndeleteAsync).WithName("UndeleteDocument")
@@ -66,9 +62,10 @@ public static class DocumentsApi
         return app;
     }
 
-    private static async Task<Results<Ok<DocumentPage>, ValidationProblem>> ListAsync(ContentDbContext db, CancellationToken ct,
-        Guid? patientId = null, string? category = null, int page = 1, int pageSize = 50)
+    private static async Task<Results<Ok<DocumentPage>, ValidationProblem>> ListAsync(ContentDbContext db, DocumentPatients patients, ReadableDocuments readable,
+        PhiAccessAudit audit, CancellationToken ct, Guid? patientId = null, string? category = null, int page = 1, int pageSize = 50)
     {
+        audit.StatedPurposeOfUse();
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         Paging.AddErrors(errors, page, pageSize);
         if (category is not null && !DocumentCategories.All.Contains(category))
@@ -82,104 +79,116 @@ public static class DocumentsApi
         var documents = db.Documents.AsNoTracking();
         if (patientId is { } patient)
         {
-            documents = documents.Where(d => d.PatientId == patient);
+            // A merged record's documents are its survivor's.
+            var filedUnder = await patients.ResolveAsync(patient, ct) ?? patient;
+            documents = documents.Where(d => d.PatientId == filedUnder);
         }
         if (category is not null)
         {
             documents = documents.Where(d => d.Category == category);
         }
-        var total = await documents.CountAsync(ct);
         var items = await documents.OrderByDescending(d => d.CreatedAt).ThenByDescending(d => d.Id)
             .Skip((page - 1) * pageSize).Take(pageSize)
             .ToListAsync(ct);
+        var total = page == 1 && items.Count < pageSize ? items.Count : await documents.CountAsync(ct);
+        await readable.RecordSearchAsync(items, QueryOf(("patientId", patientId), ("category", category)), ct);
         return TypedResults.Ok(new DocumentPage([.. items.Select(DocumentView.From)], page, pageSize, total));
     }
 
-    private static async Task<Results<Ok<DocumentView>, NotFound>> GetAsync(Guid id, ReadableDocuments readable, HttpContext http, CancellationToken ct)
+    /// <summary>The names of the parameters given (their values may be PHI and are not recorded).</summary>
+    private static string? QueryOf(params (string Name, object? Value)[] parameters) =>
+        parameters.Any(p => p.Value is not null) ? string.Join(',', parameters.Where(p => p.Value is not null).Select(p => p.Name)) : null;
+
+    private static async Task<Results<Ok<DocumentView>, NotFound>> GetAsync(Guid id, ReadableDocuments readable, PhiAccessAudit audit, HttpContext http, CancellationToken ct,
+        bool fromSearch = false)
     {
+        audit.StatedPurposeOfUse();
         var document = await readable.FindAsync(id, ct);
         if (document is null)
         {
             return TypedResults.NotFound();
         }
+        await readable.RecordAsync(document, fromSearch ? PhiActions.SearchHitOpened : PhiActions.Read, detail: null, ct);
         http.Response.Headers.ETag = document.ETag;
         return TypedResults.Ok(DocumentView.From(document));
     }
 
-    private static async Task<Results<FileStreamHttpResult, NotFound>> DownloadAsync(Guid id, ReadableDocuments readable, ObjectStores stores,
-        HttpContext http, CancellationToken ct, string? disposition = null)
+    private static Task<Results<FileStreamHttpResult, NotFound>> DownloadAsync(Guid id, ReadableDocuments readable, ObjectStores stores, PhiAccessAudit audit,
+        HttpContext http, CancellationToken ct, string? disposition = null) =>
+        ServeVersionAsync(id, number: null, readable, stores, audit, http, disposition, ct);
+
+    private static async Task<Results<Ok<DocumentVersionView[]>, NotFound>> ListVersionsAsync(Guid id, ReadableDocuments readable, PhiAccessAudit audit, CancellationToken ct)
     {
+        audit.StatedPurposeOfUse();
         var document = await readable.FindAsync(id, ct);
-        var version = document is null ? null : await readable.VersionAsync(document, document.CurrentVersion, ct);
+        if (document is null)
+        {
+            return TypedResults.NotFound();
+        }
+        var versions = await readable.VersionsAsync(document, ct);
+        await readable.RecordAsync(document, PhiActions.Read, "versions", ct);
+        return TypedResults.Ok(versions.Select(DocumentVersionView.From).ToArray());
+    }
+
+    private static Task<Results<FileStreamHttpResult, NotFound>> DownloadVersionAsync(Guid id, int number, ReadableDocuments readable, ObjectStores stores,
+        PhiAccessAudit audit, HttpContext http, CancellationToken ct, string? disposition = null) =>
+        ServeVersionAsync(id, number, readable, stores, audit, http, disposition, ct);
+
+    /// <summary>A version's bytes (the current one's when <paramref name="number"/> is null), recorded as a download before the first byte.</summary>
+    private static async Task<Results<FileStreamHttpResult, NotFound>> ServeVersionAsync(Guid id, int? number, ReadableDocuments readable, ObjectStores stores,
+        PhiAccessAudit audit, HttpContext http, string? disposition, CancellationToken ct)
+    {
+        audit.StatedPurposeOfUse();
+        var document = await readable.FindAsync(id, ct);
+        var version = document is null ? null : await readable.VersionAsync(document, number ?? document.CurrentVersion, ct);
         if (version is null)
         {
             return TypedResults.NotFound();
         }
-        return DocumentContent.Serve(http, stores, await readable.StoredObjectAsync(version, ct), version, id, disposition);
-    }
-
-    private static async Task<Results<Ok<DocumentVersionView[]>, NotFound>> ListVersionsAsync(Guid id, ReadableDocuments readable, CancellationToken ct)
-    {
-        var document = await readable.FindAsync(id, ct);
-        return document is null
-            ? TypedResults.NotFound()
-            : TypedResults.Ok((await readable.VersionsAsync(document, ct)).Select(DocumentVersionView.From).ToArray());
-    }
-
-    private static async Task<Results<FileStreamHttpResult, NotFound>> DownloadVersionAsync(Guid id, int number, ReadableDocuments readable, ObjectStores stores,
-        HttpContext http, CancellationToken ct, string? disposition = null)
-    {
-        var document = await readable.FindAsync(id, ct);
-        var version = document is null ? null : await readable.VersionAsync(document, number, ct);
-        if (version is null)
-        {
-            return TypedResults.NotFound();
-        }
-        return DocumentContent.Serve(http, stores, await readable.StoredObjectAsync(version, ct), version, id, disposition);
+        var stored = await readable.StoredObjectAsync(version, ct);
+        await readable.RecordAsync(document!, PhiActions.Download, $"version {version.Number}", ct);
+        return DocumentContent.Serve(http, stores, stored, version, id, disposition);
     }
 
     private static async Task<Results<Created<DocumentView>, ValidationProblem, ProblemHttpResult>> CreateAsync(HttpRequest request,
-        UploadReceiver receiver, DocumentVersionWriter writer, ObjectStaging staging, CurrentCaller caller, OrganizationScope organization, CancellationToken ct)
+        UploadReceiver receiver, DocumentVersionWriter writer, ObjectStaging staging, PhiAccessAudit audit, CurrentCaller caller, OrganizationScope organization,
+        CancellationToken ct)
     {
         if (NoOrganization(caller, organization) is { } refused)
         {
             return refused;
         }
-        switch (await receiver.ReceiveAsync(request, ct))
+        audit.StatedPurposeOfUse();
+        var received = await receiver.ReceiveAsync(request, ct);
+        if (received is not UploadReceiver.Received upload)
         {
-            case UploadReceiver.Received upload:
-                var title = upload.Field("title") ?? upload.Field("fileName");
-                var category = upload.Field("category");
-                var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
-                if (title is null)
-                {
-                    errors["title"] = ["Give the document a title (or a file name)."];
-                }
-                if (category is null)
-                {
-                    errors["category"] = ["Give the document's category."];
-                }
-                if (errors.Count > 0)
-                {
-                    await staging.DiscardAsync(upload.Staged);
-                    return TypedResults.ValidationProblem(errors);
-                }
-                var patientId = upload.Field("patientId") is { } patient ? Guid.Parse(patient) : (Guid?)null;
-                var written = await writer.CreateAsync(new(title!, category!, patientId), upload, caller.UserId!.Value, ct);
-                request.HttpContext.Response.Headers.ETag = written.Document.ETag;
-                return TypedResults.Created($"/api/documents/{written.Document.Id}", DocumentView.From(written.Document));
-            case UploadReceiver.Invalid invalid:
-                return TypedResults.ValidationProblem(invalid.Errors);
-            case UploadReceiver.Refused refusedUpload:
-                return TypedResults.Problem(statusCode: refusedUpload.Status, title: refusedUpload.Title, detail: refusedUpload.Detail);
-            default:
-                throw new InvalidOperationException("Unexpected upload outcome.");
+            return UploadReceiver.Problem(received);
         }
+        var title = upload.Field("title") ?? upload.Field("fileName");
+        var category = upload.Field("category");
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        if (title is null)
+        {
+            errors["title"] = ["Give the document a title (or a file name)."];
+        }
+        if (category is null)
+        {
+            errors["category"] = ["Give the document's category."];
+        }
+        if (errors.Count > 0)
+        {
+            await staging.DiscardAsync(upload.Staged);
+            return TypedResults.ValidationProblem(errors);
+        }
+        var patientId = upload.Field("patientId") is { } patient ? Guid.Parse(patient) : (Guid?)null;
+        var written = (DocumentVersionWriter.Written)await writer.CreateAsync(new(title!, category!, patientId), upload.Staged, upload.Field("fileName"), caller.UserId!.Value, ct);
+        request.HttpContext.Response.Headers.ETag = written.Document.ETag;
+        return TypedResults.Created($"/api/documents/{written.Document.Id}", DocumentView.From(written.Document));
     }
 
     private static async Task<Results<Created<DocumentView>, NotFound, ValidationProblem, ProblemHttpResult>> AddVersionAsync(Guid id, HttpRequest request,
         [FromHeader(Name = "If-Match")] string? ifMatch, ContentDbContext db, UploadReceiver receiver, DocumentVersionWriter writer, ObjectStaging staging,
-        CurrentCaller caller, OrganizationScope organization, CancellationToken ct)
+        PhiAccessAudit audit, CurrentCaller caller, OrganizationScope organization, CancellationToken ct)
     {
         if (NoOrganization(caller, organization) is { } refused)
         {
@@ -195,27 +204,23 @@ public static class DocumentsApi
         {
             return PreconditionFailed(request.HttpContext, $"\"r{etag}\"");
         }
-        switch (await receiver.ReceiveAsync(request, ct))
+        audit.StatedPurposeOfUse();
+        var received = await receiver.ReceiveAsync(request, ct);
+        if (received is not UploadReceiver.Received upload)
         {
-            case UploadReceiver.Received upload:
-                if (upload.Fields.Keys.Any(k => k is "title" or "category" or "patientId"))
-                {
-                    await staging.DiscardAsync(upload.Staged);
-                    return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["fields"] = ["A new version takes only the file (and its file name); change the title or category with PATCH."] });
-                }
-                var outcome = await writer.AddVersionAsync(id, ifMatch, upload, caller.UserId!.Value, ct);
-                if (outcome is not DocumentVersionWriter.Written written)
-                {
-                    await staging.DiscardAsync(upload.Staged);
-                }
-                return Answer(request.HttpContext, outcome);
-            case UploadReceiver.Invalid invalid:
-                return TypedResults.ValidationProblem(invalid.Errors);
-            case UploadReceiver.Refused refusedUpload:
-                return TypedResults.Problem(statusCode: refusedUpload.Status, title: refusedUpload.Title, detail: refusedUpload.Detail);
-            default:
-                throw new InvalidOperationException("Unexpected upload outcome.");
+            return UploadReceiver.Problem(received);
         }
+        if (upload.Fields.Keys.Any(k => k is "title" or "category" or "patientId"))
+        {
+            await staging.DiscardAsync(upload.Staged);
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["fields"] = ["A new version takes only the file (and its file name); change the title or category with PATCH."] });
+        }
+        var written = await writer.AddVersionAsync(id, ifMatch, upload, caller.UserId!.Value, ct);
+        if (written is not DocumentVersionWriter.Written)
+        {
+            await staging.DiscardAsync(upload.Staged);
+        }
+        return Answer(request.HttpContext, written);
     }
 
     private static async Task<Results<Created<DocumentView>, NotFound, ValidationProblem, ProblemHttpResult>> RestoreVersionAsync(Guid id, int number,
@@ -248,7 +253,7 @@ public static class DocumentsApi
     }
 
     private static async Task<Results<Ok<DocumentView>, NotFound, ValidationProblem, ProblemHttpResult>> UpdateAsync(Guid id, UpdateDocumentRequest update,
-        [FromHeader(Name = "If-Match")] string? ifMatch, ContentDbContext db, TimeProvider time, HttpContext http, CancellationToken ct)
+        [FromHeader(Name = "If-Match")] string? ifMatch, ContentDbContext db, PhiAccessAudit audit, TimeProvider time, HttpContext http, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         if (update.Title is { } title && (title.Trim().Length == 0 || title.Length > 500))
@@ -276,7 +281,8 @@ public static class DocumentsApi
         document.Category = update.Category ?? document.Category;
         document.Revision++;
         document.UpdatedAt = time.GetUtcNow();
-        if (!await TrySaveAsync(db, ct))
+        var changed = string.Join(',', new[] { update.Title is null ? null : "title", update.Category is null ? null : "category" }.OfType<string>());
+        if (!await TrySaveAsync(db, audit, DocumentVersionWriter.Change(document, PhiActions.Update, changed.Length == 0 ? null : changed), ct))
         {
             return Conflict(ifMatch is not null, http);
         }
@@ -285,7 +291,7 @@ public static class DocumentsApi
     }
 
     private static async Task<Results<NoContent, NotFound, ProblemHttpResult>> DeleteAsync(Guid id, [FromHeader(Name = "If-Match")] string? ifMatch,
-        ContentDbContext db, CurrentCaller caller, TimeProvider time, HttpContext http, CancellationToken ct)
+        ContentDbContext db, PhiAccessAudit audit, CurrentCaller caller, TimeProvider time, HttpContext http, CancellationToken ct)
     {
         var document = await db.Documents.SingleOrDefaultAsync(d => d.Id == id, ct);
         if (document is null)
@@ -299,7 +305,7 @@ public static class DocumentsApi
         document.DeletedAt = time.GetUtcNow();
         document.DeletedBy = caller.UserId;
         document.Revision++;
-        if (!await TrySaveAsync(db, ct))
+        if (!await TrySaveAsync(db, audit, DocumentVersionWriter.Change(document, PhiActions.Delete, null), ct))
         {
             return Conflict(ifMatch is not null, http);
         }
@@ -322,8 +328,8 @@ public static class DocumentsApi
         return TypedResults.Ok(deleted.Select(d => new DeletedDocumentView(DocumentView.From(d), d.DeletedBy, d.DeletedAt!.Value + retention)).ToArray());
     }
 
-    private static async Task<Results<Ok<DocumentView>, NotFound, ProblemHttpResult>> UndeleteAsync(Guid id, ContentDbContext db, IOptions<DocumentSettings> settings,
-        TimeProvider time, HttpContext http, CancellationToken ct)
+    private static async Task<Results<Ok<DocumentView>, NotFound, ProblemHttpResult>> UndeleteAsync(Guid id, ContentDbContext db, PhiAccessAudit audit,
+        IOptions<DocumentSettings> settings, TimeProvider time, HttpContext http, CancellationToken ct)
     {
         var since = time.GetUtcNow() - settings.Value.DeletedRetention;
         var document = await db.Documents.IgnoreQueryFilters([Document.NotDeletedFilter])
@@ -335,7 +341,7 @@ public static class DocumentsApi
         document.DeletedAt = null;
         document.DeletedBy = null;
         document.Revision++;
-        if (!await TrySaveAsync(db, ct))
+        if (!await TrySaveAsync(db, audit, DocumentVersionWriter.Change(document, PhiActions.Restore, "undeleted"), ct))
         {
             return Conflict(preconditionGiven: false, http);
         }
@@ -343,11 +349,12 @@ public static class DocumentsApi
         return TypedResults.Ok(DocumentView.From(document));
     }
 
-    private static async Task<bool> TrySaveAsync(ContentDbContext db, CancellationToken ct)
+    /// <summary>Saves the change with its PHI access record; false when another change of the document was saved first.</summary>
+    private static async Task<bool> TrySaveAsync(ContentDbContext db, PhiAccessAudit audit, PhiAccess change, CancellationToken ct)
     {
         try
         {
-            await db.SaveChangesAsync(ct);
+            await audit.SaveWithRecordAsync(db, change, ct);
             return true;
         }
         catch (DbUpdateConcurrencyException)

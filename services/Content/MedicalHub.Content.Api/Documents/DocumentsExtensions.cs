@@ -9,6 +9,7 @@ public static class DocumentsExtensions
         builder.Services.Configure<DocumentSettings>(builder.Configuration.GetSection(DocumentSettings.SectionName));
         builder.Services.AddSingleton<ArchiveInspector>();
         builder.Services.AddScoped<UploadReceiver>();
+        builder.Services.AddScoped<DocumentPatients>();
         builder.Services.AddScoped<DocumentVersionWriter>();
         builder.Services.AddSingleton<DeletedDocumentPurger>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<DeletedDocumentPurger>());

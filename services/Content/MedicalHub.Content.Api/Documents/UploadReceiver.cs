@@ -1,6 +1,7 @@
 using MedicalHub.Content.Api.Documents.ContentTypes;
 using MedicalHub.Content.Api.Storage;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
@@ -14,7 +15,7 @@ namespace MedicalHub.Content.Api.Documents;
 /// truncated body, a digest that does not match, a media type that is not what was claimed, a zip bomb); anything
 /// refused after staging is discarded, so no refused upload leaves bytes behind.
 /// </summary>
-public sealed class UploadReceiver(ObjectStaging staging, ObjectStores stores, ArchiveInspector archives, IOptions<DocumentSettings> settings)
+public sealed class UploadReceiver(ObjectStaging staging, ObjectStores stores, ArchiveInspector archives, DocumentPatients patients, IOptions<DocumentSettings> settings)
 {
     /// <summary>Room for a multipart body's boundaries and fields beyond the file itself.</summary>
     private const long MultipartOverhead = 64 * 1024;
@@ -34,6 +35,14 @@ public sealed class UploadReceiver(ObjectStaging staging, ObjectStores stores, A
     public sealed record Invalid(Dictionary<string, string[]> Errors) : Outcome;
 
     public sealed record Refused(int Status, string Title, string Detail) : Outcome;
+
+    /// <summary>An upload that was not received (<see cref="Invalid"/> or <see cref="Refused"/>) as the ProblemDetails that answers it.</summary>
+    public static ProblemHttpResult Problem(Outcome notReceived) => notReceived switch
+    {
+        Invalid invalid => TypedResults.Problem(new HttpValidationProblemDetails(invalid.Errors) { Status = StatusCodes.Status400BadRequest }),
+        Refused refused => TypedResults.Problem(statusCode: refused.Status, title: refused.Title, detail: refused.Detail),
+        _ => throw new ArgumentException("The upload was received.", nameof(notReceived)),
+    };
 
     public async Task<Outcome> ReceiveAsync(HttpRequest request, CancellationToken ct)
     {
@@ -97,12 +106,37 @@ public sealed class UploadReceiver(ObjectStaging staging, ObjectStores stores, A
             claimedType = request.ContentType;
         }
         ValidateFields(fields, errors);
+        if (errors.Count == 0 && fields.TryGetValue("patientId", out var patientField) && Guid.TryParse(patientField, out var patientId))
+        {
+            // Before a byte of the file is read: another organization's or an unknown patient is refused, a merged record's survivor taken.
+            if (await patients.ResolveAsync(patientId, ct) is { } filedUnder)
+            {
+                fields["patientId"] = filedUnder.ToString();
+            }
+            else
+            {
+                errors["patientId"] = [DocumentPatients.Unknown];
+            }
+        }
         var claimed = MediaTypes.Normalize(claimedType);
         if (errors.Count > 0)
         {
             return new Invalid(errors);
         }
+        var outcome = await StageAndCheckAsync(body, claimed, request, ct, multipart);
+        return outcome is Received received ? received with { Fields = fields } : outcome;
+    }
 
+    /// <summary>
+    /// Bytes already off the wire (a FHIR attachment's or Binary's base64 data) as a staged, checked object: the limit,
+    /// the media type detected and reconciled with <paramref name="claimedType"/>, the archive checks; refused ones discarded.
+    /// </summary>
+    public Task<Outcome> ReceiveBytesAsync(Stream bytes, string? claimedType, CancellationToken ct) =>
+        StageAndCheckAsync(bytes, MediaTypes.Normalize(claimedType), request: null, ct);
+
+    private async Task<Outcome> StageAndCheckAsync(Stream body, string? claimed, HttpRequest? request, CancellationToken ct, MultipartReader? multipart = null)
+    {
+        var max = settings.Value.MaxUploadBytes;
         ObjectStaging.Staged staged;
         try
         {
@@ -130,19 +164,18 @@ public sealed class UploadReceiver(ObjectStaging staging, ObjectStores stores, A
         if (outcome is not Received)
         {
             await staging.DiscardAsync(staged.Stored);
-            return outcome;
         }
-        return ((Received)outcome) with { Fields = fields };
+        return outcome;
     }
 
-    private async Task<Outcome> CheckAsync(HttpRequest request, ObjectStaging.Staged staged, string? claimed, CancellationToken ct)
+    private async Task<Outcome> CheckAsync(HttpRequest? request, ObjectStaging.Staged staged, string? claimed, CancellationToken ct)
     {
         var stored = staged.Stored;
-        if (request.ContentLength is { } declared && !request.HasFormContentType && declared != stored.SizeBytes)
+        if (request?.ContentLength is { } declared && !request.HasFormContentType && declared != stored.SizeBytes)
         {
             return Truncated(null);
         }
-        if (DigestOf(request) is { } digest && !string.Equals(digest, stored.Sha256, StringComparison.Ordinal))
+        if (request is not null && DigestOf(request) is { } digest && !string.Equals(digest, stored.Sha256, StringComparison.Ordinal))
         {
             return new Refused(StatusCodes.Status400BadRequest, "The upload does not match its digest.",
                 "The SHA-256 of the bytes received differs from the Repr-Digest the client sent: the upload was damaged or cut short. Nothing was stored.");

@@ -1,4 +1,3 @@
-using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using MedicalHub.Data.Events;
@@ -9,8 +8,9 @@ namespace MedicalHub.Content.Api.Events;
 /// <summary>
 /// Sends the outbox's copies for one subscriber: <c>POST {Url}/api/internal/events</c> with the wire form
 /// (<see cref="IntegrationEvent"/>, the outbox message id as <c>MessageId</c>) and Content's token for the subscriber.
-/// 2xx: delivered. 401 (the token handler dropped the refused token), 404 (a subscriber that does not serve the path yet,
-/// mid-deployment), 408, 429 and 5xx: tried again with the relay's backoff. Any other refusal: dead letter.
+/// 2xx: delivered. What <see cref="OutboxHttp.IsRetryable"/> says is worth another attempt (401, 408, 429, 5xx, and here
+/// 404: a subscriber that does not serve the path yet, mid-deployment) is tried again with the relay's backoff; any other
+/// refusal: dead letter.
 /// </summary>
 public sealed class IntegrationEventDelivery(string subscriber, Uri url, IHttpClientFactory httpClients) : IOutboxHandler
 {
@@ -34,17 +34,6 @@ public sealed class IntegrationEventDelivery(string subscriber, Uri url, IHttpCl
         var wire = new IntegrationEvent(message.MessageId, queued.Type, IntegrationEventOutbox.Source, queued.OrganizationId, queued.OccurredAt, queued.Data);
         var http = httpClients.CreateClient(HttpClientNameFor(subscriber));
         using var response = await http.PostAsJsonAsync(new Uri(url, IntegrationEvent.SubscriberPath), wire, JsonSerializerOptions.Web, cancellationToken);
-        if (response.IsSuccessStatusCode)
-        {
-            return;
-        }
-        var body = await response.Content.ReadAsStringAsync(cancellationToken);
-        var failure = $"{subscriber} answered {(int)response.StatusCode} to {queued.Type} {message.MessageId}: {(body.Length <= 500 ? body : body[..500])}";
-        if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.NotFound or HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests
-            || (int)response.StatusCode >= 500)
-        {
-            throw new HttpRequestException(failure, null, response.StatusCode);
-        }
-        throw new PermanentOutboxFailureException(failure);
+        await OutboxHttp.ThrowUnlessSuccessAsync(response, $"{queued.Type} {message.MessageId}", cancellationToken, target: subscriber, notFoundIsRetryable: true);
     }
 }

@@ -1,9 +1,12 @@
 using MedicalHub.Content.Api.AccessAudit;
+using MedicalHub.Content.Api.Clinical;
 using MedicalHub.Content.Api.Events;
 using MedicalHub.Content.Api.Fhir;
 using MedicalHub.Content.Api.Patients;
 using MedicalHub.Content.Api.Documents;
 using MedicalHub.Content.Api.Infrastructure;
+using MedicalHub.Content.Api.Ingestion;
+using MedicalHub.Content.Api.Search;
 using MedicalHub.Content.Api.Sharing;
 using MedicalHub.Content.Api.Storage;
 using MedicalHub.Data;
@@ -33,10 +36,15 @@ public static class ApplicationServiceExtensions
         builder.Services.AddScoped<PatientRegistry>();
         builder.Services
             .AddFhirResource<PatientFhirHandler>(PatientFhirHandler.Capability)
-            .AddFhirResource<AuditEventFhirHandler>(AuditEventFhirHandler.Capability);
+            .AddFhirResource<AuditEventFhirHandler>(AuditEventFhirHandler.Capability)
+            .AddFhirResource<DocumentReferenceFhirHandler>(DocumentReferenceFhirHandler.Capability)
+            .AddFhirResource<BinaryFhirHandler>(BinaryFhirHandler.Capability);
         builder.AddDocumentStorage(DatabaseName);
         builder.AddDocuments();
         builder.AddSharing();
+        builder.AddIngestion();
+        builder.AddSearch();
+        builder.AddClinicalData();
         return builder;
     }
 
@@ -47,6 +55,9 @@ public static class ApplicationServiceExtensions
         app.MapPatientsApi();
         app.MapFhirApi();
         app.MapSharing();
+        app.MapIngestionApi();
+        app.MapSearchApi();
+        app.MapClinicalApi();
         return app;
     }
 }

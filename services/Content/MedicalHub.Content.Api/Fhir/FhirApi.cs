@@ -1,4 +1,5 @@
 using Hl7.Fhir.Model;
+using MedicalHub.Fhir;
 using MedicalHub.Security.Authorization;
 
 namespace MedicalHub.Content.Api.Fhir;
@@ -13,7 +14,7 @@ public static class FhirApi
 {
     public static IEndpointRouteBuilder MapFhirApi(this IEndpointRouteBuilder app)
     {
-        var fhir = app.MapGroup("/fhir").WithTags("FHIR R4").ExcludeFromDescription();
+        var fhir = app.MapGroup(FhirProblemWriter.BasePath).WithTags("FHIR R4").ExcludeFromDescription();
         fhir.MapGet("/metadata", (HttpContext http, FhirCapabilities capabilities) =>
             AcceptsJson(http.Request) ?? new FhirResult(StatusCodes.Status200OK, capabilities.Statement(BaseUrl(http.Request))));
 
@@ -34,15 +35,15 @@ public static class FhirApi
     private static async Task<FhirResult> DispatchAsync(HttpContext http, string type, string interaction,
         Func<IFhirResourceHandler, FhirRequest, CancellationToken, Task<FhirResult>> call, CancellationToken ct)
     {
-        if (AcceptsJson(http.Request) is { } notAcceptable)
-        {
-            return notAcceptable;
-        }
         var capabilities = http.RequestServices.GetRequiredService<FhirCapabilities>();
         if (capabilities.Find(type) is not { } capability)
         {
-            return FhirResult.Outcome(StatusCodes.Status404NotFound, OperationOutcome.IssueType.NotSupported,
+            return AcceptsJson(http.Request) ?? FhirResult.Outcome(StatusCodes.Status404NotFound, OperationOutcome.IssueType.NotSupported,
                 $"This server does not serve the resource type '{(type.Length <= 64 ? type : type[..64])}'.");
+        }
+        if (!capability.RawContent && AcceptsJson(http.Request) is { } notAcceptable)
+        {
+            return notAcceptable;
         }
         var request = new FhirRequest(http, capability);
         if (!capability.Interactions.Contains(interaction))
@@ -62,15 +63,7 @@ public static class FhirApi
         }
         catch (FhirInputException input)
         {
-            var code = input.Status switch
-            {
-                StatusCodes.Status413PayloadTooLarge => OperationOutcome.IssueType.TooLong,
-                StatusCodes.Status415UnsupportedMediaType => OperationOutcome.IssueType.NotSupported,
-                StatusCodes.Status409Conflict or StatusCodes.Status412PreconditionFailed => OperationOutcome.IssueType.Conflict,
-                StatusCodes.Status422UnprocessableEntity => OperationOutcome.IssueType.BusinessRule,
-                _ => OperationOutcome.IssueType.Invalid,
-            };
-            return FhirResult.Outcome(input.Status, code, input.Message);
+            return FhirResult.Outcome(input.Status, FhirOutcomes.IssueTypeFor(input.Status), input.Message);
         }
         catch (BadHttpRequestException bad)
         {
@@ -79,7 +72,7 @@ public static class FhirApi
     }
 
     /// <summary>Null when the client accepts JSON; a 406 OperationOutcome when it asks only for XML (or another format).</summary>
-    private static FhirResult? AcceptsJson(HttpRequest request)
+    public static FhirResult? AcceptsJson(HttpRequest request)
     {
         var format = request.Query["_format"].ToString();
         if (format.Length > 0 && format is not ("json" or "application/json" or FhirRequest.FhirJson))

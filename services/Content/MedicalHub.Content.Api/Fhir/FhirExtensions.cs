@@ -1,3 +1,4 @@
+using MedicalHub.Fhir;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace MedicalHub.Content.Api.Fhir;
@@ -14,6 +15,7 @@ public static class FhirExtensions
         services.AddKeyedScoped<IFhirResourceHandler, THandler>(capability.Type);
         services.AddSingleton(capability);
         services.TryAddSingleton<FhirCapabilities>();
+        services.AddFhirProblemWriter();
         return services;
     }
 }

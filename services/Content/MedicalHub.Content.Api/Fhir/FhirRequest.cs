@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
 using Hl7.Fhir.Model;
 using Hl7.Fhir.Serialization;
 using Microsoft.AspNetCore.Http.Features;
@@ -33,32 +35,52 @@ public sealed class FhirRequest(HttpContext http, FhirResourceCapability capabil
             : throw new FhirInputException("If-Match must be one ETag, W/\"<versionId>\".");
     }
 
+    /// <summary>The body's media type without parameters (<c>application/fhir+json</c>), null when there is none.</summary>
+    public string? MediaType => Http.Request.ContentType?.Split(';')[0].Trim().ToLowerInvariant();
+
     /// <summary>
     /// The body as a <typeparamref name="T"/>: JSON (<c>application/fhir+json</c> or <c>application/json</c>), at most the
-    /// capability's size, parsed strictly by the Firely SDK. Anything else is a <see cref="FhirInputException"/> (4xx).
+    /// capability's size (or <paramref name="maxBytes"/>), parsed strictly by the Firely SDK. Anything else is a
+    /// <see cref="FhirInputException"/> (4xx).
     /// </summary>
-    public async Task<T> ReadResourceAsync<T>(CancellationToken ct) where T : Resource
+    public async Task<T> ReadResourceAsync<T>(CancellationToken ct, long? maxBytes = null) where T : Resource =>
+        ParseResource<T>(await ReadJsonBodyAsync(ct, maxBytes));
+
+    /// <summary>The body as JSON text (<c>application/fhir+json</c> or <c>application/json</c>), at most the capability's size; 415 otherwise.</summary>
+    public async Task<string> ReadJsonBodyAsync(CancellationToken ct, long? maxBytes = null)
     {
-        var mediaType = Http.Request.ContentType?.Split(';')[0].Trim();
-        if (mediaType is not (FhirJson or "application/json"))
+        if (MediaType is not (FhirJson or "application/json"))
         {
             throw new FhirInputException($"Send the resource as {FhirJson}.", StatusCodes.Status415UnsupportedMediaType);
         }
+        return await ReadBodyAsync(maxBytes ?? Capability.MaxBodyBytes, ct);
+    }
+
+    /// <summary>The whole body as text, at most <paramref name="maxBytes"/> (413 beyond, as a <see cref="FhirInputException"/>).</summary>
+    public async Task<string> ReadBodyAsync(long maxBytes, CancellationToken ct)
+    {
+        if (Http.Request.ContentLength > maxBytes)
+        {
+            throw new FhirInputException($"A {ResourceType} is at most {maxBytes} bytes here.", StatusCodes.Status413PayloadTooLarge);
+        }
         if (Http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
         {
-            limit.MaxRequestBodySize = Capability.MaxBodyBytes;
+            limit.MaxRequestBodySize = maxBytes;
         }
-        string json;
         try
         {
             using var reader = new StreamReader(Http.Request.Body);
-            json = await reader.ReadToEndAsync(ct);
+            return await reader.ReadToEndAsync(ct);
         }
         catch (BadHttpRequestException tooLarge) when (tooLarge.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            throw new FhirInputException($"A {ResourceType} is at most {Capability.MaxBodyBytes} bytes.", StatusCodes.Status413PayloadTooLarge);
+            throw new FhirInputException($"A {ResourceType} is at most {maxBytes} bytes here.", StatusCodes.Status413PayloadTooLarge);
         }
+    }
 
+    /// <summary><paramref name="json"/> as a <typeparamref name="T"/>, parsed strictly; <see cref="FhirInputException"/> (400) otherwise.</summary>
+    public static T ParseResource<T>(string json) where T : Resource
+    {
         Resource resource;
         try
         {
@@ -87,5 +109,42 @@ public static class FhirJsonFormat
 {
     public static readonly FhirJsonDeserializer Deserializer = new(new DeserializerSettings().UsingMode(DeserializationMode.Strict));
 
-    public static string Serialize(Base resource) => resource.ToJson();
+    /// <summary>
+    /// The resource as FHIR R4 JSON. The Firely SDK (6.x) models <c>Attachment.size</c> as R5's integer64 and so writes it as a
+    /// JSON string; R4 says unsignedInt, a JSON number, which is what is written here.
+    /// </summary>
+    public static string Serialize(Base resource)
+    {
+        var json = resource.ToJson();
+        if (!json.Contains("\"size\":\"", StringComparison.Ordinal))
+        {
+            return json;
+        }
+        var root = JsonNode.Parse(json)!;
+        SizesAsNumbers(root);
+        return root.ToJsonString();
+    }
+
+    private static void SizesAsNumbers(JsonNode? node)
+    {
+        switch (node)
+        {
+            case JsonObject element:
+                if (element["size"] is JsonValue size && size.TryGetValue<string>(out var text) && ulong.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var number))
+                {
+                    element["size"] = number;
+                }
+                foreach (var (_, child) in element.ToList())
+                {
+                    SizesAsNumbers(child);
+                }
+                break;
+            case JsonArray items:
+                foreach (var item in items)
+                {
+                    SizesAsNumbers(item);
+                }
+                break;
+        }
+    }
 }

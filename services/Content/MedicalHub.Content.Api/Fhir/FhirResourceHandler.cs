@@ -34,6 +34,10 @@ public interface IFhirResourceHandler
 /// <param name="SearchParameters">Name and FHIR type of each search parameter, besides <c>_count</c> and <c>_page</c>.</param>
 /// <param name="ReadPermission">Needed by read, vread and search.</param>
 /// <param name="WritePermission">Needed by create and update.</param>
+/// <param name="RawContent">
+/// The type stands for content of any media type (<c>Binary</c>): the endpoint leaves <c>Accept</c> and the body's
+/// <c>Content-Type</c> to the handler, which answers the bytes themselves unless FHIR JSON is asked for.
+/// </param>
 public sealed record FhirResourceCapability(
     string Type,
     IReadOnlyList<string> Interactions,
@@ -41,4 +45,5 @@ public sealed record FhirResourceCapability(
     string ReadPermission,
     string? WritePermission = null,
     long MaxBodyBytes = 256 * 1024,
-    string? Documentation = null);
+    string? Documentation = null,
+    bool RawContent = false);

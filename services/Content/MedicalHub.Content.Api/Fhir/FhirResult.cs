@@ -18,8 +18,22 @@ public sealed class FhirResult(int status, Resource body) : IResult
 
     public DateTimeOffset? LastModified { get; init; }
 
+    /// <summary>What answers instead of <see cref="Body"/> as JSON: a Binary's bytes (which <see cref="Body"/> describes).</summary>
+    private IResult? Content { get; init; }
+
+    /// <summary>
+    /// <paramref name="content"/> answers (the bytes of <paramref name="described"/>, or the resource streamed as it is read);
+    /// <paramref name="described"/> is what they are, for the handler's callers.
+    /// </summary>
+    public static FhirResult Streamed(Binary described, IResult content) => new(StatusCodes.Status200OK, described) { Content = content };
+
     public async Task ExecuteAsync(HttpContext httpContext)
     {
+        if (Content is not null)
+        {
+            await Content.ExecuteAsync(httpContext);
+            return;
+        }
         var response = httpContext.Response;
         response.StatusCode = Status;
         response.ContentType = FhirRequest.FhirJson + "; charset=utf-8";

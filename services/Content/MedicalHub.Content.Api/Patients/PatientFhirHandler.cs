@@ -1,6 +1,7 @@
 using System.Globalization;
 using MedicalHub.Content.Api.AccessAudit;
 using MedicalHub.Content.Api.Fhir;
+using MedicalHub.Security.Claims;
 
 namespace MedicalHub.Content.Api.Patients;
 
@@ -20,8 +21,8 @@ public sealed class PatientFhirHandler(PatientRegistry registry) : IFhirResource
             ("identifier", "token", "system|value, system| or value."),
             ("active", "token", "true or false."),
         ],
-        PatientsApi.ReadPermission,
-        PatientsApi.WritePermission,
+        PermissionNames.PatientsRead,
+        PermissionNames.PatientsWrite,
         PatientsApi.MaxBodyBytes,
         "The organization's patient registry. Results are ordered by name.");
 

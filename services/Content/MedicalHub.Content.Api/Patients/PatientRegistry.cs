@@ -177,11 +177,18 @@ public sealed class PatientRegistry(
                 Keep(record, "merged", replaces: []);
             }
 
+            // The merged record's documents follow the survivor, and so do shares of its chart (the same person's chart).
+            var now = time.GetUtcNow();
+            var documents = await db.Documents.IgnoreQueryFilters([Documents.Document.NotDeletedFilter]).Where(d => d.PatientId == mergedId)
+                .ExecuteUpdateAsync(set => set.SetProperty(d => d.PatientId, survivorId).SetProperty(d => d.Revision, d => d.Revision + 1).SetProperty(d => d.UpdatedAt, now), ct);
+            var shares = await db.Shares.Where(share => share.PatientId == mergedId).ExecuteUpdateAsync(set => set.SetProperty(share => share.PatientId, survivorId), ct);
+
             Touch(survivor);
             var replaces = await db.Patients.Where(p => p.MergedIntoId == survivorId).Select(p => p.Id).ToListAsync(ct);
             var view = Keep(survivor, "absorbed", [.. replaces.Concat(earlier.Select(e => e.Id)).Append(merged.Id).Distinct().Order()]);
             await audit.RecordWithinTransactionAsync(db,
-                new PhiAccess(PhiActions.Merge, "Patient", survivor.Id.ToString(), [survivor.Id, merged.Id], Detail: $"merged {merged.Id} into {survivor.Id}"), ct);
+                new PhiAccess(PhiActions.Merge, "Patient", survivor.Id.ToString(), [survivor.Id, merged.Id],
+                    Detail: $"merged {merged.Id} into {survivor.Id}; {documents} document(s) and {shares} chart share(s) moved"), ct);
             events.Publish(db, PatientEvents.Merged, Organization, new PatientEvents.PatientMerged(survivor.Id, merged.Id, survivor.Version));
             return new PatientOutcome.Saved(view);
         }, cancellationToken);

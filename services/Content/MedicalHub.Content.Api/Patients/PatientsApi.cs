@@ -2,6 +2,7 @@ using System.Globalization;
 using MedicalHub.Content.Api.AccessAudit;
 using MedicalHub.Data;
 using MedicalHub.Security.Authorization;
+using MedicalHub.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
@@ -14,9 +15,6 @@ namespace MedicalHub.Content.Api.Patients;
 /// </summary>
 public static class PatientsApi
 {
-    public const string ReadPermission = "patients:read";
-    public const string WritePermission = "patients:write";
-
     /// <summary>
     /// A patient's details are small: a body larger than this is refused (413) before it is read. Generous beside the
     /// gateway's 256 KB, so that a merely oversized value is read and answered with a 400 naming the field; beyond
@@ -27,25 +25,25 @@ public static class PatientsApi
     public static IEndpointRouteBuilder MapPatientsApi(this IEndpointRouteBuilder app)
     {
         var patients = app.MapGroup("/api/patients").WithTags("Patients");
-        patients.MapPost("/", CreateAsync).WithName("CreatePatient").RequirePermission(WritePermission)
+        patients.MapPost("/", CreateAsync).WithName("CreatePatient").RequirePermission(PermissionNames.PatientsWrite)
             .WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes))
             .WithSummary("Register a patient; the practice's MRN is assigned unless one is given")
             .ProducesProblem(StatusCodes.Status409Conflict);
-        patients.MapGet("/", SearchAsync).WithName("SearchPatients").RequirePermission(ReadPermission)
+        patients.MapGet("/", SearchAsync).WithName("SearchPatients").RequirePermission(PermissionNames.PatientsRead)
             .WithSummary("Patients by name prefix (diacritics and case ignored), family or given name, phonetic name, birth date, identifier, active; in name order");
-        patients.MapGet("/{id:guid}", GetAsync).WithName("GetPatient").RequirePermission(ReadPermission)
+        patients.MapGet("/{id:guid}", GetAsync).WithName("GetPatient").RequirePermission(PermissionNames.PatientsRead)
             .WithSummary("One patient, with its ETag; fromSearch=true records the read as a search hit opened");
-        patients.MapPut("/{id:guid}", UpdateAsync).WithName("UpdatePatient").RequirePermission(WritePermission)
+        patients.MapPut("/{id:guid}", UpdateAsync).WithName("UpdatePatient").RequirePermission(PermissionNames.PatientsWrite)
             .WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes))
             .WithSummary("Replace a patient's details; If-Match with the ETag of the version changed is required")
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status412PreconditionFailed).ProducesProblem(StatusCodes.Status428PreconditionRequired);
-        patients.MapPost("/{id:guid}/merge", MergeAsync).WithName("MergePatients").RequirePermission(WritePermission)
+        patients.MapPost("/{id:guid}/merge", MergeAsync).WithName("MergePatients").RequirePermission(PermissionNames.PatientsWrite)
             .WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes))
             .WithSummary("Merge another record (mergeId) into this one, which survives and keeps both histories; If-Match optional")
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status412PreconditionFailed);
-        patients.MapGet("/{id:guid}/history", HistoryAsync).WithName("GetPatientHistory").RequirePermission(ReadPermission)
+        patients.MapGet("/{id:guid}/history", HistoryAsync).WithName("GetPatientHistory").RequirePermission(PermissionNames.PatientsRead)
             .WithSummary("The versions of the record and of the records merged into it, newest first");
-        patients.MapGet("/{id:guid}/history/{version:int}", GetVersionAsync).WithName("GetPatientVersion").RequirePermission(ReadPermission)
+        patients.MapGet("/{id:guid}/history/{version:int}", GetVersionAsync).WithName("GetPatientVersion").RequirePermission(PermissionNames.PatientsRead)
             .WithSummary("The record as it was at one version");
         return app;
     }

@@ -1,3 +1,4 @@
+using MedicalHub.Content.Api.AccessAudit;
 using MedicalHub.Content.Api.Documents;
 using MedicalHub.Content.Api.Infrastructure;
 using MedicalHub.Content.Api.Storage;
@@ -32,7 +33,8 @@ public static class PublicShareLinksApi
 
     public sealed record SharedDocumentView(string Title, string MediaType, long SizeBytes, string? FileName, DateTimeOffset ExpiresAt, bool OneTime);
 
-    private static async Task<Results<Ok<SharedDocumentView>, ProblemHttpResult>> DescribeAsync(ShareLinkOpener opener, HttpContext http, CancellationToken ct)
+    private static async Task<Results<Ok<SharedDocumentView>, ProblemHttpResult>> DescribeAsync(ShareLinkOpener opener, PhiAccessAudit audit, HttpContext http,
+        CancellationToken ct)
     {
         var outcome = await opener.OpenAsync(http, download: false, ct);
         if (outcome is ShareLinkOpener.Refused refused)
@@ -40,20 +42,22 @@ public static class PublicShareLinksApi
             return TypedResults.Problem(statusCode: refused.Status, title: refused.Title, detail: refused.Detail);
         }
         var (link, document) = (ShareLinkOpener.Opened)outcome;
+        await audit.RecordAsync(ShareLinksApi.Recorded(link, PhiActions.Read, document.PatientId), ct);
         return TypedResults.Ok(new SharedDocumentView(document.Title, document.MediaType, document.SizeBytes, document.FileName, link.ExpiresAt, link.OneTime));
     }
 
     private static async Task<Results<FileStreamHttpResult, ProblemHttpResult>> DownloadAsync(ShareLinkOpener opener, ContentDbContext db, ObjectStores stores,
-        HttpContext http, CancellationToken ct)
+        PhiAccessAudit audit, HttpContext http, CancellationToken ct)
     {
         var outcome = await opener.OpenAsync(http, download: true, ct);
         if (outcome is ShareLinkOpener.Refused refused)
         {
             return TypedResults.Problem(statusCode: refused.Status, title: refused.Title, detail: refused.Detail);
         }
-        var document = ((ShareLinkOpener.Opened)outcome).Document;
+        var (link, document) = (ShareLinkOpener.Opened)outcome;
         var version = await db.DocumentVersions.AsNoTracking().SingleAsync(v => v.DocumentId == document.Id && v.Number == document.CurrentVersion, ct);
         var stored = await db.StoredObjects.AsNoTracking().SingleAsync(o => o.Key == version.StoredObjectKey, ct);
+        await audit.RecordAsync(ShareLinksApi.Recorded(link, PhiActions.Download, document.PatientId) with { Detail = $"share link {link.Id}, version {version.Number}" }, ct);
         return DocumentContent.Serve(http, stores, stored, version, document.Id, disposition: null);
     }
 }

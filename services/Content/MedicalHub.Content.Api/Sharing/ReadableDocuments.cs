@@ -1,9 +1,11 @@
+using MedicalHub.Content.Api.AccessAudit;
 using MedicalHub.Content.Api.Documents;
 using MedicalHub.Content.Api.Infrastructure;
 using MedicalHub.Content.Api.Storage;
 using MedicalHub.Data.Tenancy;
 using MedicalHub.Security.Authentication;
 using MedicalHub.Security.Authorization;
+using MedicalHub.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 
 namespace MedicalHub.Content.Api.Sharing;
@@ -12,9 +14,45 @@ namespace MedicalHub.Content.Api.Sharing;
 /// The documents the caller may read: their own organization's (the organization filter), and those an active
 /// <see cref="Share"/> grants them, as a user or through one of their roles, in the organization their token is for —
 /// across organizations. Everything else is simply not found. Reading through a share is read-only: writes never use this.
+/// Every read is recorded (<see cref="RecordAsync"/>) in the chain of the organization that owns the document, with the
+/// reader's identity, whichever organization the reader acts for.
 /// </summary>
-public sealed class ReadableDocuments(ContentDbContext db, CurrentCaller caller, IHttpContextAccessor http, TimeProvider time)
+public sealed class ReadableDocuments(ContentDbContext db, CurrentCaller caller, PhiAccessAudit audit, IHttpContextAccessor http, TimeProvider time)
 {
+    /// <summary>
+    /// Records that the caller did <paramref name="action"/> to <paramref name="document"/> (found with <see cref="FindAsync"/>),
+    /// before anything of it is answered: in the owner's chain, noting the reader's organization when it is another.
+    /// </summary>
+    public Task RecordAsync(Document document, string action, string? detail, CancellationToken ct, string resourceType = "DocumentReference", string? resourceId = null)
+    {
+        if (document.OrganizationId != caller.OrganizationId)
+        {
+            detail = $"{(detail is null ? "" : detail + "; ")}through a share, for a reader of organization {caller.OrganizationId}";
+        }
+        return audit.RecordAsync(new PhiAccess(action, resourceType, resourceId ?? document.Id.ToString(), document.PatientId is { } patient ? [patient] : [], Detail: detail)
+        {
+            OrganizationId = document.OrganizationId,
+        }, ct);
+    }
+
+    /// <summary>
+    /// Records a listing of <paramref name="documents"/> as a search: one record per owning organization, naming the patients
+    /// of its documents on the page; an empty page is recorded in the caller's organization.
+    /// </summary>
+    public async Task RecordSearchAsync(IReadOnlyCollection<Document> documents, string? query, CancellationToken ct)
+    {
+        var pages = documents.GroupBy(d => d.OrganizationId).Select(g => (Owner: g.Key, Patients: g.Select(d => d.PatientId).OfType<Guid>().Distinct().ToList())).ToList();
+        if (pages.Count == 0 && caller.OrganizationId is { } own)
+        {
+            pages.Add((own, []));
+        }
+        foreach (var (owner, patients) in pages)
+        {
+            var detail = owner != caller.OrganizationId ? $"through shares, for a reader of organization {caller.OrganizationId}" : null;
+            await audit.RecordAsync(new PhiAccess(PhiActions.Search, "DocumentReference", null, patients, query, detail) { OrganizationId = owner }, ct);
+        }
+    }
+
     public async Task<Document?> FindAsync(Guid id, CancellationToken ct)
     {
         var own = await db.Documents.AsNoTracking().SingleOrDefaultAsync(d => d.Id == id, ct);
@@ -49,7 +87,7 @@ public sealed class ReadableDocuments(ContentDbContext db, CurrentCaller caller,
         {
             return null;
         }
-        var roles = http.HttpContext?.User.FindAll(CallerClaims.Role).Select(c => c.Value).ToList() ?? [];
+        var roles = http.HttpContext?.User.FindAll(ClaimNames.Role).Select(c => c.Value).ToList() ?? [];
         var now = time.GetUtcNow();
         return db.Shares.AcrossOrganizations().AsNoTracking()
             .Where(s => s.RevokedAt == null && (s.ExpiresAt == null || s.ExpiresAt > now) && s.RecipientOrganizationId == organization

@@ -32,9 +32,20 @@ public sealed class Share : IOrganizationOwned
 
     public DateTimeOffset? RevokedAt { get; set; }
 
+    /// <summary>The user who revoked it; null when a service did (<see cref="RevokedByClient"/>).</summary>
     public Guid? RevokedBy { get; set; }
 
-    public Guid CreatedBy { get; init; }
+    /// <summary>The service (client id) that revoked it on behalf of the organization, e.g. <c>workflow</c> undoing a referral.</summary>
+    public string? RevokedByClient { get; set; }
+
+    /// <summary>The user who made it; null when a service did (<see cref="CreatedByClient"/>).</summary>
+    public Guid? CreatedBy { get; init; }
+
+    /// <summary>The service (client id) that made it on behalf of the organization, e.g. <c>workflow</c> for a referral.</summary>
+    public string? CreatedByClient { get; init; }
+
+    /// <summary>The caller's <c>Idempotency-Key</c>: a repeated request with it answers this share instead of making another (unique per organization).</summary>
+    public string? IdempotencyKey { get; init; }
 
     public DateTimeOffset CreatedAt { get; init; } = DateTimeOffset.UtcNow;
 

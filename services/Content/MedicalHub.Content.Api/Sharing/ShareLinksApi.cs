@@ -1,7 +1,9 @@
+using MedicalHub.Content.Api.AccessAudit;
 using MedicalHub.Content.Api.Infrastructure;
 using MedicalHub.Data;
 using MedicalHub.Data.Tenancy;
 using MedicalHub.Security.Authorization;
+using MedicalHub.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -17,7 +19,7 @@ public static class ShareLinksApi
 {
     public static IEndpointRouteBuilder MapShareLinksApi(this IEndpointRouteBuilder app)
     {
-        var links = app.MapGroup("/api/share-links").WithTags("Sharing").RequirePermission(SharesApi.SharePermission);
+        var links = app.MapGroup("/api/share-links").WithTags("Sharing").RequirePermission(PermissionNames.DocumentsShare);
         links.MapPost("/", CreateAsync).WithName("CreateShareLink")
             .WithSummary("Make an expiring read-only link to a document (the token is shown in this answer only)");
         links.MapGet("/", ListAsync).WithName("ListShareLinks")
@@ -49,7 +51,8 @@ public static class ShareLinksApi
     public sealed record ShareLinkPage(ShareLinkView[] Items, int Page, int PageSize, int Total);
 
     private static async Task<Results<Created<CreatedShareLink>, NotFound, ValidationProblem, ProblemHttpResult>> CreateAsync(CreateShareLinkRequest request,
-        ContentDbContext db, CurrentCaller caller, OrganizationScope organization, IOptions<SharingSettings> settings, TimeProvider time, CancellationToken ct)
+        ContentDbContext db, PhiAccessAudit audit, CurrentCaller caller, OrganizationScope organization, IOptions<SharingSettings> settings, TimeProvider time,
+        CancellationToken ct)
     {
         if (caller.UserId is not { } userId || organization.OrganizationId is null)
         {
@@ -74,7 +77,9 @@ public static class ShareLinksApi
         {
             return TypedResults.ValidationProblem(errors);
         }
-        if (!await db.Documents.AnyAsync(d => d.Id == request.DocumentId, ct))
+        audit.StatedPurposeOfUse();
+        var document = await db.Documents.AsNoTracking().Where(d => d.Id == request.DocumentId).Select(d => new { d.PatientId }).SingleOrDefaultAsync(ct);
+        if (document is null)
         {
             return TypedResults.NotFound();
         }
@@ -92,7 +97,7 @@ public static class ShareLinksApi
             CreatedAt = now,
         };
         db.ShareLinks.Add(link);
-        await db.SaveChangesAsync(ct);
+        await audit.SaveWithRecordAsync(db, Recorded(link, PhiActions.Share, document.PatientId), ct);
         return TypedResults.Created($"/api/share-links/{link.Id}", new CreatedShareLink(ShareLinkView.From(link, now, settings.Value.MaxCodeAttempts), token));
     }
 
@@ -127,7 +132,12 @@ public static class ShareLinksApi
         return TypedResults.Ok(new ShareLinkDetails(ShareLinkView.From(link, time.GetUtcNow(), settings.Value.MaxCodeAttempts), uses));
     }
 
-    private static async Task<Results<NoContent, NotFound>> RevokeAsync(Guid id, ContentDbContext db, CurrentCaller caller, TimeProvider time, CancellationToken ct)
+    /// <summary>The record of a share link made, opened or revoked (the token never: it is a secret).</summary>
+    public static PhiAccess Recorded(ShareLink link, string action, Guid? patientId) =>
+        new(action, "DocumentReference", link.DocumentId.ToString(), patientId is { } p ? [p] : [], Detail: $"share link {link.Id}");
+
+    private static async Task<Results<NoContent, NotFound>> RevokeAsync(Guid id, ContentDbContext db, PhiAccessAudit audit, CurrentCaller caller, TimeProvider time,
+        CancellationToken ct)
     {
         var link = await db.ShareLinks.SingleOrDefaultAsync(l => l.Id == id, ct);
         if (link is null)
@@ -138,7 +148,9 @@ public static class ShareLinksApi
         {
             link.RevokedAt = time.GetUtcNow();
             link.RevokedBy = caller.UserId;
-            await db.SaveChangesAsync(ct);
+            var patientId = await db.Documents.IgnoreQueryFilters([Documents.Document.NotDeletedFilter]).Where(d => d.Id == link.DocumentId)
+                .Select(d => d.PatientId).SingleOrDefaultAsync(ct);
+            await audit.SaveWithRecordAsync(db, Recorded(link, PhiActions.Revoke, patientId), ct);
         }
         return TypedResults.NoContent();
     }

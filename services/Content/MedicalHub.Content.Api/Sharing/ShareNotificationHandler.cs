@@ -1,4 +1,3 @@
-using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using MedicalHub.Data.Outbox;
@@ -54,18 +53,7 @@ public sealed class ShareNotificationHandler(IHttpClientFactory clients, IOption
         };
         request.Headers.Add("Idempotency-Key", message.MessageId.ToString());
         using var response = await clients.CreateClient(HttpClientName).SendAsync(request, cancellationToken);
-        if (response.IsSuccessStatusCode)
-        {
-            return;
-        }
-        var body = await response.Content.ReadAsStringAsync(cancellationToken);
-        var failure = $"Communication answered {(int)response.StatusCode} to {message.Type} {message.MessageId}: {(body.Length <= 500 ? body : body[..500])}";
-        if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable
-            || (int)response.StatusCode >= 500)
-        {
-            throw new HttpRequestException(failure, null, response.StatusCode);
-        }
-        throw new PermanentOutboxFailureException(failure);
+        await OutboxHttp.ThrowUnlessSuccessAsync(response, $"{message.Type} {message.MessageId}", cancellationToken, target: "Communication");
     }
 }
 

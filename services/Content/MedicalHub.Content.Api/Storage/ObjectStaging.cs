@@ -46,6 +46,16 @@ public sealed class ObjectStaging(ContentDbContext db, ObjectStores stores, IOpt
         return new Staged(stored, upload.Head.ToArray());
     }
 
+    /// <summary>
+    /// Marks a staged, checked object (tracked by the context) as an unfiled FHIR Binary (<see cref="StoredObjectState.Unfiled"/>),
+    /// kept until a DocumentReference files it: the caller saves it.
+    /// </summary>
+    public void KeepUnfiled(StoredObject staged)
+    {
+        staged.State = StoredObjectState.Unfiled;
+        staged.LastActivityAt = time.GetUtcNow();
+    }
+
     /// <summary>Removes a staged object: its row, then its bytes (a crash in between leaves them to the sweeper's orphan pass).</summary>
     public async Task DiscardAsync(StoredObject staged)
     {

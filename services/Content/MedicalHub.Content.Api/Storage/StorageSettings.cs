@@ -19,7 +19,10 @@ public sealed class StorageSettings
     /// </summary>
     public TimeSpan AbandonedAfter { get; set; } = TimeSpan.FromMinutes(10);
 
-    /// <summary>How often the sweeper looks for abandoned uploads, unreferenced objects and orphaned blobs.</summary>
+    /// <summary>How long a FHIR Binary created on its own waits for a DocumentReference to file it before the sweeper removes it.</summary>
+    public TimeSpan UnfiledLifetime { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>How often the sweeper looks for abandoned uploads, unfiled Binaries, unreferenced objects and orphaned blobs.</summary>
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromMinutes(1);
 }
 

@@ -1,4 +1,5 @@
 using MedicalHub.Content.Api.Infrastructure;
+using MedicalHub.Data.Work;
 using MedicalHub.Data.Tenancy;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -8,75 +9,59 @@ namespace MedicalHub.Content.Api.Storage;
 
 /// <summary>
 /// Keeps the backends holding exactly what the database says exists. Each pass removes: uploads abandoned for
-/// <see cref="StorageSettings.AbandonedAfter"/>; committed objects no document version refers
-/// to any more (row first, then bytes: the foreign key from versions refuses the delete if one just began to); and
-/// bytes an object store holds without any row (left by a crash between those two steps). Several replicas may sweep
-/// at once: every step is idempotent.
+/// <see cref="StorageSettings.AbandonedAfter"/>; FHIR Binaries no DocumentReference filed within
+/// <see cref="StorageSettings.UnfiledLifetime"/>; committed objects no document version refers to any more (row first,
+/// then bytes: the foreign key from versions refuses the delete if one just began to); and bytes an object store holds
+/// without any row (left by a crash between those two steps). A pass that removed a full batch is followed by another
+/// at once. Several replicas may sweep at once: every step is idempotent.
 /// </summary>
 public sealed class StorageSweeper(IServiceScopeFactory scopes, ObjectStores stores, IOptions<StorageSettings> settings, TimeProvider time,
-    ILogger<StorageSweeper> logger) : BackgroundService
+    ILogger<StorageSweeper> logger) : PollingWorker(logger)
 {
-    private const int BatchSize = 200;
+    private const int Batch = 200;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(settings.Value.SweepInterval, time);
-        do
-        {
-            try
-            {
-                await SweepAsync(stoppingToken);
-            }
-            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
-            {
-                logger.LogWarning(ex, "The storage sweep failed; it runs again in {Interval}", settings.Value.SweepInterval);
-            }
-        }
-        while (await WaitAsync(timer, stoppingToken));
-    }
+    protected override int BatchSize => Batch;
 
-    private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken ct)
-    {
-        try
-        {
-            return await timer.WaitForNextTickAsync(ct);
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
-        }
-    }
+    protected override TimeSpan PollInterval => settings.Value.SweepInterval;
+
+    protected override TimeProvider Time => time;
+
+    public override Task<int> RunPassAsync(CancellationToken cancellationToken) => SweepAsync(cancellationToken);
 
     /// <summary>One pass; returns how many objects it removed.</summary>
     public async Task<int> SweepAsync(CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ContentDbContext>();
-        var cutoff = time.GetUtcNow() - settings.Value.AbandonedAfter;
-        return await RemoveAbandonedUploadsAsync(db, cutoff, ct) + await RemoveUnreferencedAsync(db, ct) + await RemoveOrphanedBytesAsync(db, cutoff, ct);
+        var now = time.GetUtcNow();
+        return await RemoveSilentAsync(db, StoredObjectState.Staging, now - settings.Value.AbandonedAfter, "abandoned upload(s)", ct)
+            + await RemoveSilentAsync(db, StoredObjectState.Unfiled, now - settings.Value.UnfiledLifetime, "Binary(ies) never filed by a DocumentReference", ct)
+            + await RemoveUnreferencedAsync(db, ct)
+            + await RemoveOrphanedBytesAsync(db, now - settings.Value.AbandonedAfter, ct);
     }
 
-    private async Task<int> RemoveAbandonedUploadsAsync(ContentDbContext db, DateTimeOffset cutoff, CancellationToken ct)
+    /// <summary>Objects in <paramref name="state"/> untouched since <paramref name="cutoff"/>: an upload abandoned, a Binary never filed.</summary>
+    private async Task<int> RemoveSilentAsync(ContentDbContext db, StoredObjectState state, DateTimeOffset cutoff, string what, CancellationToken ct)
     {
-        var abandoned = await db.StoredObjects.AcrossOrganizations().AsNoTracking()
-            .Where(o => o.State == StoredObjectState.Staging && o.LastActivityAt < cutoff)
-            .OrderBy(o => o.LastActivityAt).Take(BatchSize).ToListAsync(ct);
+        var silent = await db.StoredObjects.AcrossOrganizations().AsNoTracking()
+            .Where(o => o.State == state && o.LastActivityAt < cutoff)
+            .OrderBy(o => o.LastActivityAt).Take(Batch).ToListAsync(ct);
         var removed = 0;
-        foreach (var upload in abandoned)
+        foreach (var stored in silent)
         {
-            // Deleting the row claims the upload (only if still silent); its bytes go next: a crash in between leaves them
-            // to the orphan pass (an object store's) or they went with the row (the database's chunks cascade).
+            // Deleting the row claims the object (only if still silent, still in that state); its bytes go next: a crash
+            // in between leaves them to the orphan pass (an object store's) or they went with the row (the database's chunks cascade).
             if (await db.StoredObjects.AcrossOrganizations()
-                    .Where(o => o.Key == upload.Key && o.State == StoredObjectState.Staging && o.LastActivityAt < cutoff)
+                    .Where(o => o.Key == stored.Key && o.State == state && o.LastActivityAt < cutoff)
                     .ExecuteDeleteAsync(ct) == 1)
             {
-                await stores.For(upload).DeleteAsync(upload.OrganizationId, upload.Key, ct);
+                await stores.For(stored).DeleteAsync(stored.OrganizationId, stored.Key, ct);
                 removed++;
             }
         }
         if (removed > 0)
         {
-            logger.LogInformation("Removed {Count} abandoned upload(s)", removed);
+            logger.LogInformation("Removed {Count} {What}", removed, what);
         }
         return removed;
     }
@@ -86,7 +71,7 @@ public sealed class StorageSweeper(IServiceScopeFactory scopes, ObjectStores sto
         var unreferenced = await db.StoredObjects.AcrossOrganizations().AsNoTracking()
             .Where(o => o.State == StoredObjectState.Committed
                 && !db.DocumentVersions.IgnoreQueryFilters().Any(v => v.StoredObjectKey == o.Key))
-            .Take(BatchSize).ToListAsync(ct);
+            .Take(Batch).ToListAsync(ct);
         var removed = 0;
         foreach (var stored in unreferenced)
         {
@@ -116,11 +101,11 @@ public sealed class StorageSweeper(IServiceScopeFactory scopes, ObjectStores sto
         var removed = 0;
         foreach (var store in stores.All)
         {
-            var batch = new List<HeldObject>(BatchSize);
+            var batch = new List<HeldObject>(Batch);
             await foreach (var held in store.ListHeldAsync(ct))
             {
                 batch.Add(held);
-                if (batch.Count == BatchSize)
+                if (batch.Count == Batch)
                 {
                     removed += await RemoveOrphansAsync(db, store, batch, cutoff, ct);
                     batch.Clear();

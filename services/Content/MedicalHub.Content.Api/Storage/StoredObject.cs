@@ -4,9 +4,11 @@ namespace MedicalHub.Content.Api.Storage;
 
 /// <summary>
 /// One immutable sequence of bytes in the object store, owned by an organization. It is <see cref="StoredObjectState.Staging"/>
-/// while being written (invisible to documents; the sweeper removes it once abandoned) and
-/// <see cref="StoredObjectState.Committed"/> once a document version refers to it. Committed objects are unique per
-/// organization and SHA-256: identical bytes are kept once however many versions refer to them.
+/// while being written (invisible to documents; the sweeper removes it once abandoned),
+/// <see cref="StoredObjectState.Unfiled"/> when it is a FHIR Binary created on its own, waiting for a DocumentReference to
+/// file it (the sweeper removes it after <c>UnfiledLifetime</c>), and <see cref="StoredObjectState.Committed"/> once a
+/// document version refers to it. Committed objects are unique per organization and SHA-256: identical bytes are kept
+/// once however many versions refer to them.
 /// </summary>
 public sealed class StoredObject : IOrganizationOwned
 {
@@ -37,6 +39,9 @@ public enum StoredObjectState
 {
     Staging,
     Committed,
+
+    /// <summary>Written and checked, kept as a FHIR <c>Binary</c> (its key is the Binary's id) until a DocumentReference files it.</summary>
+    Unfiled,
 }
 
 /// <summary>One chunk of an object kept by the PostgreSQL backend (deleted with its object).</summary>

@@ -14,7 +14,8 @@ internal sealed class StoredObjectEntityTypeConfiguration : IEntityTypeConfigura
         builder.Property(o => o.MediaType).HasMaxLength(255);
         // Deduplication: one committed object per organization and content.
         builder.HasIndex(o => new { o.OrganizationId, o.Sha256 }).IsUnique().HasFilter("state = 'Committed'");
-        builder.HasIndex(o => o.LastActivityAt).HasFilter("state = 'Staging'");
+        // The sweeper's: abandoned uploads and Binaries never filed.
+        builder.HasIndex(o => new { o.State, o.LastActivityAt }).HasFilter("state <> 'Committed'");
     }
 }
 

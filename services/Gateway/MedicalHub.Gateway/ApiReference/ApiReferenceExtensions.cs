@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using MedicalHub.Gateway.ServiceDocuments;
 using Scalar.AspNetCore;
 using Yarp.ReverseProxy.Configuration;
 using Yarp.ReverseProxy.Transforms;
@@ -8,15 +9,26 @@ namespace MedicalHub.Gateway.ApiReference;
 
 /// <summary>
 /// One API reference for the whole platform: each service's OpenAPI document is proxied under
-/// <c>/openapi/{service}/v1.json</c> (routes marked <c>"OpenApiDocument": "true"</c>), and the Scalar
-/// page at <c>/scalar</c> lists them all.
+/// <c>/openapi/{service}/v1.json</c> (routes marked <c>"OpenApiDocument": "true"</c>), the gateway answers
+/// <c>/openapi/v1.json</c> with the one document of the public API (<see cref="PublicApiDocument"/>), and the Scalar
+/// page at <c>/scalar</c> shows that one first, then each service's own.
 /// </summary>
 public static class ApiReferenceExtensions
 {
     public const string MetadataKey = "OpenApiDocument";
 
+    public static IHostApplicationBuilder AddApiReference(this IHostApplicationBuilder builder) =>
+        builder.AddMergedServiceDocument<PublicApiDocument>();
+
     public static WebApplication MapApiReference(this WebApplication app)
     {
+        app.MapGet(PublicApiDocument.Path, async (HttpContext http, PublicApiDocument document, IProxyConfigProvider proxy) =>
+        {
+            var request = http.Request;
+            var merged = await document.GetAsync(proxy.GetConfig(), $"{request.Scheme}://{request.Host}{request.PathBase}", http.RequestAborted);
+            return Results.Text(merged.ToJsonString(), "application/json; charset=utf-8");
+        }).AllowAnonymous().ExcludeFromDescription();
+
         var documents = app.Services.GetRequiredService<IProxyConfigProvider>().GetConfig().Routes
             .Where(r => r.Metadata?.GetValueOrDefault(MetadataKey) == "true" && r.Match.Path is not null)
             .OrderBy(r => r.ClusterId, StringComparer.Ordinal)
@@ -25,10 +37,11 @@ public static class ApiReferenceExtensions
         app.MapScalarApiReference(options =>
         {
             options.WithTitle("MedicalHub API");
-            for (var i = 0; i < documents.Count; i++)
+            options.AddDocument("medicalhub", "MedicalHub (all services)", PublicApiDocument.Path, isDefault: true);
+            foreach (var route in documents)
             {
-                var service = documents[i].ClusterId!;
-                options.AddDocument(service, char.ToUpperInvariant(service[0]) + service[1..], documents[i].Match.Path, isDefault: i == 0);
+                var service = route.ClusterId!;
+                options.AddDocument(service, char.ToUpperInvariant(service[0]) + service[1..], route.Match.Path);
             }
         });
         return app;

@@ -6,6 +6,7 @@ using MedicalHub.Gateway.Forwarding;
 using MedicalHub.Gateway.RateLimiting;
 using MedicalHub.Gateway.Routing;
 using MedicalHub.Gateway.WebApp;
+using MedicalHub.RateLimiting;
 using Microsoft.AspNetCore.HttpOverrides;
 using Yarp.ReverseProxy.Configuration;
 
@@ -35,9 +36,10 @@ public static class GatewayExtensions
         });
 
         builder.AddRedisClient(GatewaySettings.RedisName);
-        builder.Services.AddSingleton<RedisRateLimiter>();
+        builder.Services.AddRedisRateLimiter();
         builder.AddGatewayAuthentication();
         builder.AddFhirBase();
+        builder.AddApiReference();
 
         builder.Services.AddCors(options => options.AddPolicy(CorsPolicyName, policy => policy
             .WithOrigins(settings.Cors.Origins)

@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using Microsoft.Extensions.DependencyInjection.Extensions;
+using MedicalHub.Gateway.ServiceDocuments;
 using Yarp.ReverseProxy.Configuration;
 
 namespace MedicalHub.Gateway.Fhir;
@@ -8,16 +8,13 @@ namespace MedicalHub.Gateway.Fhir;
 /// The platform's one FHIR base, <c>/fhir</c>: each resource type is a route of the table (<c>/fhir/{Type}/{**rest}</c>)
 /// to the service that owns it, and <c>GET /fhir/metadata</c> is answered here with one CapabilityStatement: the
 /// statements of those services (their own <c>/fhir/metadata</c>, through service discovery), merged, keeping each
-/// service's entries only for the types the table routes to it. Cached for a minute; a service that does not answer
-/// leaves its types out until it does.
+/// service's entries only for the types the table routes to it (cached and fetched as <see cref="MergedServiceDocument"/>
+/// says: a service that does not answer leaves its types out until it does).
 /// </summary>
 public static class FhirBase
 {
     public const string MetadataPath = "/fhir/metadata";
-    public const string HttpClientName = "medicalhub-fhir-metadata";
     public const string FhirJson = "application/fhir+json";
-
-    public static readonly TimeSpan CacheFor = TimeSpan.FromMinutes(1);
 
     /// <summary>The FHIR resource types the route table serves, by the cluster (service) that owns them.</summary>
     public static Dictionary<string, string[]> TypesByService(IReadOnlyList<RouteConfig> routes) => routes
@@ -29,9 +26,7 @@ public static class FhirBase
 
     public static IHostApplicationBuilder AddFhirBase(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddHttpClient(HttpClientName, http => http.Timeout = TimeSpan.FromSeconds(10));
-        builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton<FhirMetadataCache>();
+        builder.AddMergedServiceDocument<FhirMetadataCache>();
         return builder;
     }
 
@@ -96,62 +91,16 @@ public static class FhirBase
     }
 }
 
-/// <summary>The merged statement, rebuilt at most once a minute per base URL.</summary>
-public sealed class FhirMetadataCache(IHttpClientFactory httpClients, TimeProvider time, ILogger<FhirMetadataCache> logger) : IDisposable
+/// <summary>The merged CapabilityStatement (see <see cref="MergedServiceDocument"/>).</summary>
+public sealed class FhirMetadataCache(IHttpClientFactory httpClients, TimeProvider time, ILogger<FhirMetadataCache> logger)
+    : MergedServiceDocument(httpClients, time, logger)
 {
-    private readonly SemaphoreSlim _gate = new(1, 1);
-    private (string BaseUrl, DateTimeOffset Until, JsonObject Statement)? _cached;
+    protected override string ServicePath => FhirBase.MetadataPath;
 
-    public async Task<JsonObject> GetAsync(IProxyConfig config, string baseUrl, CancellationToken ct)
-    {
-        if (_cached is { } hit && hit.BaseUrl == baseUrl && hit.Until > time.GetUtcNow())
-        {
-            return hit.Statement;
-        }
-        await _gate.WaitAsync(ct);
-        try
-        {
-            if (_cached is { } again && again.BaseUrl == baseUrl && again.Until > time.GetUtcNow())
-            {
-                return again.Statement;
-            }
-            var types = FhirBase.TypesByService(config.Routes);
-            var statements = new Dictionary<string, JsonObject?>(StringComparer.Ordinal);
-            var complete = true;
-            foreach (var service in types.Keys)
-            {
-                var address = config.Clusters.FirstOrDefault(c => c.ClusterId == service)?.Destinations?.Values.FirstOrDefault()?.Address;
-                statements[service] = address is null ? null : await FetchAsync(new Uri(new Uri(address), "/fhir/metadata"), service, ct);
-                complete &= statements[service] is not null;
-            }
-            var statement = FhirBase.Merge(statements, types, baseUrl, time.GetUtcNow());
-            // A statement missing a service is not kept: the next request asks again.
-            _cached = complete ? (baseUrl, time.GetUtcNow() + FhirBase.CacheFor, statement) : null;
-            return statement;
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
+    protected override string Description => "FHIR metadata";
 
-    public void Dispose() => _gate.Dispose();
+    protected override IEnumerable<string> Services(IProxyConfig config) => FhirBase.TypesByService(config.Routes).Keys;
 
-    private async Task<JsonObject?> FetchAsync(Uri url, string service, CancellationToken ct)
-    {
-        try
-        {
-            using var response = await httpClients.CreateClient(FhirBase.HttpClientName).GetAsync(url, ct);
-            if (response.IsSuccessStatusCode)
-            {
-                return JsonNode.Parse(await response.Content.ReadAsStringAsync(ct)) as JsonObject;
-            }
-            logger.LogWarning("{Service} answered {Status} for its FHIR metadata; its types are left out", service, (int)response.StatusCode);
-        }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException && !ct.IsCancellationRequested)
-        {
-            logger.LogWarning(ex, "{Service}'s FHIR metadata could not be read; its types are left out", service);
-        }
-        return null;
-    }
+    protected override JsonObject Merge(IReadOnlyDictionary<string, JsonObject?> documents, IProxyConfig config, string baseUrl, DateTimeOffset now) =>
+        FhirBase.Merge(documents, FhirBase.TypesByService(config.Routes), baseUrl, now);
 }

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using MedicalHub.Security.Claims;
 using Yarp.ReverseProxy.Transforms;
 using Yarp.ReverseProxy.Transforms.Builder;
 
@@ -37,9 +38,9 @@ public sealed class UserContextTransforms : ITransformProvider
         var user = transform.HttpContext.User;
         if (user.Identity?.IsAuthenticated == true)
         {
-            SetFromClaim(headers, UserIdHeader, user.FindFirstValue("sub"));
-            SetFromClaim(headers, TenantIdHeader, user.FindFirstValue("org_id"));
-            var permissions = user.FindAll("permission").Select(c => c.Value).ToArray();
+            SetFromClaim(headers, UserIdHeader, user.FindFirstValue(ClaimNames.Subject));
+            SetFromClaim(headers, TenantIdHeader, user.FindFirstValue(ClaimNames.Organization));
+            var permissions = user.FindAll(ClaimNames.Permission).Select(c => c.Value).ToArray();
             if (permissions.Length > 0)
             {
                 headers.TryAddWithoutValidation(PermissionsHeader, string.Join(' ', permissions));

@@ -1,3 +1,5 @@
+using MedicalHub.RateLimiting;
+
 namespace MedicalHub.Gateway.RateLimiting;
 
 /// <summary>
@@ -12,25 +14,25 @@ public sealed class RateLimitSettings
     public bool Enabled { get; set; } = true;
 
     /// <summary>Per client IP, for calls without a valid token.</summary>
-    public RateLimitPolicy Anonymous { get; set; } = new() { PermitLimit = 300 };
+    public RateLimit Anonymous { get; set; } = new() { PermitLimit = 300 };
 
     /// <summary>
     /// Per client IP, on the token endpoint, whatever the grant: a coarse first line (a practice's users may
     /// share one address). Identity itself counts password grants per address much tighter.
     /// </summary>
-    public RateLimitPolicy Token { get; set; } = new() { PermitLimit = 60 };
+    public RateLimit Token { get; set; } = new() { PermitLimit = 60 };
 
     /// <summary>Per client IP, on sign-up and password-reset endpoints (<c>/api/auth/*</c>).</summary>
-    public RateLimitPolicy Auth { get; set; } = new() { PermitLimit = 30 };
+    public RateLimit Auth { get; set; } = new() { PermitLimit = 30 };
 
     /// <summary>Per user (<c>sub</c>), for calls with a valid token.</summary>
-    public RateLimitPolicy User { get; set; } = new() { PermitLimit = 600 };
+    public RateLimit User { get; set; } = new() { PermitLimit = 600 };
 
     /// <summary>Per organization (<c>org_id</c>), for calls with a valid token: all of a practice's users together.</summary>
-    public RateLimitPolicy Organization { get; set; } = new() { PermitLimit = 3000 };
+    public RateLimit Organization { get; set; } = new() { PermitLimit = 3000 };
 
     /// <summary>The per-IP policy a route names in its <c>RateLimit</c> metadata, or null for the default behaviour.</summary>
-    public RateLimitPolicy? Named(string? name) => name switch
+    public RateLimit? Named(string? name) => name switch
     {
         null or "" or "Default" => null,
         nameof(Token) => Token,
@@ -40,12 +42,4 @@ public sealed class RateLimitSettings
     };
 
     public static readonly string[] RouteNames = ["Default", nameof(Token), nameof(Auth), nameof(Anonymous)];
-}
-
-/// <summary>At most <see cref="PermitLimit"/> requests per <see cref="Window"/> (a fixed window, counted in the gateway's Redis).</summary>
-public sealed class RateLimitPolicy
-{
-    public int PermitLimit { get; set; }
-
-    public TimeSpan Window { get; set; } = TimeSpan.FromMinutes(1);
 }

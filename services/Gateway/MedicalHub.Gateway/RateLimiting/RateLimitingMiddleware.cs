@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Claims;
-using Microsoft.AspNetCore.Mvc;
+using MedicalHub.RateLimiting;
+using MedicalHub.Security.Claims;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using Yarp.ReverseProxy.Model;
@@ -8,15 +9,15 @@ using Yarp.ReverseProxy.Model;
 namespace MedicalHub.Gateway.RateLimiting;
 
 /// <summary>
-/// Applies the limits to proxied routes (the gateway's own health and documentation pages are not
-/// counted). Over the limit: 429 ProblemDetails with <c>Retry-After</c>. Every counted answer carries
-/// <c>X-RateLimit-Limit</c> and <c>X-RateLimit-Remaining</c> of the tightest counter. If the gateway's
-/// Redis does not answer, requests pass (logged): the services behind keep their own protections, and
-/// a Redis outage must not take the whole API down.
+/// Applies the limits to proxied routes (the gateway's own health and documentation pages are not counted), with the
+/// shared sliding-window <see cref="RedisRateLimiter"/> in the gateway's Redis, so every gateway replica counts against
+/// the same numbers. Over the limit: 429 ProblemDetails with <c>Retry-After</c>. Every counted answer carries
+/// <c>X-RateLimit-Limit</c> and <c>X-RateLimit-Remaining</c> of the tightest counter. If the gateway's Redis does not
+/// answer, requests pass (logged): the services behind keep their own protections, and a Redis outage must not take the
+/// whole API down.
 /// </summary>
 public sealed partial class RateLimitingMiddleware(
-    RequestDelegate next, RedisRateLimiter limiter, IOptionsMonitor<RateLimitSettings> settings,
-    IProblemDetailsService problemDetails, ILogger<RateLimitingMiddleware> logger)
+    RequestDelegate next, RedisRateLimiter limiter, IOptionsMonitor<RateLimitSettings> settings, ILogger<RateLimitingMiddleware> logger)
 {
     public const string PolicyMetadataKey = "RateLimit";
 
@@ -30,11 +31,10 @@ public sealed partial class RateLimitingMiddleware(
             return;
         }
 
-        var counters = Counters(context, route, current);
-        RedisRateLimiter.Verdict verdict;
+        RateLimitDecision decision;
         try
         {
-            verdict = await limiter.HitAsync(counters);
+            decision = await limiter.AcquireAsync(Counters(context, route, current));
         }
         catch (Exception e) when (e is RedisException or TimeoutException)
         {
@@ -43,30 +43,18 @@ public sealed partial class RateLimitingMiddleware(
             return;
         }
 
-        context.Response.Headers["X-RateLimit-Limit"] = verdict.Limit.ToString(CultureInfo.InvariantCulture);
-        context.Response.Headers["X-RateLimit-Remaining"] = verdict.Remaining.ToString(CultureInfo.InvariantCulture);
-        if (verdict.Allowed)
+        context.Response.Headers["X-RateLimit-Limit"] = decision.Limit.ToString(CultureInfo.InvariantCulture);
+        context.Response.Headers["X-RateLimit-Remaining"] = decision.Remaining.ToString(CultureInfo.InvariantCulture);
+        if (decision.Allowed)
         {
             await next(context);
             return;
         }
-
-        var retryAfter = (int)Math.Ceiling(Math.Max(1, verdict.RetryAfter.TotalSeconds));
-        context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
-        context.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
-        await problemDetails.WriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = context,
-            ProblemDetails = new ProblemDetails
-            {
-                Status = StatusCodes.Status429TooManyRequests,
-                Title = "Too many requests.",
-                Detail = $"The limit of {verdict.Limit} requests is reached; try again in {retryAfter} s.",
-            },
-        });
+        await context.WriteTooManyRequestsAsync(decision,
+            $"The limit of {decision.Limit} requests is reached; try again in {decision.RetryAfterSeconds} s.");
     }
 
-    private static List<RedisRateLimiter.Counter> Counters(HttpContext context, RouteModel route, RateLimitSettings settings)
+    private static List<RateLimitCounter> Counters(HttpContext context, RouteModel route, RateLimitSettings settings)
     {
         var policyName = route.Config.Metadata?.GetValueOrDefault(PolicyMetadataKey);
         var ip = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
@@ -76,10 +64,10 @@ public sealed partial class RateLimitingMiddleware(
         }
 
         var user = context.User;
-        if (user.Identity?.IsAuthenticated == true && user.FindFirstValue("sub") is { } sub)
+        if (user.Identity?.IsAuthenticated == true && user.FindFirstValue(ClaimNames.Subject) is { } sub)
         {
-            var counters = new List<RedisRateLimiter.Counter> { new($"rl:user:{sub}", settings.User) };
-            if (user.FindFirstValue("org_id") is { } organization)
+            var counters = new List<RateLimitCounter> { new($"rl:user:{sub}", settings.User) };
+            if (user.FindFirstValue(ClaimNames.Organization) is { } organization)
             {
                 counters.Add(new($"rl:org:{organization}", settings.Organization));
             }

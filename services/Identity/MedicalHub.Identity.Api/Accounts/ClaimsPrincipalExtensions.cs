@@ -1,4 +1,6 @@
 using System.Security.Claims;
+using MedicalHub.Identity.Api.Tokens;
+using MedicalHub.Security.Claims;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace MedicalHub.Identity.Api.Accounts;
@@ -11,7 +13,7 @@ public static class ClaimsPrincipalExtensions
 
     /// <summary>The organization the token is for (<c>org_id</c>), if any.</summary>
     public static Guid? OrganizationId(this ClaimsPrincipal principal) =>
-        Guid.TryParse(principal.FindFirstValue(PrincipalFactory.OrganizationClaim), out var id) ? id : null;
+        Guid.TryParse(principal.FindFirstValue(ClaimNames.Organization), out var id) ? id : null;
 
     /// <summary>The organization the token is for, for endpoints that only make sense within one.</summary>
     public static Guid RequiredOrganizationId(this ClaimsPrincipal principal) =>

@@ -1,5 +1,4 @@
 using System.Collections.Frozen;
-using MedicalHub.Identity.Api.Model;
 using Microsoft.AspNetCore.Identity;
 
 namespace MedicalHub.Identity.Api.Accounts;

@@ -1,4 +1,3 @@
-using MedicalHub.Identity.Api.Model;
 using Microsoft.AspNetCore.Identity;
 
 namespace MedicalHub.Identity.Api.Accounts;

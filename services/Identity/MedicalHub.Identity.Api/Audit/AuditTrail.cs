@@ -6,12 +6,9 @@ using Microsoft.EntityFrameworkCore;
 namespace MedicalHub.Identity.Api.Audit;
 
 /// <summary>Appends to and verifies the tamper-evident audit chains.</summary>
-public sealed class AuditTrail(IServiceScopeFactory scopeFactory, IHttpContextAccessor http, TimeProvider time)
+public sealed class AuditTrail(IServiceScopeFactory scopeFactory, IHttpContextAccessor http, TimeProvider time) : IAuditTrail
 {
     public const string GenesisHash = "0000000000000000000000000000000000000000000000000000000000000000";
-
-    public sealed record Entry(string Action, string Outcome, Guid? OrganizationId, Guid? ActorUserId = null, Guid? SubjectUserId = null,
-        string? Reason = null, string? ClientId = null);
 
     public sealed record Verification(bool Valid, long Entries, long? FirstBrokenSequence);
 
@@ -19,7 +16,7 @@ public sealed class AuditTrail(IServiceScopeFactory scopeFactory, IHttpContextAc
     /// Records an event in its own transaction (so a failure is recorded even when the operation it
     /// audits is rolled back), serialized per chain by an advisory lock so sequences and hashes never fork.
     /// </summary>
-    public async Task RecordAsync(Entry entry, CancellationToken ct = default)
+    public async Task RecordAsync(AuditEntry entry, CancellationToken ct = default)
     {
         var context = http.HttpContext;
         var chain = entry.OrganizationId ?? Guid.Empty;
@@ -63,19 +60,47 @@ public sealed class AuditTrail(IServiceScopeFactory scopeFactory, IHttpContextAc
     {
         await using var scope = scopeFactory.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<IdentityServiceDbContext>();
-        var previous = GenesisHash;
-        long expectedSequence = 1, count = 0;
+        var verifier = new ChainVerifier();
         await foreach (var e in db.AuditEvents.AsNoTracking().Where(e => e.ChainId == chain).OrderBy(e => e.Sequence).AsAsyncEnumerable().WithCancellation(ct))
         {
-            count++;
-            if (e.Sequence != expectedSequence || e.PreviousHash != previous || ComputeHash(e) != e.Hash)
+            if (!verifier.Accept(e))
             {
-                return new Verification(false, count, expectedSequence);
+                break;
             }
-            previous = e.Hash;
-            expectedSequence++;
         }
-        return new Verification(true, count, null);
+        return verifier.Result;
+    }
+
+    /// <summary>
+    /// Walks a chain from its start, one entry at a time: an entry out of sequence, not linked to the hash of the one
+    /// before, or whose hash is not that of its content, is where the chain was tampered with.
+    /// </summary>
+    public sealed class ChainVerifier
+    {
+        private string _previous = GenesisHash;
+        private long _expectedSequence = 1;
+        private long _count;
+        private long? _firstBroken;
+
+        /// <summary>False at the first entry that breaks the chain (and for any entry after it).</summary>
+        public bool Accept(AuditEvent e)
+        {
+            if (_firstBroken is not null)
+            {
+                return false;
+            }
+            _count++;
+            if (e.Sequence != _expectedSequence || e.PreviousHash != _previous || ComputeHash(e) != e.Hash)
+            {
+                _firstBroken = _expectedSequence;
+                return false;
+            }
+            _previous = e.Hash;
+            _expectedSequence++;
+            return true;
+        }
+
+        public Verification Result => new(_firstBroken is null, _count, _firstBroken);
     }
 
     private static AuditEvent WithHash(AuditEvent e) => new()

@@ -1,4 +1,4 @@
-using MedicalHub.Identity.Api.Keys;
+using MedicalHub.Identity.Api.Tokens;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace MedicalHub.Identity.Api.Clients;
@@ -13,7 +13,6 @@ public static class ClientCredentialsExtensions
     {
         builder.Services.Configure<Dictionary<string, ServiceClientSettings>>(builder.Configuration.GetSection(ServiceClients.SectionName));
         builder.Services.AddSingleton<ServiceClients>();
-        builder.Services.AddScoped<ClientCredentialsGrant>();
         builder.Services.AddScoped<ApiClients>();
 
         var tokenServer = builder.Configuration.GetSection(TokenServerSettings.SectionName).Get<TokenServerSettings>() ?? new TokenServerSettings();

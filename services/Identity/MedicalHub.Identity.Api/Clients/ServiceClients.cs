@@ -1,4 +1,5 @@
-using MedicalHub.Identity.Api.Keys;
+using MedicalHub.Identity.Api.Tokens;
+using MedicalHub.Security.Claims;
 using Microsoft.Extensions.Options;
 using OpenIddict.Abstractions;
 using static OpenIddict.Abstractions.OpenIddictConstants;
@@ -30,19 +31,9 @@ public sealed class ServiceClients(IOptions<Dictionary<string, ServiceClientSett
     /// <summary>
     /// Identity's own API serves people (its endpoints read a user and an organization from the token). A service
     /// client configured with this audience gets it only when it asks for it (scope <c>identity</c>), and its token
-    /// reaches only the endpoints made for services (<see cref="Apis.SessionRevocationsApi"/>, <see cref="Apis.MemberContactApi"/>); integrations never.
+    /// reaches only the endpoints made for services (<see cref="Sessions.SessionRevocationsApi"/>, <see cref="Organizations.MemberContactApi"/>); integrations never.
     /// </summary>
     public const string IdentityAudience = "identity";
-
-    /// <summary>
-    /// Permissions only the platform's services can hold (configured here, not in the catalogue roles grant from). A
-    /// permission configured for a service client but missing here is silently left out of its tokens.
-    /// </summary>
-    public static readonly IReadOnlySet<string> ServiceOnlyPermissions = new HashSet<string>(StringComparer.Ordinal)
-    {
-        Apis.SessionRevocationsApi.ReadPermission,
-        Apis.MemberContactApi.ReadPermission,
-    };
 
     public IReadOnlyDictionary<string, ServiceClientSettings> All => options.Value;
 
@@ -71,7 +62,7 @@ public sealed class ServiceClients(IOptions<Dictionary<string, ServiceClientSett
                     }
                     continue;
                 }
-                foreach (var unknown in client.Permissions.Where(p => !Model.Permissions.Catalogue.ContainsKey(p) && !ServiceOnlyPermissions.Contains(p)))
+                foreach (var unknown in client.Permissions.Where(p => !PermissionNames.Catalogue.ContainsKey(p) && !PermissionNames.ServiceOnly.Contains(p)))
                 {
                     logger.LogWarning("The {ClientId} service client is configured with the permission {Permission}, which is neither in the catalogue "
                         + "nor a service-only permission: its tokens will not carry it", clientId, unknown);

@@ -32,7 +32,7 @@ public static class AccountEmailExtensions
             .AddServiceAuthentication("communication");
 #pragma warning restore EXTEXP0001
 
-        foreach (var type in AccountEmailHandler.Types)
+        foreach (var type in AccountEmails.Types)
         {
             builder.Services.AddSingleton<IOutboxHandler>(sp => ActivatorUtilities.CreateInstance<AccountEmailHandler>(sp, type));
         }

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using MedicalHub.Data.Outbox;
-using MedicalHub.Identity.Api.Apis;
 using MedicalHub.Identity.Api.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -28,9 +27,6 @@ public sealed class AccountEmailHandler(
     public const string HttpClientName = "medicalhub-communication-notifications";
     public const string Category = "account-security";
 
-    /// <summary>The outbox message types this handler knows.</summary>
-    public static readonly string[] Types = [RegistrationApi.VerificationEmailMessage, PasswordApi.ResetEmailMessage, InvitationsApi.InvitationEmailMessage];
-
     public string Type => type;
 
     /// <summary>Every field any of the three payloads carries (older messages may lack <see cref="OrganizationId"/>).</summary>
@@ -45,7 +41,7 @@ public sealed class AccountEmailHandler(
         var links = new EmailLinks(settings.Value.PublicAppUrl
             ?? throw new InvalidOperationException($"{AccountEmailSettings.SectionName}:PublicAppUrl is not configured."));
 
-        var isInvitation = type == InvitationsApi.InvitationEmailMessage;
+        var isInvitation = type == AccountEmails.Invitation;
         object data = isInvitation
             ? new
             {
@@ -63,7 +59,7 @@ public sealed class AccountEmailHandler(
                 email = payload.Email,
                 givenName = payload.GivenName,
                 token = payload.Token,
-                link = type == PasswordApi.ResetEmailMessage
+                link = type == AccountEmails.PasswordReset
                     ? links.ResetPassword(payload.UserId!.Value, payload.Token!)
                     : links.VerifyEmail(payload.UserId!.Value, payload.Token!),
             };
@@ -99,7 +95,7 @@ public sealed class AccountEmailHandler(
             throw new PermanentOutboxFailureException($"The {message.Type} payload is not valid JSON.", ex);
         }
         var complete = payload is { Email.Length: > 0, Token.Length: > 0 }
-            && (type == InvitationsApi.InvitationEmailMessage ? payload.InvitationId is not null : payload.UserId is not null);
+            && (type == AccountEmails.Invitation ? payload.InvitationId is not null : payload.UserId is not null);
         return complete ? payload! : throw new PermanentOutboxFailureException($"The {message.Type} payload lacks the recipient, the token or the id its link needs.");
     }
 

@@ -1,10 +1,15 @@
 using MedicalHub.Data;
 using MedicalHub.Identity.Api.Accounts;
-using MedicalHub.Identity.Api.Apis;
+using MedicalHub.Identity.Api.Audit;
 using MedicalHub.Identity.Api.Clients;
 using MedicalHub.Identity.Api.Emails;
 using MedicalHub.Identity.Api.Infrastructure;
-using MedicalHub.Identity.Api.Security;
+using MedicalHub.Identity.Api.Mfa;
+using MedicalHub.Identity.Api.Organizations;
+using MedicalHub.Identity.Api.Sessions;
+using MedicalHub.Identity.Api.SignIn;
+using MedicalHub.Identity.Api.Throttling;
+using MedicalHub.Identity.Api.Tokens;
 
 namespace MedicalHub.Identity.Api.Extensions;
 
@@ -18,11 +23,11 @@ public static class ApplicationServiceExtensions
     {
         builder.AddServiceDataStores<IdentityServiceDbContext>(DatabaseName, RedisName);
         builder.AddTokenServer();
+        builder.AddSecondFactor(); // after the user store, whose plain EF store it replaces
         builder.AddClientCredentials();
-        builder.Services.AddMfaEnrollmentPolicy();
         builder.Services.AddServiceTokenBoundaries();
         builder.AddLoginPage();
-        builder.AddSecurityHardening();
+        builder.AddRequestThrottling();
         builder.Services.AddValidation();
         builder.AddAccountEmails();
         return builder;

@@ -1,6 +1,10 @@
 using MedicalHub.Data.Outbox;
+using MedicalHub.Identity.Api.Accounts;
 using MedicalHub.Identity.Api.Audit;
-using MedicalHub.Identity.Api.Model;
+using MedicalHub.Identity.Api.Clients;
+using MedicalHub.Identity.Api.Organizations;
+using MedicalHub.Identity.Api.Sessions;
+using MedicalHub.Identity.Api.Tokens.SigningKeys;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -24,9 +28,9 @@ public sealed class IdentityServiceDbContext(DbContextOptions<IdentityServiceDbC
 
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
 
-    public DbSet<Accounts.PreviousPassword> PreviousPasswords => Set<Accounts.PreviousPassword>();
+    public DbSet<PreviousPassword> PreviousPasswords => Set<PreviousPassword>();
 
-    public DbSet<Accounts.UserSession> Sessions => Set<Accounts.UserSession>();
+    public DbSet<UserSession> Sessions => Set<UserSession>();
 
     public DbSet<Invitation> Invitations => Set<Invitation>();
 

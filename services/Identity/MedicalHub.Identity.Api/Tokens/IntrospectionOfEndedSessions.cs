@@ -1,6 +1,6 @@
-using MedicalHub.Identity.Api.Accounts;
 using MedicalHub.Identity.Api.Infrastructure;
-using MedicalHub.Identity.Api.Security;
+using MedicalHub.Identity.Api.Sessions;
+using MedicalHub.Security.Claims;
 using OpenIddict.Server;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 using static OpenIddict.Server.OpenIddictServerEvents;
@@ -23,7 +23,7 @@ public sealed class IntrospectionOfEndedSessions(IdentityServiceDbContext db, En
 
     public async ValueTask HandleAsync(ValidateIntrospectionRequestContext context)
     {
-        if (Guid.TryParse(context.GenericTokenPrincipal?.FindFirst(PrincipalFactory.SessionClaim)?.Value, out var sessionId)
+        if (Guid.TryParse(context.GenericTokenPrincipal?.FindFirst(ClaimNames.Session)?.Value, out var sessionId)
             && await endedSessions.HasEndedAsync(db, sessionId, context.CancellationToken, current: true))
         {
             // NormalizeErrorResponse turns this into the RFC 7662 "active": false answer.

@@ -38,6 +38,8 @@ public sealed class AuditChain<TContext, TEntry>(IServiceScopeFactory scopes, Au
     /// <summary>
     /// Appends <paramref name="entries"/> to <paramref name="chainId"/> in a transaction of their own, on a context of
     /// their own (so nothing else the caller's context tracks is saved with them). Returns once they are committed.
+    /// The chain is the one named, whatever organization the current caller acts for (a reader of another organization's
+    /// shared record is recorded in that organization's chain).
     /// </summary>
     public async Task AppendAsync(Guid chainId, IReadOnlyList<TEntry> entries, CancellationToken cancellationToken)
     {
@@ -45,7 +47,7 @@ public sealed class AuditChain<TContext, TEntry>(IServiceScopeFactory scopes, Au
         {
             return;
         }
-        await using var scope = scopes.CreateAsyncScope();
+        await using var scope = scopes.CreateAsyncScopeWithoutCaller();
         if (chainId != Guid.Empty && typeof(IOrganizationOwned).IsAssignableFrom(typeof(TEntry))
             && scope.ServiceProvider.GetService<OrganizationScope>() is { } organizations)
         {

@@ -13,7 +13,8 @@ public static class OrganizationScopeExtensions
     public static IServiceCollection AddOrganizationScope<TContext>(this IServiceCollection services, Func<IServiceProvider, Guid?> callerOrganization)
         where TContext : OrganizationScopedDbContext
     {
-        services.AddScoped(sp => new OrganizationScope(callerOrganization(sp)));
+        services.AddScoped<OrganizationScopeStart>();
+        services.AddScoped(sp => new OrganizationScope(sp.GetRequiredService<OrganizationScopeStart>().FromCaller ? callerOrganization(sp) : null));
 
         var registration = services.LastOrDefault(d => d.ServiceType == typeof(TContext))
             ?? throw new InvalidOperationException($"Register {typeof(TContext).Name} before its organization scope.");
@@ -31,4 +32,26 @@ public static class OrganizationScopeExtensions
         }, registration.Lifetime));
         return services;
     }
+
+    /// <summary>
+    /// A DI scope whose <see cref="OrganizationScope"/> does not start at the current caller's organization (the request
+    /// this runs in) but at none, so the work done in it names the organization it acts for with
+    /// <see cref="OrganizationScope.ActFor"/>: appending to the audit chain of the organization whose data a reader from
+    /// another organization opened through a share, for instance.
+    /// </summary>
+    public static AsyncServiceScope CreateAsyncScopeWithoutCaller(this IServiceScopeFactory scopes)
+    {
+        var scope = scopes.CreateAsyncScope();
+        if (scope.ServiceProvider.GetService<OrganizationScopeStart>() is { } start)
+        {
+            start.FromCaller = false;
+        }
+        return scope;
+    }
+}
+
+/// <summary>Whether a DI scope's <see cref="OrganizationScope"/> starts at the caller's organization (the default) or at none.</summary>
+public sealed class OrganizationScopeStart
+{
+    public bool FromCaller { get; set; } = true;
 }

@@ -1,3 +1,4 @@
+using MedicalHub.Security.Claims;
 using Microsoft.IdentityModel.Tokens;
 
 namespace MedicalHub.Security.Authentication;
@@ -30,7 +31,7 @@ public static class AccessTokenValidation
         // Access tokens only: an ID token (typ JWT) is not a credential for an API.
         ValidTypes = [AccessTokenType, "application/" + AccessTokenType],
         ClockSkew = settings.ClockSkew,
-        NameClaimType = CallerClaims.Name,
-        RoleClaimType = CallerClaims.Role,
+        NameClaimType = ClaimNames.Name,
+        RoleClaimType = ClaimNames.Role,
     };
 }

@@ -48,8 +48,7 @@ public static class AuthenticationExtensions
         builder.Services.AddSingleton<IConfigureOptions<JwtBearerOptions>>(sp => new ConfigureJwtBearer(
             audiences, sp.GetRequiredService<IOptions<AuthenticationSettings>>(), sp.GetRequiredService<IHttpClientFactory>(),
             sp.GetRequiredService<RevokedSessions>()));
-        builder.Services.AddAuthorization();
-        builder.Services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationHandler, PermissionHandler>();
+        builder.Services.AddPermissionPolicies();
 
         builder.Services.AddHttpContextAccessor();
         builder.Services.TryAddScoped(sp => CurrentCaller.From(sp.GetRequiredService<Microsoft.AspNetCore.Http.IHttpContextAccessor>().HttpContext?.User));

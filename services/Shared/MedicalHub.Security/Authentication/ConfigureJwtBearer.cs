@@ -1,3 +1,4 @@
+using MedicalHub.Security.Claims;
 using MedicalHub.Security.Revocation;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Options;
@@ -40,7 +41,7 @@ internal sealed class ConfigureJwtBearer(
         options.Events.OnTokenValidated = async context =>
         {
             await validated(context);
-            if (revoked.IsRevoked(context.Principal?.FindFirst(CallerClaims.Session)?.Value))
+            if (revoked.IsRevoked(context.Principal?.FindFirst(ClaimNames.Session)?.Value))
             {
                 context.Fail("The session of this token has ended.");
             }

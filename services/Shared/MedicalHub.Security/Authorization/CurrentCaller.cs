@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using MedicalHub.Security.Authentication;
+using MedicalHub.Security.Claims;
 
 namespace MedicalHub.Security.Authorization;
 
@@ -36,7 +37,7 @@ public sealed class CurrentCaller
 
     public string? ClientKind { get; }
 
-    public bool IsService => ClientKind == CallerClaims.ServiceClientKind;
+    public bool IsService => ClientKind == ClientKinds.Service;
 
     public IReadOnlySet<string> Permissions => _permissions;
 
@@ -49,13 +50,13 @@ public sealed class CurrentCaller
             return Anonymous;
         }
 
-        var isService = principal.FindFirstValue(CallerClaims.ClientKind) == CallerClaims.ServiceClientKind;
+        var isService = principal.FindFirstValue(ClaimNames.ClientKind) == ClientKinds.Service;
         return new CurrentCaller(
-            !isService && Guid.TryParse(principal.FindFirstValue(CallerClaims.Subject), out var user) ? user : null,
-            Guid.TryParse(principal.FindFirstValue(CallerClaims.Organization), out var org) ? org : null,
-            principal.FindFirstValue(CallerClaims.ClientId),
-            principal.FindFirstValue(CallerClaims.ClientKind),
-            principal.FindAll(CallerClaims.Permission).Select(c => c.Value).ToHashSet(StringComparer.Ordinal),
+            !isService && Guid.TryParse(principal.FindFirstValue(ClaimNames.Subject), out var user) ? user : null,
+            Guid.TryParse(principal.FindFirstValue(ClaimNames.Organization), out var org) ? org : null,
+            principal.FindFirstValue(ClaimNames.ClientId),
+            principal.FindFirstValue(ClaimNames.ClientKind),
+            principal.FindAll(ClaimNames.Permission).Select(c => c.Value).ToHashSet(StringComparer.Ordinal),
             isAuthenticated: true);
     }
 }

@@ -1,5 +1,6 @@
 using MedicalHub.Data.Tenancy;
 using MedicalHub.Security.Authorization;
+using MedicalHub.Security.Claims;
 using MedicalHub.Workflow.Api.Infrastructure;
 using MedicalHub.Workflow.Api.Timers;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -20,9 +21,9 @@ public static class AnalyticsApi
     public static IEndpointRouteBuilder MapAnalyticsApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/care-pathways/{id:guid}/analytics", PathwayAsync).WithName("GetCarePathwayAnalytics").WithTags("Process analytics")
-            .WithSummary("Counts, durations (median, p90), SLA breaches, bottlenecks, stuck instances and weekly throughput of one pathway").RequirePermission(WorkflowsRead);
+            .WithSummary("Counts, durations (median, p90), SLA breaches, bottlenecks, stuck instances and weekly throughput of one pathway").RequirePermission(PermissionNames.WorkflowsRead);
         app.MapGet("/api/workflow-analytics/workload", WorkloadAsync).WithName("GetWorkload").WithTags("Process analytics")
-            .WithSummary("Open, overdue and recently completed tasks per member and per role").RequirePermission(WorkflowsRead);
+            .WithSummary("Open, overdue and recently completed tasks per member and per role").RequirePermission(PermissionNames.WorkflowsRead);
         return app;
     }
 

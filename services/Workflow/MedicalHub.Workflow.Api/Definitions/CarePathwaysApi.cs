@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using MedicalHub.Data;
 using MedicalHub.Data.Tenancy;
 using MedicalHub.Security.Authorization;
+using MedicalHub.Security.Claims;
 using MedicalHub.Workflow.Api.Engine;
 using MedicalHub.Workflow.Api.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -26,29 +27,29 @@ public static class CarePathwaysApi
     {
         var pathways = app.MapGroup("/api/care-pathways").WithTags("Care pathways");
         pathways.MapPost("/", CreateAsync).WithName("CreateCarePathway")
-            .WithSummary("Create a care pathway, optionally with its first draft version").RequirePermission(WorkflowsManage);
+            .WithSummary("Create a care pathway, optionally with its first draft version").RequirePermission(PermissionNames.WorkflowsManage);
         pathways.MapGet("/", ListAsync).WithName("ListCarePathways")
-            .WithSummary("The organization's care pathways, newest first").RequirePermission(WorkflowsRead);
+            .WithSummary("The organization's care pathways, newest first").RequirePermission(PermissionNames.WorkflowsRead);
         pathways.MapGet("/{id:guid}", GetAsync).WithName("GetCarePathway")
-            .WithSummary("One care pathway").RequirePermission(WorkflowsRead);
+            .WithSummary("One care pathway").RequirePermission(PermissionNames.WorkflowsRead);
         pathways.MapPost("/{id:guid}/retire", RetireAsync).WithName("RetireCarePathway")
-            .WithSummary("Start no new instance (running ones go on)").RequirePermission(WorkflowsManage);
+            .WithSummary("Start no new instance (running ones go on)").RequirePermission(PermissionNames.WorkflowsManage);
         pathways.MapGet("/{id:guid}/versions", ListVersionsAsync).WithName("ListCarePathwayVersions")
-            .WithSummary("The pathway's versions, newest first").RequirePermission(WorkflowsRead);
+            .WithSummary("The pathway's versions, newest first").RequirePermission(PermissionNames.WorkflowsRead);
         pathways.MapPost("/{id:guid}/versions", CreateVersionAsync).WithName("CreateCarePathwayVersion")
-            .WithSummary("Write the next version as a draft (one draft at a time)").RequirePermission(WorkflowsManage);
+            .WithSummary("Write the next version as a draft (one draft at a time)").RequirePermission(PermissionNames.WorkflowsManage);
         pathways.MapGet("/{id:guid}/versions/{number:int}", GetVersionAsync).WithName("GetCarePathwayVersion")
-            .WithSummary("One version with its definition").RequirePermission(WorkflowsRead);
+            .WithSummary("One version with its definition").RequirePermission(PermissionNames.WorkflowsRead);
         pathways.MapPut("/{id:guid}/versions/{number:int}", ReplaceDraftAsync).WithName("ReplaceCarePathwayDraft")
-            .WithSummary("Replace a draft's definition").RequirePermission(WorkflowsManage);
+            .WithSummary("Replace a draft's definition").RequirePermission(PermissionNames.WorkflowsManage);
         pathways.MapPost("/{id:guid}/versions/{number:int}/publish", PublishAsync).WithName("PublishCarePathwayVersion")
-            .WithSummary("Publish a draft: new instances start on it").RequirePermission(WorkflowsManage);
+            .WithSummary("Publish a draft: new instances start on it").RequirePermission(PermissionNames.WorkflowsManage);
         pathways.MapPost("/validate", ValidateAsync).WithName("ValidateCarePathwayDefinition")
-            .WithSummary("Check a definition without saving it (for the editor)").RequirePermission(WorkflowsRead);
+            .WithSummary("Check a definition without saving it (for the editor)").RequirePermission(PermissionNames.WorkflowsRead);
         pathways.MapGet("/editor-schema", () => TypedResults.Text(EditorSchema.Value, "application/schema+json")).WithName("GetCarePathwayEditorSchema")
-            .WithSummary("The JSON Schema of a definition, for the web editor").RequirePermission(WorkflowsRead);
+            .WithSummary("The JSON Schema of a definition, for the web editor").RequirePermission(PermissionNames.WorkflowsRead);
         pathways.MapGet("/templates/referral", () => TypedResults.Ok(JsonNode.Parse(ReferralTemplate.Json))).WithName("GetReferralPathwayTemplate")
-            .WithSummary("A referral pathway (saga with compensation) to start from").RequirePermission(WorkflowsRead);
+            .WithSummary("A referral pathway (saga with compensation) to start from").RequirePermission(PermissionNames.WorkflowsRead);
         return app;
     }
 

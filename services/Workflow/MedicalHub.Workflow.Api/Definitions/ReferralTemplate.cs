@@ -2,10 +2,13 @@ namespace MedicalHub.Workflow.Api.Definitions;
 
 /// <summary>
 /// A ready-made referral pathway (a saga across services), served to the web editor as a starting point:
-/// share the chart subset with the receiving practice (Content's sharing API, see docs/workflow.md), tell them
-/// (Communication), wait for their answer with a deadline, then book and wait for the report; on refusal or timeout,
-/// undo in reverse order (withdrawal notice, then revoke the share) and tell the patient. Variables at the start:
-/// <c>receiverName</c>, <c>receiverEmail</c>, <c>shareCategories</c> (array), <c>reason</c>.
+/// share the patient's chart with the receiving practice (Content's <c>POST /api/shares</c>, with Workflow's service token on
+/// behalf of the instance's organization, the step execution's id as <c>Idempotency-Key</c>), tell them (Communication),
+/// wait for their answer with a deadline, then book and wait for the report; on refusal or timeout, undo in reverse order
+/// (withdrawal notice, then <c>DELETE /api/shares/{id}</c>) and tell the patient. Variables at the start:
+/// <c>receiverOrganizationId</c> and either <c>receiverRole</c> (a role of that organization, e.g. <c>Practitioner</c>) or
+/// <c>receiverUserId</c> (one of its members), <c>receiverName</c>, <c>receiverEmail</c>, <c>reason</c>; optional
+/// <c>shareExpiresAt</c>.
 /// </summary>
 public static class ReferralTemplate
 {
@@ -13,13 +16,13 @@ public static class ReferralTemplate
     {
       "start": "share-chart",
       "steps": [
-        { "id": "share-chart", "name": "Share the chart subset with the receiving practice", "type": "service-call",
-          "call": { "service": "content", "method": "POST", "path": "/api/internal/shares",
+        { "id": "share-chart", "name": "Share the patient's chart with the receiving practice", "type": "service-call",
+          "call": { "service": "content", "method": "POST", "path": "/api/shares",
             "body": { "organizationId": "{{instance.organizationId}}", "patientId": "{{instance.patientId}}",
-                      "recipient": { "name": "{{vars.receiverName}}", "email": "{{vars.receiverEmail}}" },
-                      "scope": { "categories": "{{vars.shareCategories}}" }, "purpose": "referral", "referenceId": "{{instance.id}}" } },
-          "compensation": { "call": { "service": "content", "method": "POST", "path": "/api/internal/shares/{{steps.share-chart.result.id}}/revoke",
-            "body": { "organizationId": "{{instance.organizationId}}", "reason": "referral-withdrawn" } } },
+                      "recipientOrganizationId": "{{vars.receiverOrganizationId}}", "recipientRole": "{{vars.receiverRole}}",
+                      "recipientUserId": "{{vars.receiverUserId}}", "expiresAt": "{{vars.shareExpiresAt}}" } },
+          "compensation": { "call": { "service": "content", "method": "DELETE",
+            "path": "/api/shares/{{steps.share-chart.result.id}}?organizationId={{instance.organizationId}}" } },
           "next": [ { "to": "notify-receiver", "when": { "fact": "outcome", "op": "eq", "value": "succeeded" } }, { "to": "share-failed" } ] },
         { "id": "notify-receiver", "name": "Tell the receiving practice", "type": "notification",
           "notification": { "to": { "kind": "email", "email": "{{vars.receiverEmail}}" }, "category": "referral",

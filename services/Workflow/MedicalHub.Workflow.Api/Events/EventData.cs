@@ -15,11 +15,11 @@ public static class EventData
             _ => null,
         } : null;
 
-    public static Guid? Id(JsonElement data, params string[] names) =>
-        names.Select(n => Text(data, n)).FirstOrDefault(t => t is not null) is { } text && Guid.TryParse(text, out var id) && id != Guid.Empty ? id : null;
+    public static Guid? Id(JsonElement data, string name) =>
+        Text(data, name) is { } text && Guid.TryParse(text, out var id) && id != Guid.Empty ? id : null;
 
-    public static Guid RequiredId(JsonElement data, string type, params string[] names) =>
-        Id(data, names) ?? throw new InvalidIntegrationEventException($"A {type} event needs data.{names[0]} (a uuid).");
+    public static Guid RequiredId(JsonElement data, string type, string name) =>
+        Id(data, name) ?? throw new InvalidIntegrationEventException($"A {type} event needs data.{name} (a uuid).");
 
     public static DateTimeOffset? Date(JsonElement data, string name) =>
         Text(data, name) is { } text && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var date) ? date : null;

@@ -10,8 +10,8 @@ namespace MedicalHub.Workflow.Api.Events;
 /// <summary>
 /// <c>patient.created</c>, <c>patient.updated</c>: keeps the known-patient copy (an older event never overwrites a newer
 /// one). <c>patient.merged</c>: marks the merged record and moves its open instances and tasks to the surviving record.
-/// Data: <c>patientId</c>; optional <c>active</c>, <c>birthDate</c>, <c>gender</c>, <c>email</c>, <c>locale</c>; for a merge
-/// <c>patientId</c> (the survivor) and <c>mergedPatientId</c>.
+/// Data as Content publishes it (docs/content.md, Events): <c>patientId</c>; optional <c>active</c>, <c>birthDate</c>,
+/// <c>gender</c>, <c>email</c>, <c>locale</c>; for a merge <c>survivorId</c> and <c>mergedId</c>.
 /// </summary>
 public sealed class PatientEventsHandler(WorkflowDbContext db, WaitingSteps waiting, StepRunner runner, TimeProvider time) : IIntegrationEventConsumer
 {
@@ -20,12 +20,12 @@ public sealed class PatientEventsHandler(WorkflowDbContext db, WaitingSteps wait
     public async Task HandleAsync(IntegrationEvent integrationEvent, CancellationToken cancellationToken)
     {
         var (e, ct) = (integrationEvent, cancellationToken);
-        var patientId = EventData.RequiredId(e.Data, e.Type, "patientId", "id");
         if (e.Type == IntegrationEventTypes.PatientMerged)
         {
-            await MergeAsync(e, patientId, EventData.RequiredId(e.Data, e.Type, "mergedPatientId", "sourcePatientId"), ct);
+            await MergeAsync(e, EventData.RequiredId(e.Data, e.Type, "survivorId"), EventData.RequiredId(e.Data, e.Type, "mergedId"), ct);
             return;
         }
+        var patientId = EventData.RequiredId(e.Data, e.Type, "patientId");
         var patient = await UpsertAsync(e, patientId, ct);
         if (patient.EventAt == e.OccurredAt)
         {
@@ -94,11 +94,14 @@ public sealed class PatientEventsHandler(WorkflowDbContext db, WaitingSteps wait
 /// <c>document.ingested</c> (data: <c>documentId</c>, <c>patientId</c>, <c>category</c>) and <c>observation.recorded</c>
 /// (data: <c>patientId</c>, <c>code</c>, <c>system</c>, <c>value</c> (number or text), <c>unit</c>, <c>effectiveAt</c>): an
 /// observation updates the patient's latest value of its code; both end the event steps waiting for them and start the
-/// pathways they trigger. An event without a patient is recorded and changes nothing.
+/// pathways they trigger. <c>condition.recorded</c> (data: <c>patientId</c>, <c>code</c>, <c>system</c>, <c>clinicalStatus</c>)
+/// does the same, e.g. a diabetes diagnosis starting the diabetes follow-up (a trigger's <c>where</c> on <c>code</c>). An
+/// event without a patient is recorded and changes nothing.
 /// </summary>
 public sealed class ClinicalEventsHandler(WorkflowDbContext db, WaitingSteps waiting, TimeProvider time) : IIntegrationEventConsumer
 {
-    public bool ReactsTo(string type) => type is IntegrationEventTypes.DocumentIngested or IntegrationEventTypes.ObservationRecorded;
+    public bool ReactsTo(string type) =>
+        type is IntegrationEventTypes.DocumentIngested or IntegrationEventTypes.ObservationRecorded or IntegrationEventTypes.ConditionRecorded;
 
     public async Task HandleAsync(IntegrationEvent integrationEvent, CancellationToken cancellationToken)
     {

@@ -2,6 +2,7 @@ using MedicalHub.Data.Events;
 using MedicalHub.Data.Inbox;
 using MedicalHub.Security.Authentication;
 using MedicalHub.Security.Authorization;
+using MedicalHub.Security.Claims;
 using MedicalHub.Workflow.Api.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -21,7 +22,7 @@ public static class IntegrationEventsApi
     {
         app.MapPost(IntegrationEvent.SubscriberPath, ReceiveAsync).WithName("ReceiveIntegrationEvent").WithTags("Internal")
             .WithSummary("Receive an integration event (service tokens only; idempotent per message id)")
-            .RequireAuthorization(policy => policy.RequireAuthenticatedUser().RequireClaim(CallerClaims.ClientKind, CallerClaims.ServiceClientKind));
+            .RequireAuthorization(policy => policy.RequireAuthenticatedUser().RequireClaim(ClaimNames.ClientKind, ClientKinds.Service));
         return app;
     }
 

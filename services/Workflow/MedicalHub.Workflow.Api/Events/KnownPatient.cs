@@ -70,14 +70,15 @@ public static class IntegrationEventTypes
     public const string PatientMerged = "patient.merged";
     public const string DocumentIngested = "document.ingested";
     public const string ObservationRecorded = "observation.recorded";
+    public const string ConditionRecorded = "condition.recorded";
     public const string DeliveryPrefix = "delivery.";
 
     /// <summary>Events an event step may wait for (delivery.* by name: delivery.sent, delivery.delivered, delivery.failed, delivery.bounced).</summary>
     public static readonly IReadOnlyList<string> Waitable =
-        [DocumentIngested, ObservationRecorded, PatientUpdated, "delivery.sent", "delivery.delivered", "delivery.failed", "delivery.bounced"];
+        [DocumentIngested, ObservationRecorded, ConditionRecorded, PatientUpdated, "delivery.sent", "delivery.delivered", "delivery.failed", "delivery.bounced"];
 
     /// <summary>Events that may start a pathway for their patient.</summary>
-    public static readonly IReadOnlyList<string> Starting = [PatientCreated, DocumentIngested, ObservationRecorded];
+    public static readonly IReadOnlyList<string> Starting = [PatientCreated, DocumentIngested, ObservationRecorded, ConditionRecorded];
 
     public static bool CanWaitFor(string type) => Waitable.Contains(type);
 
@@ -87,7 +88,7 @@ public static class IntegrationEventTypes
     public static bool IsPublishedBy(string type, string source) => source switch
     {
         "content" => type.StartsWith("patient.", StringComparison.Ordinal) || type.StartsWith("document.", StringComparison.Ordinal)
-            || type.StartsWith("observation.", StringComparison.Ordinal),
+            || type.StartsWith("observation.", StringComparison.Ordinal) || type.StartsWith("condition.", StringComparison.Ordinal),
         "communication" => type.StartsWith(DeliveryPrefix, StringComparison.Ordinal),
         _ => false,
     };

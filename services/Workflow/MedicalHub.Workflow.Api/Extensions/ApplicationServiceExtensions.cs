@@ -2,11 +2,13 @@ using MedicalHub.Data;
 using MedicalHub.Data.Inbox;
 using MedicalHub.Data.Outbox;
 using MedicalHub.Data.Tenancy;
+using MedicalHub.Fhir;
 using MedicalHub.Security.Authentication;
 using MedicalHub.Security.Authorization;
 using MedicalHub.Security.ServiceClients;
 using MedicalHub.Workflow.Api.Analytics;
 using MedicalHub.Workflow.Api.Audit;
+using MedicalHub.Workflow.Api.DecisionSupport;
 using MedicalHub.Workflow.Api.Definitions;
 using MedicalHub.Workflow.Api.Engine;
 using MedicalHub.Workflow.Api.Events;
@@ -35,6 +37,7 @@ public static class ApplicationServiceExtensions
         builder.Services.AddOrganizationScope<WorkflowDbContext>(sp => sp.GetRequiredService<CurrentCaller>().OrganizationId);
         builder.Services.TryAddSingleton(TimeProvider.System);
 
+        builder.Services.AddFhirProblemWriter();
         builder.Services.AddSingleton<DefinitionCache>();
         builder.Services.AddScoped<DefinitionChecks>();
         builder.Services.AddSingleton<RoleDirectory>();
@@ -48,6 +51,7 @@ public static class ApplicationServiceExtensions
         builder.AddPathwayEngine();
         builder.AddPathwayNotifications();
         builder.AddIntegrationEvents();
+        builder.AddDecisionSupport();
         return builder;
     }
 
@@ -119,6 +123,7 @@ public static class ApplicationServiceExtensions
         app.MapFhirMetadata();
         app.MapPlanDefinitionEndpoints();
         app.MapTaskEndpoints();
+        app.MapDecisionSupport();
         return app;
     }
 }

@@ -2,19 +2,15 @@ using System.Security.Claims;
 using MedicalHub.Data.Tenancy;
 using MedicalHub.Security.Authentication;
 using MedicalHub.Security.Authorization;
+using MedicalHub.Security.Claims;
 using MedicalHub.Workflow.Api.Tasks;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace MedicalHub.Workflow.Api.Extensions;
 
-/// <summary>The permissions Workflow's endpoints require (Identity's catalogue names them), and who the caller is to Workflow.</summary>
+/// <summary>Who the caller is to Workflow (the permissions its endpoints require are MedicalHub.Security's <c>PermissionNames</c>).</summary>
 public static class WorkflowPermissions
 {
-    public const string WorkflowsRead = "workflows:read";
-    public const string WorkflowsManage = "workflows:manage";
-    public const string TasksRead = "tasks:read";
-    public const string TasksWrite = "tasks:write";
-
     /// <summary>403 ProblemDetails for a token that acts for no organization (a service's client-credentials token), null otherwise.</summary>
     public static ProblemHttpResult? WithoutOrganization(OrganizationScope organizations) => organizations.OrganizationId is null
         ? TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "The token acts for no organization.",
@@ -27,6 +23,6 @@ public static class WorkflowPermissions
     /// <summary>The caller as a task actor: id, role names from the token, and whether they manage pathways.</summary>
     public static TaskActions.Actor TaskActor(CurrentCaller caller, ClaimsPrincipal user) => new(
         caller.UserId ?? Guid.Empty,
-        user.FindAll(CallerClaims.Role).Select(c => c.Value).ToHashSet(StringComparer.Ordinal),
-        caller.HasPermission(WorkflowsManage));
+        user.FindAll(ClaimNames.Role).Select(c => c.Value).ToHashSet(StringComparer.Ordinal),
+        caller.HasPermission(PermissionNames.WorkflowsManage));
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using Hl7.Fhir.Model;
 using MedicalHub.Data.Tenancy;
 using MedicalHub.Security.Authorization;
+using MedicalHub.Security.Claims;
 using MedicalHub.Workflow.Api.Audit;
 using MedicalHub.Workflow.Api.Definitions;
 using MedicalHub.Workflow.Api.Engine;
@@ -26,16 +27,16 @@ public static class PlanDefinitionEndpoints
     public static IEndpointRouteBuilder MapPlanDefinitionEndpoints(this IEndpointRouteBuilder app)
     {
         var plans = app.MapGroup("/fhir/PlanDefinition").WithTags("FHIR");
-        plans.MapPost("/", CreateAsync).WithName("FhirCreatePlanDefinition").WithSummary("Import a PlanDefinition as a new care pathway").RequirePermission(WorkflowsManage);
-        plans.MapGet("/", SearchAsync).WithName("FhirSearchPlanDefinition").WithSummary("Search the organization's pathways as PlanDefinitions").RequirePermission(WorkflowsRead);
-        plans.MapGet("/{id}", ReadAsync).WithName("FhirReadPlanDefinition").WithSummary("A pathway's version in force (or its draft) as a PlanDefinition").RequirePermission(WorkflowsRead);
-        plans.MapGet("/{id}/_history/{versionId}", VReadAsync).WithName("FhirVReadPlanDefinition").WithSummary("One version as a PlanDefinition").RequirePermission(WorkflowsRead);
+        plans.MapPost("/", CreateAsync).WithName("FhirCreatePlanDefinition").WithSummary("Import a PlanDefinition as a new care pathway").RequirePermission(PermissionNames.WorkflowsManage);
+        plans.MapGet("/", SearchAsync).WithName("FhirSearchPlanDefinition").WithSummary("Search the organization's pathways as PlanDefinitions").RequirePermission(PermissionNames.WorkflowsRead);
+        plans.MapGet("/{id}", ReadAsync).WithName("FhirReadPlanDefinition").WithSummary("A pathway's version in force (or its draft) as a PlanDefinition").RequirePermission(PermissionNames.WorkflowsRead);
+        plans.MapGet("/{id}/_history/{versionId}", VReadAsync).WithName("FhirVReadPlanDefinition").WithSummary("One version as a PlanDefinition").RequirePermission(PermissionNames.WorkflowsRead);
         plans.MapPost("/{id}/$apply", ApplyAsync).WithName("FhirApplyPlanDefinition")
-            .WithSummary("Start the pathway for a patient (subject=Patient/{id}); answers the CarePlan of the new instance").RequirePermission(WorkflowsManage);
+            .WithSummary("Start the pathway for a patient (subject=Patient/{id}); answers the CarePlan of the new instance").RequirePermission(PermissionNames.WorkflowsManage);
 
         var activities = app.MapGroup("/fhir/ActivityDefinition").WithTags("FHIR");
-        activities.MapGet("/", SearchActivitiesAsync).WithName("FhirSearchActivityDefinition").WithSummary("The task and notification steps of the pathways in force").RequirePermission(WorkflowsRead);
-        activities.MapGet("/{id}", ReadActivityAsync).WithName("FhirReadActivityDefinition").WithSummary("One step as an ActivityDefinition ({pathwayId}.{stepId})").RequirePermission(WorkflowsRead);
+        activities.MapGet("/", SearchActivitiesAsync).WithName("FhirSearchActivityDefinition").WithSummary("The task and notification steps of the pathways in force").RequirePermission(PermissionNames.WorkflowsRead);
+        activities.MapGet("/{id}", ReadActivityAsync).WithName("FhirReadActivityDefinition").WithSummary("One step as an ActivityDefinition ({pathwayId}.{stepId})").RequirePermission(PermissionNames.WorkflowsRead);
         return app;
     }
 

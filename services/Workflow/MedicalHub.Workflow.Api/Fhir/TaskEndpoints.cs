@@ -3,6 +3,7 @@ using System.Security.Claims;
 using Hl7.Fhir.Model;
 using MedicalHub.Data.Tenancy;
 using MedicalHub.Security.Authorization;
+using MedicalHub.Security.Claims;
 using MedicalHub.Workflow.Api.Audit;
 using MedicalHub.Workflow.Api.Infrastructure;
 using MedicalHub.Workflow.Api.Tasks;
@@ -23,9 +24,9 @@ public static class TaskEndpoints
     public static IEndpointRouteBuilder MapTaskEndpoints(this IEndpointRouteBuilder app)
     {
         var tasks = app.MapGroup("/fhir/Task").WithTags("FHIR");
-        tasks.MapGet("/", SearchAsync).WithName("FhirSearchTask").WithSummary("Search tasks by patient, owner, status, _lastUpdated").RequirePermission(TasksRead);
-        tasks.MapGet("/{id}", ReadAsync).WithName("FhirReadTask").WithSummary("One task").RequirePermission(TasksRead);
-        tasks.MapPut("/{id}", UpdateAsync).WithName("FhirUpdateTask").WithSummary("Change a task's status (claim, release, complete), priority or due date").RequirePermission(TasksWrite);
+        tasks.MapGet("/", SearchAsync).WithName("FhirSearchTask").WithSummary("Search tasks by patient, owner, status, _lastUpdated").RequirePermission(PermissionNames.TasksRead);
+        tasks.MapGet("/{id}", ReadAsync).WithName("FhirReadTask").WithSummary("One task").RequirePermission(PermissionNames.TasksRead);
+        tasks.MapPut("/{id}", UpdateAsync).WithName("FhirUpdateTask").WithSummary("Change a task's status (claim, release, complete), priority or due date").RequirePermission(PermissionNames.TasksWrite);
         return app;
     }
 

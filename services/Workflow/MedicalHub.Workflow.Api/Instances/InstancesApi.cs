@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using MedicalHub.Data;
 using MedicalHub.Data.Tenancy;
 using MedicalHub.Security.Authorization;
+using MedicalHub.Security.Claims;
 using MedicalHub.Workflow.Api.Audit;
 using MedicalHub.Workflow.Api.Definitions;
 using MedicalHub.Workflow.Api.Engine;
@@ -30,19 +31,19 @@ public static class InstancesApi
     {
         var instances = app.MapGroup("/api/pathway-instances").WithTags("Pathway instances");
         instances.MapPost("/", StartAsync).WithName("StartPathwayInstance")
-            .WithSummary("Start a pathway for a known patient on its published version (idempotent per Idempotency-Key)").RequirePermission(WorkflowsManage);
+            .WithSummary("Start a pathway for a known patient on its published version (idempotent per Idempotency-Key)").RequirePermission(PermissionNames.WorkflowsManage);
         instances.MapPost("/bulk", StartBulkAsync).WithName("StartPathwayInstancesInBulk")
-            .WithSummary($"Start a pathway for up to {MaxBulk} patients (listed, or a cohort by condition), all or none").RequirePermission(WorkflowsManage);
-        instances.MapGet("/", ListAsync).WithName("ListPathwayInstances").WithSummary("Instances, newest first, by pathway, patient and status").RequirePermission(WorkflowsRead);
-        instances.MapGet("/{id:guid}", GetAsync).WithName("GetPathwayInstance").WithSummary("An instance with its steps, compensations and tasks").RequirePermission(WorkflowsRead);
-        instances.MapGet("/{id:guid}/history", HistoryAsync).WithName("GetPathwayInstanceHistory").WithSummary("Everything that happened, in order: what, when, who").RequirePermission(WorkflowsRead);
-        instances.MapPost("/{id:guid}/pause", PauseAsync).WithName("PausePathwayInstance").WithSummary("Pause: tasks on hold, timers held").RequirePermission(WorkflowsManage);
-        instances.MapPost("/{id:guid}/resume", ResumeAsync).WithName("ResumePathwayInstance").WithSummary("Resume: held timers fire if due").RequirePermission(WorkflowsManage);
+            .WithSummary($"Start a pathway for up to {MaxBulk} patients (listed, or a cohort by condition), all or none").RequirePermission(PermissionNames.WorkflowsManage);
+        instances.MapGet("/", ListAsync).WithName("ListPathwayInstances").WithSummary("Instances, newest first, by pathway, patient and status").RequirePermission(PermissionNames.WorkflowsRead);
+        instances.MapGet("/{id:guid}", GetAsync).WithName("GetPathwayInstance").WithSummary("An instance with its steps, compensations and tasks").RequirePermission(PermissionNames.WorkflowsRead);
+        instances.MapGet("/{id:guid}/history", HistoryAsync).WithName("GetPathwayInstanceHistory").WithSummary("Everything that happened, in order: what, when, who").RequirePermission(PermissionNames.WorkflowsRead);
+        instances.MapPost("/{id:guid}/pause", PauseAsync).WithName("PausePathwayInstance").WithSummary("Pause: tasks on hold, timers held").RequirePermission(PermissionNames.WorkflowsManage);
+        instances.MapPost("/{id:guid}/resume", ResumeAsync).WithName("ResumePathwayInstance").WithSummary("Resume: held timers fire if due").RequirePermission(PermissionNames.WorkflowsManage);
         instances.MapPost("/{id:guid}/cancel", CancelAsync).WithName("CancelPathwayInstance")
-            .WithSummary("Cancel; with compensate=true the completed steps are undone in reverse order first").RequirePermission(WorkflowsManage);
-        instances.MapDelete("/{id:guid}", DeleteAsync).WithName("DeletePathwayInstance").WithSummary("Erase an instance started by mistake (no compensation)").RequirePermission(WorkflowsManage);
+            .WithSummary("Cancel; with compensate=true the completed steps are undone in reverse order first").RequirePermission(PermissionNames.WorkflowsManage);
+        instances.MapDelete("/{id:guid}", DeleteAsync).WithName("DeletePathwayInstance").WithSummary("Erase an instance started by mistake (no compensation)").RequirePermission(PermissionNames.WorkflowsManage);
         instances.MapPost("/migrate", MigrateAsync).WithName("MigratePathwayInstances")
-            .WithSummary("Move running instances of one version to another, explicitly").RequirePermission(WorkflowsManage);
+            .WithSummary("Move running instances of one version to another, explicitly").RequirePermission(PermissionNames.WorkflowsManage);
         return app;
     }
 

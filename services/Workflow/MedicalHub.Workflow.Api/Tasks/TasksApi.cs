@@ -2,6 +2,7 @@ using System.Security.Claims;
 using MedicalHub.Data;
 using MedicalHub.Data.Tenancy;
 using MedicalHub.Security.Authorization;
+using MedicalHub.Security.Claims;
 using MedicalHub.Workflow.Api.Audit;
 using MedicalHub.Workflow.Api.Engine;
 using MedicalHub.Workflow.Api.Events;
@@ -23,16 +24,16 @@ public static class TasksApi
     public static IEndpointRouteBuilder MapTasksApi(this IEndpointRouteBuilder app)
     {
         var tasks = app.MapGroup("/api/tasks").WithTags("Tasks");
-        tasks.MapGet("/", ListAsync).WithName("ListTasks").RequirePermission(TasksRead)
+        tasks.MapGet("/", ListAsync).WithName("ListTasks").RequirePermission(PermissionNames.TasksRead)
             .WithSummary("A work list: view=mine (claimed by or assigned to me), role (my roles'), overdue, all; open tasks unless status says otherwise; most urgent first");
-        tasks.MapGet("/{id:guid}", GetAsync).WithName("GetTask").WithSummary("One task").RequirePermission(TasksRead);
-        tasks.MapPost("/", CreateAsync).WithName("CreateTask").WithSummary("Create a task by hand (for a role or a member, optionally about a patient)").RequirePermission(TasksWrite);
-        tasks.MapPost("/{id:guid}/claim", ClaimAsync).WithName("ClaimTask").WithSummary("Claim a ready task (idempotent for who holds it)").RequirePermission(TasksWrite);
-        tasks.MapPost("/{id:guid}/release", ReleaseAsync).WithName("ReleaseTask").WithSummary("Give a claimed task back to its role").RequirePermission(TasksWrite);
+        tasks.MapGet("/{id:guid}", GetAsync).WithName("GetTask").WithSummary("One task").RequirePermission(PermissionNames.TasksRead);
+        tasks.MapPost("/", CreateAsync).WithName("CreateTask").WithSummary("Create a task by hand (for a role or a member, optionally about a patient)").RequirePermission(PermissionNames.TasksWrite);
+        tasks.MapPost("/{id:guid}/claim", ClaimAsync).WithName("ClaimTask").WithSummary("Claim a ready task (idempotent for who holds it)").RequirePermission(PermissionNames.TasksWrite);
+        tasks.MapPost("/{id:guid}/release", ReleaseAsync).WithName("ReleaseTask").WithSummary("Give a claimed task back to its role").RequirePermission(PermissionNames.TasksWrite);
         tasks.MapPost("/{id:guid}/complete", CompleteAsync).WithName("CompleteTask")
-            .WithSummary("Complete a task once, with an outcome and a note; its pathway goes on").RequirePermission(TasksWrite);
+            .WithSummary("Complete a task once, with an outcome and a note; its pathway goes on").RequirePermission(PermissionNames.TasksWrite);
         tasks.MapPatch("/{id:guid}", ChangeAsync).WithName("ChangeTask")
-            .WithSummary("Change priority, due date or links; reassign (workflows:manage)").RequirePermission(TasksWrite);
+            .WithSummary("Change priority, due date or links; reassign (workflows:manage)").RequirePermission(PermissionNames.TasksWrite);
         return app;
     }
 

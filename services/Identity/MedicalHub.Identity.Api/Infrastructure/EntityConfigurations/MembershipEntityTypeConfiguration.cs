@@ -1,4 +1,8 @@
-using MedicalHub.Identity.Api.Model;
+using MedicalHub.Identity.Api.Accounts;
+using MedicalHub.Identity.Api.Audit;
+using MedicalHub.Identity.Api.Organizations;
+using MedicalHub.Identity.Api.Sessions;
+using MedicalHub.Identity.Api.Tokens.SigningKeys;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -49,9 +53,9 @@ internal sealed class UserEntityTypeConfiguration : IEntityTypeConfiguration<Use
     }
 }
 
-internal sealed class AuditEventEntityTypeConfiguration : IEntityTypeConfiguration<Audit.AuditEvent>
+internal sealed class AuditEventEntityTypeConfiguration : IEntityTypeConfiguration<AuditEvent>
 {
-    public void Configure(EntityTypeBuilder<Audit.AuditEvent> builder)
+    public void Configure(EntityTypeBuilder<AuditEvent> builder)
     {
         builder.Property(e => e.Id).UseIdentityAlwaysColumn();
         builder.HasIndex(e => new { e.ChainId, e.Sequence }).IsUnique();
@@ -67,9 +71,9 @@ internal sealed class AuditEventEntityTypeConfiguration : IEntityTypeConfigurati
     }
 }
 
-internal sealed class PreviousPasswordEntityTypeConfiguration : IEntityTypeConfiguration<Accounts.PreviousPassword>
+internal sealed class PreviousPasswordEntityTypeConfiguration : IEntityTypeConfiguration<PreviousPassword>
 {
-    public void Configure(EntityTypeBuilder<Accounts.PreviousPassword> builder)
+    public void Configure(EntityTypeBuilder<PreviousPassword> builder)
     {
         builder.ToTable("previous_passwords");
         builder.Property(p => p.Id).UseIdentityAlwaysColumn();
@@ -78,9 +82,9 @@ internal sealed class PreviousPasswordEntityTypeConfiguration : IEntityTypeConfi
     }
 }
 
-internal sealed class UserSessionEntityTypeConfiguration : IEntityTypeConfiguration<Accounts.UserSession>
+internal sealed class UserSessionEntityTypeConfiguration : IEntityTypeConfiguration<UserSession>
 {
-    public void Configure(EntityTypeBuilder<Accounts.UserSession> builder)
+    public void Configure(EntityTypeBuilder<UserSession> builder)
     {
         builder.ToTable("sessions");
         builder.Property(s => s.Id).ValueGeneratedNever();

@@ -1,4 +1,5 @@
-using MedicalHub.Identity.Api.Model;
+using MedicalHub.Identity.Api.Clients;
+using MedicalHub.Identity.Api.Organizations;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 

@@ -179,6 +179,228 @@ namespace MedicalHub.Workflow.Api.Infrastructure.Migrations
                     b.ToTable("patient_access_audit", (string)null);
                 });
 
+            modelBuilder.Entity("MedicalHub.Workflow.Api.DecisionSupport.CdsFeedback", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.PrimitiveCollection<string[]>("AcceptedSuggestions")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("accepted_suggestions");
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("actor");
+
+                    b.Property<Guid>("CardUuid")
+                        .HasColumnType("uuid")
+                        .HasColumnName("card_uuid");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("organization_id");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("outcome");
+
+                    b.Property<DateTimeOffset>("OutcomeAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("outcome_at");
+
+                    b.Property<string>("OverrideReasonCode")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("override_reason_code");
+
+                    b.Property<string>("OverrideReasonSystem")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("override_reason_system");
+
+                    b.Property<DateTimeOffset>("ReceivedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("received_at");
+
+                    b.Property<string>("ServiceId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("service_id");
+
+                    b.Property<string>("UserComment")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("user_comment");
+
+                    b.HasKey("Id")
+                        .HasName("pk_cds_feedback");
+
+                    b.HasIndex("OrganizationId", "CardUuid")
+                        .HasDatabaseName("ix_cds_feedback_organization_id_card_uuid");
+
+                    b.ToTable("cds_feedback", (string)null);
+                });
+
+            modelBuilder.Entity("MedicalHub.Workflow.Api.DecisionSupport.DecisionRule", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset?>("ActivatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("activated_at");
+
+                    b.Property<string>("Applicability")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("applicability");
+
+                    b.Property<string>("Card")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("card");
+
+                    b.Property<string>("Condition")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("condition");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("created_by");
+
+                    b.Property<bool>("FromStarterLibrary")
+                        .HasColumnType("boolean")
+                        .HasColumnName("from_starter_library");
+
+                    b.PrimitiveCollection<string[]>("Hooks")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("hooks");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("key");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("organization_id");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("status");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("title");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_decision_rules");
+
+                    b.HasIndex("OrganizationId", "Key")
+                        .IsUnique()
+                        .HasDatabaseName("ix_decision_rules_one_active")
+                        .HasFilter("status = 'Active'");
+
+                    b.HasIndex("OrganizationId", "Key", "Version")
+                        .IsUnique()
+                        .HasDatabaseName("ix_decision_rules_organization_id_key_version");
+
+                    b.ToTable("decision_rules", (string)null);
+                });
+
+            modelBuilder.Entity("MedicalHub.Workflow.Api.DecisionSupport.RuleEvaluationFailure", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<double>("ElapsedMilliseconds")
+                        .HasColumnType("double precision")
+                        .HasColumnName("elapsed_milliseconds");
+
+                    b.Property<string>("Hook")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("hook");
+
+                    b.Property<Guid>("HookInstance")
+                        .HasColumnType("uuid")
+                        .HasColumnName("hook_instance");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("kind");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("organization_id");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("reason");
+
+                    b.Property<string>("RuleKey")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("rule_key");
+
+                    b.Property<int>("RuleVersion")
+                        .HasColumnType("integer")
+                        .HasColumnName("rule_version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_decision_rule_failures");
+
+                    b.HasIndex("OrganizationId", "At")
+                        .HasDatabaseName("ix_decision_rule_failures_organization_id_at");
+
+                    b.ToTable("decision_rule_failures", (string)null);
+                });
+
             modelBuilder.Entity("MedicalHub.Workflow.Api.Definitions.CarePathway", b =>
                 {
                     b.Property<Guid>("Id")
