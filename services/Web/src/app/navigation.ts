@@ -19,8 +19,8 @@ export interface NavigationGroup {
 
 export const navigation: NavigationGroup[] = [
   { id: "home", label: "nav.groups.home", items: [{ to: "/", label: "nav.home" }] },
-  // Capability slots: /patients, /documents, /search, /pathways, /tasks, /inbox (routes in router.tsx).
-  { id: "clinical", label: "nav.groups.clinical", items: [] },
+  // Capability slots still to come: /documents, /search, /pathways, /tasks, /inbox (routes in router.tsx).
+  { id: "clinical", label: "nav.groups.clinical", items: [{ to: "/patients", label: "nav.patients", permission: "patients:read" }] },
   {
     id: "account",
     label: "nav.groups.account",

@@ -41,7 +41,9 @@ export const routes: RouteObject[] = [
           { path: "/admin/policy", ...page(() => import("@/features/organization/routes/policy-page")) },
           { path: "/admin/audit", ...page(() => import("@/features/organization/routes/audit-page")) },
           { path: "/admin/notification-templates", ...page(() => import("@/features/notifications/routes/templates-page")) },
-          // Capability slots: /patients, /documents, /search, /pathways, /tasks and /inbox are added here (and in
+          { path: "/patients", ...page(() => import("@/features/patients/routes/patients-page")) },
+          { path: "/patients/:id", ...page(() => import("@/features/patients/routes/patient-chart-page")) },
+          // Capability slots: /documents, /search, /pathways, /tasks and /inbox are added here (and in
           // navigation.ts) as their services land.
           { path: "*", element: <NotFoundPage /> },
         ],

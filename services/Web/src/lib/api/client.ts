@@ -4,6 +4,7 @@ import { sessionEvents } from "@/lib/auth/session-events";
 import { ApiError, type ProblemDetails } from "@/lib/api/errors";
 import type { paths as IdentityPaths } from "@/lib/api/schema/identity";
 import type { paths as CommunicationPaths } from "@/lib/api/schema/communication";
+import type { paths as ContentPaths } from "@/lib/api/schema/content";
 
 /** The user's access token, renewed first (with the refresh token) when it has expired. Anonymous calls get none. */
 async function accessToken(): Promise<string | null> {
@@ -66,6 +67,8 @@ function client<Paths extends object>() {
 export const identityApi = client<IdentityPaths>();
 /** Communication's API (notification preferences, templates), through the gateway. */
 export const communicationApi = client<CommunicationPaths>();
+/** Content's API (patients, documents), through the gateway. */
+export const contentApi = client<ContentPaths>();
 
 /** The data of a successful call (errors were already thrown by the middleware). */
 export async function data<T>(call: Promise<{ data?: T; error?: unknown; response: Response }>): Promise<T> {
