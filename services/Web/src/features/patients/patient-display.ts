@@ -12,3 +12,8 @@ export function displayName(patient: Patient): string {
 export function medicalRecordNumber(patient: Patient): string | undefined {
   return patient.identifiers.find((i) => i.typeCode === "MR")?.value ?? undefined;
 }
+
+/** The administrative genders of FHIR, as Content takes them. */
+export const genders = ["female", "male", "other", "unknown"] as const;
+export type Gender = (typeof genders)[number];
+export const isGender = (value: unknown): value is Gender => genders.includes(value as Gender);

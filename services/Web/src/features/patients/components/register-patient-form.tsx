@@ -7,9 +7,7 @@ import { Button } from "@/components/button";
 import { SelectField, TextField } from "@/components/form-fields";
 import { ErrorState } from "@/components/states";
 import { useRegisterPatient } from "@/features/patients/api/patients";
-import { displayName, medicalRecordNumber } from "@/features/patients/patient-display";
-
-const genders = ["female", "male", "other", "unknown"] as const;
+import { displayName, genders, medicalRecordNumber } from "@/features/patients/patient-display";
 
 const empty = { family: "", given: "", birthDate: "", gender: "" };
 

@@ -19,7 +19,7 @@ import {
   type Patient,
   type PatientDocument,
 } from "@/features/patients/api/patients";
-import { displayName, medicalRecordNumber } from "@/features/patients/patient-display";
+import { displayName, isGender, medicalRecordNumber } from "@/features/patients/patient-display";
 
 /** A patient's chart: who they are, and their documents (listed newest first, uploaded, downloaded). */
 export default function PatientChartPage() {
@@ -74,9 +74,6 @@ function Chart({ patient }: { patient: Patient }) {
     </Page>
   );
 }
-
-const genders = ["female", "male", "other", "unknown"] as const;
-const isGender = (value: unknown): value is (typeof genders)[number] => genders.includes(value as (typeof genders)[number]);
 
 function UploadForm({ patientId }: { patientId: string }) {
   const { t } = useTranslation();
