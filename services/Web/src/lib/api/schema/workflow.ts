@@ -587,6 +587,126 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/cds-services": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The CDS services offered (CDS Hooks discovery) */
+        get: operations["CdsDiscovery"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cds-services/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Call a CDS service with a hook request; the answer is cards (and systemActions) */
+        post: operations["CallCdsService"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cds-services/{id}/feedback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** What the user did with the cards: accepted suggestions, or overridden with a reason */
+        post: operations["CdsFeedback"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/decision-rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every version of every rule of the organization */
+        get: operations["ListDecisionRules"];
+        put?: never;
+        /** Add a rule, or a new version of one, as a draft */
+        post: operations["AddDecisionRuleVersion"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/decision-rules/{key}/versions/{version}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Decide a version over a sample patient (a FHIR Bundle): applicable, fired, its card, or its failure */
+        post: operations["TestDecisionRule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/decision-rules/{key}/versions/{version}/activate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Make a version the active one (the active version before it is retired) */
+        post: operations["ActivateDecisionRule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/decision-rules/failures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Recent failures and time-outs of rules on hooks */
+        get: operations["ListDecisionRuleFailures"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -617,7 +737,17 @@ export interface components {
         };
         CancelRequest: {
             compensate: null | boolean;
-            reason: unknown;
+            reason: null | string;
+        };
+        CardTemplate: {
+            summary: string;
+            indicator: string;
+            detail?: null | string;
+            sourceLabel?: null | string;
+            sourceUrl?: null | string;
+            suggestions?: null | components["schemas"]["SuggestionTemplate"][];
+            links?: null | components["schemas"]["LinkTemplate"][];
+            overrideReasons?: null | components["schemas"]["OverrideReasonTemplate"][];
         };
         CarePathwayPage: {
             items: components["schemas"]["CarePathwayView"][];
@@ -631,8 +761,8 @@ export interface components {
         CarePathwayView: {
             /** Format: uuid */
             id: string;
-            name: unknown;
-            status: unknown;
+            name: string;
+            status: string;
             /** Format: int32 */
             currentVersion: null | number | string;
             /** Format: date-time */
@@ -640,12 +770,67 @@ export interface components {
             /** Format: date-time */
             updatedAt: string;
         };
+        CdsAction: {
+            type: string;
+            description: string;
+            resource?: unknown;
+            resourceId?: null | string;
+        };
+        CdsCard: {
+            uuid: string;
+            summary: string;
+            indicator: string;
+            source: components["schemas"]["CdsSource"];
+            detail?: null | string;
+            suggestions?: null | components["schemas"]["CdsSuggestion"][];
+            selectionBehavior?: null | string;
+            overrideReasons?: null | components["schemas"]["CdsCoding"][];
+            links?: null | components["schemas"]["CdsLink"][];
+        };
+        CdsCoding: {
+            code: string;
+            system?: null | string;
+            display?: null | string;
+        };
+        CdsDiscovery: {
+            services: components["schemas"]["CdsServiceDescription"][];
+        };
+        CdsLink: {
+            label: string;
+            url: string;
+            type: string;
+        };
+        CdsResponse: {
+            cards: components["schemas"]["CdsCard"][];
+            systemActions?: null | components["schemas"]["CdsAction"][];
+        };
+        CdsServiceDescription: {
+            hook: string;
+            title: string;
+            description: string;
+            id: string;
+            prefetch: null | {
+                [key: string]: string;
+            };
+            usageRequirements?: null | string;
+        };
+        CdsSource: {
+            label: string;
+            url?: null | string;
+            topic?: null | components["schemas"]["CdsCoding"];
+        };
+        CdsSuggestion: {
+            label: string;
+            uuid: string;
+            isRecommended: boolean;
+            actions: components["schemas"]["CdsAction"][];
+        };
         ChangeTaskRequest: {
-            priority: unknown;
+            priority: null | string;
             /** Format: date-time */
             dueAt: null | string;
             clearDueAt: null | boolean;
-            role: unknown;
+            role: null | string;
             /** Format: uuid */
             userId: null | string;
             linkedDocumentIds: null | string[];
@@ -659,10 +844,10 @@ export interface components {
         CompensationView: {
             /** Format: int32 */
             order: number | string;
-            stepId: unknown;
+            stepId: string;
             /** Format: uuid */
             stepExecutionId: string;
-            status: unknown;
+            status: string;
             /** Format: int32 */
             attempts: number | string;
             /** Format: date-time */
@@ -670,33 +855,33 @@ export interface components {
             /** Format: date-time */
             doneAt: null | string;
             result: null | components["schemas"]["JsonNode"];
-            lastError: unknown;
+            lastError: null | string;
         };
         CompleteRequest: {
-            outcome: unknown;
-            note: unknown;
+            outcome: null | string;
+            note: null | string;
         };
         Condition: {
             all?: null | components["schemas"]["Condition"][];
             any?: null | components["schemas"]["Condition"][];
             not?: null | components["schemas"]["Condition"];
-            fact?: unknown;
-            op?: unknown;
+            fact?: null | string;
+            op?: null | string;
             value?: null | components["schemas"]["JsonElement"];
         };
         CreateCarePathwayRequest: {
-            name: unknown;
+            name: null | string;
             definition: null | components["schemas"]["JsonElement"];
         };
         CreateTaskRequest: {
-            title: unknown;
-            description: unknown;
-            role: unknown;
+            title: null | string;
+            description: null | string;
+            role: null | string;
             /** Format: uuid */
             userId: null | string;
             /** Format: uuid */
             patientId: null | string;
-            priority: unknown;
+            priority: null | string;
             /** Format: date-time */
             dueAt: null | string;
             linkedDocumentIds: null | string[];
@@ -712,23 +897,37 @@ export interface components {
             /** Format: double */
             p90Seconds: null | number | string;
         };
+        FailureView: {
+            ruleKey: string;
+            /** Format: int32 */
+            ruleVersion: number | string;
+            hook: string;
+            /** Format: uuid */
+            hookInstance: string;
+            kind: string;
+            reason: string;
+            /** Format: double */
+            elapsedMilliseconds: number | string;
+            /** Format: date-time */
+            at: string;
+        };
         HistoryItem: {
             /** Format: date-time */
             at: string;
-            actor: unknown;
-            action: unknown;
-            stepId: unknown;
+            actor: string;
+            action: string;
+            stepId: null | string;
             detail: null | components["schemas"]["JsonNode"];
         };
         HttpValidationProblemDetails: {
-            type?: unknown;
-            title?: unknown;
+            type?: null | string;
+            title?: null | string;
             /** Format: int32 */
             status?: null | number | string;
-            detail?: unknown;
-            instance?: unknown;
+            detail?: null | string;
+            instance?: null | string;
             errors?: {
-                [key: string]: unknown[];
+                [key: string]: string[];
             };
         };
         InstanceCounts: {
@@ -771,11 +970,11 @@ export interface components {
             versionId: string;
             /** Format: uuid */
             patientId: string;
-            status: unknown;
-            outcome: unknown;
-            currentStepId: unknown;
-            trigger: unknown;
-            startedBy: unknown;
+            status: string;
+            outcome: null | string;
+            currentStepId: null | string;
+            trigger: string;
+            startedBy: string;
             /** Format: date-time */
             startedAt: string;
             /** Format: date-time */
@@ -787,8 +986,8 @@ export interface components {
         IntegrationEvent: {
             /** Format: uuid */
             messageId: string;
-            type: unknown;
-            source: unknown;
+            type: string;
+            source: string;
             /** Format: uuid */
             organizationId: string;
             /** Format: date-time */
@@ -798,6 +997,12 @@ export interface components {
         JsonElement: unknown;
         JsonNode: unknown;
         JsonObject: Record<string, never>;
+        LinkTemplate: {
+            label: string;
+            url: string;
+            /** @default absolute */
+            type: string;
+        };
         MemberWorkload: {
             /** Format: uuid */
             userId: string;
@@ -813,7 +1018,7 @@ export interface components {
         MigrationRefusal: {
             /** Format: uuid */
             instanceId: string;
-            reason: unknown;
+            reason: string;
         };
         MigrationRequest: {
             /** Format: uuid */
@@ -823,7 +1028,9 @@ export interface components {
             /** Format: int32 */
             toVersion: null | number | string;
             instanceIds: null | string[];
-            stepMapping: null | Record<string, never>;
+            stepMapping: null | {
+                [key: string]: string;
+            };
         };
         MigrationResult: {
             /** Format: uuid */
@@ -832,6 +1039,12 @@ export interface components {
             toVersionId: string;
             migrated: string[];
             refused: components["schemas"]["MigrationRefusal"][];
+        };
+        OverrideReasonTemplate: {
+            code: string;
+            display: string;
+            /** @default https://medicalhub.example/fhir/CodeSystem/cds-override-reason */
+            system: string;
         };
         PathwayAnalytics: {
             /** Format: uuid */
@@ -847,19 +1060,54 @@ export interface components {
             stuck: components["schemas"]["StuckInstance"][];
             throughput: components["schemas"]["WeekThroughput"][];
         };
+        ProblemDetails: {
+            type?: null | string;
+            title?: null | string;
+            /** Format: int32 */
+            status?: null | number | string;
+            detail?: null | string;
+            instance?: null | string;
+        };
         Received: {
             /** Format: uuid */
             messageId: string;
-            result: unknown;
+            result: string;
         };
         RoleWorkload: {
-            role: unknown;
+            role: string;
             /** Format: int64 */
             unclaimed: number | string;
             /** Format: int64 */
             open: number | string;
             /** Format: int64 */
             overdue: number | string;
+        };
+        RuleRequest: {
+            key: null | string;
+            title: null | string;
+            hooks: null | string[];
+            applicability: null | string;
+            condition: null | string;
+            card: null | components["schemas"]["CardTemplate"];
+        };
+        RuleView: {
+            /** Format: uuid */
+            id: string;
+            key: string;
+            /** Format: int32 */
+            version: number | string;
+            title: string;
+            hooks: string[];
+            applicability: string;
+            condition: string;
+            card: components["schemas"]["CardTemplate"];
+            status: string;
+            fromStarterLibrary: boolean;
+            /** Format: date-time */
+            createdAt: string;
+            createdBy: string;
+            /** Format: date-time */
+            activatedAt: null | string;
         };
         StartRequest: {
             /** Format: uuid */
@@ -869,8 +1117,8 @@ export interface components {
             variables: null | components["schemas"]["JsonObject"];
         };
         StepStatistics: {
-            stepId: unknown;
-            type: unknown;
+            stepId: string;
+            type: string;
             /** Format: int64 */
             entered: number | string;
             /** Format: int64 */
@@ -889,18 +1137,18 @@ export interface components {
         StepView: {
             /** Format: uuid */
             id: string;
-            stepId: unknown;
-            type: unknown;
+            stepId: string;
+            type: string;
             /** Format: int32 */
             sequence: number | string;
-            status: unknown;
+            status: string;
             /** Format: date-time */
             startedAt: string;
             /** Format: date-time */
             endedAt: null | string;
-            actor: unknown;
-            outcome: unknown;
-            note: unknown;
+            actor: null | string;
+            outcome: null | string;
+            note: null | string;
             result: null | components["schemas"]["JsonNode"];
             /** Format: date-time */
             slaDueAt: null | string;
@@ -908,18 +1156,27 @@ export interface components {
             slaBreachedAt: null | string;
             /** Format: int32 */
             attempts: number | string;
-            lastError: unknown;
+            lastError: null | string;
         };
         StuckInstance: {
             /** Format: uuid */
             instanceId: string;
             /** Format: uuid */
             patientId: string;
-            currentStepId: unknown;
+            currentStepId: null | string;
             /** Format: date-time */
             lastActivityAt: string;
             /** Format: double */
             idleSeconds: number | string;
+        };
+        SuggestionTemplate: {
+            label: string;
+            actionType: string;
+            description?: null | string;
+            resourceJson?: null | string;
+            resourceIdExpression?: null | string;
+            /** @default false */
+            isRecommended: boolean;
         };
         TaskPage: {
             items: components["schemas"]["TaskView"][];
@@ -933,30 +1190,30 @@ export interface components {
         TaskView: {
             /** Format: uuid */
             id: string;
-            kind: unknown;
-            title: unknown;
-            description: unknown;
+            kind: string;
+            title: string;
+            description: null | string;
             /** Format: uuid */
             patientId: null | string;
             /** Format: uuid */
             instanceId: null | string;
             /** Format: uuid */
             stepExecutionId: null | string;
-            assignedRole: unknown;
+            assignedRole: null | string;
             /** Format: uuid */
             assignedUserId: null | string;
             /** Format: uuid */
             claimedBy: null | string;
             /** Format: date-time */
             claimedAt: null | string;
-            status: unknown;
-            priority: unknown;
+            status: string;
+            priority: string;
             /** Format: date-time */
             dueAt: null | string;
             overdue: boolean;
-            allowedOutcomes: null | unknown[];
-            outcome: unknown;
-            note: unknown;
+            allowedOutcomes: null | string[];
+            outcome: null | string;
+            note: null | string;
             /** Format: date-time */
             completedAt: null | string;
             /** Format: uuid */
@@ -968,6 +1225,13 @@ export interface components {
             /** Format: date-time */
             updatedAt: string;
         };
+        TestResult: {
+            result: string;
+            card: null | components["schemas"]["CdsCard"];
+            failure: null | string;
+            /** Format: double */
+            elapsedMilliseconds: number | string;
+        };
         ValidationResult: {
             valid: boolean;
             /** Format: int32 */
@@ -976,7 +1240,7 @@ export interface components {
         VersionSummary: {
             /** Format: int32 */
             number: number | string;
-            status: unknown;
+            status: string;
             /** Format: date-time */
             createdAt: string;
             /** Format: uuid */
@@ -994,7 +1258,7 @@ export interface components {
             pathwayId: string;
             /** Format: int32 */
             number: number | string;
-            status: unknown;
+            status: string;
             current: boolean;
             /** Format: date-time */
             createdAt: string;
@@ -1028,7 +1292,7 @@ export interface operations {
             query?: {
                 from?: string;
                 to?: string;
-                stuckAfter?: unknown;
+                stuckAfter?: string;
             };
             header?: never;
             path: {
@@ -1133,7 +1397,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/fhir+json": unknown;
+                    "application/fhir+json": string;
                 };
             };
         };
@@ -1520,7 +1784,7 @@ export interface operations {
             query?: {
                 pathwayId?: string;
                 patientId?: string;
-                status?: unknown;
+                status?: string;
                 page?: number | string;
                 pageSize?: number | string;
             };
@@ -1554,7 +1818,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                "Idempotency-Key"?: unknown;
+                "Idempotency-Key"?: string;
             };
             path?: never;
             cookie?: never;
@@ -1605,7 +1869,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                "Idempotency-Key"?: unknown;
+                "Idempotency-Key"?: string;
             };
             path?: never;
             cookie?: never;
@@ -1864,8 +2128,8 @@ export interface operations {
     ListTasks: {
         parameters: {
             query?: {
-                view?: unknown;
-                status?: unknown;
+                view?: string;
+                status?: string;
                 patientId?: string;
                 instanceId?: string;
                 page?: number | string;
@@ -2134,7 +2398,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/fhir+json": unknown;
+                    "application/fhir+json": string;
                 };
             };
         };
@@ -2154,7 +2418,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/fhir+json": unknown;
+                    "application/fhir+json": string;
                 };
             };
         };
@@ -2164,7 +2428,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: unknown;
+                id: string;
             };
             cookie?: never;
         };
@@ -2176,7 +2440,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/fhir+json": unknown;
+                    "application/fhir+json": string;
                 };
             };
         };
@@ -2186,8 +2450,8 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: unknown;
-                versionId: unknown;
+                id: string;
+                versionId: string;
             };
             cookie?: never;
         };
@@ -2199,7 +2463,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/fhir+json": unknown;
+                    "application/fhir+json": string;
                 };
             };
         };
@@ -2209,7 +2473,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: unknown;
+                id: string;
             };
             cookie?: never;
         };
@@ -2221,7 +2485,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/fhir+json": unknown;
+                    "application/fhir+json": string;
                 };
             };
         };
@@ -2241,7 +2505,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/fhir+json": unknown;
+                    "application/fhir+json": string;
                 };
             };
         };
@@ -2251,7 +2515,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: unknown;
+                id: string;
             };
             cookie?: never;
         };
@@ -2263,7 +2527,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/fhir+json": unknown;
+                    "application/fhir+json": string;
                 };
             };
         };
@@ -2283,7 +2547,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/fhir+json": unknown;
+                    "application/fhir+json": string;
                 };
             };
         };
@@ -2293,7 +2557,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: unknown;
+                id: string;
             };
             cookie?: never;
         };
@@ -2305,7 +2569,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/fhir+json": unknown;
+                    "application/fhir+json": string;
                 };
             };
         };
@@ -2315,7 +2579,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: unknown;
+                id: string;
             };
             cookie?: never;
         };
@@ -2327,7 +2591,253 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/fhir+json": unknown;
+                    "application/fhir+json": string;
+                };
+            };
+        };
+    };
+    CdsDiscovery: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CdsDiscovery"];
+                };
+            };
+        };
+    };
+    CallCdsService: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CdsResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    CdsFeedback: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ListDecisionRules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RuleView"][];
+                };
+            };
+        };
+    };
+    AddDecisionRuleVersion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RuleRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RuleView"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+        };
+    };
+    TestDecisionRule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                key: string;
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["JsonElement"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TestResult"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ActivateDecisionRule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                key: string;
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RuleView"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ListDecisionRuleFailures: {
+        parameters: {
+            query?: {
+                key?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailureView"][];
                 };
             };
         };
