@@ -108,7 +108,10 @@ export async function downloadDocument(document: PatientDocument): Promise<void>
     const link = window.document.createElement("a");
     link.href = url;
     link.download = document.fileName ?? document.title;
+    // In the document, so every browser follows the click.
+    window.document.body.append(link);
     link.click();
+    link.remove();
   } finally {
     // Revoked once the browser has surely taken the bytes.
     setTimeout(() => URL.revokeObjectURL(url), 60_000);
