@@ -43,8 +43,11 @@ public sealed class DeliveryRestartTests(StackFixture stack) : IDisposable
         var stuck = await _client.NotifyAsync(admin, new { recipient = new { email = stuckTo }, category = "document-shared", subject = "In flight", body = "x" });
         var attemptInFlight = await AttemptInFlightAsync(stuck);
 
-        // A crash, not a shutdown: the process is killed in the middle of the provider call.
-        await ServiceProcesses.KillAsync(stack, "communication");
+        // A crash, not a shutdown: every instance is killed, whichever is in the middle of the provider call.
+        foreach (var instance in CommunicationUnderTest.Instances)
+        {
+            await ServiceProcesses.KillAsync(stack, instance);
+        }
         // While it is down, the operator routes the organization's e-mail to a provider that works.
         await ExecuteAsync("UPDATE channel_routings SET providers = ARRAY['smtp'] WHERE organization_id = @org", ("org", admin.OrganizationId));
         var untilDue = dueAt - DateTimeOffset.UtcNow + TimeSpan.FromSeconds(1);
@@ -53,7 +56,10 @@ public sealed class DeliveryRestartTests(StackFixture stack) : IDisposable
             await Task.Delay(untilDue, Ct); // past the scheduled time, with nobody to send
         }
 
-        await ServiceProcesses.StartAsync(stack, "communication");
+        foreach (var instance in CommunicationUnderTest.Instances)
+        {
+            await ServiceProcesses.StartAsync(stack, instance);
+        }
 
         foreach (var (id, to) in due.Zip(dueTo))
         {

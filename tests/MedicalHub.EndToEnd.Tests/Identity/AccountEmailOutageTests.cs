@@ -22,7 +22,10 @@ public sealed class AccountEmailOutageTests(StackFixture stack) : IDisposable
     [Fact]
     public async Task A_verification_e_mail_queued_while_Communication_is_down_is_sent_once_it_is_back()
     {
-        await ServiceProcesses.KillAsync(stack, "communication");
+        foreach (var instance in CommunicationUnderTest.Instances)
+        {
+            await ServiceProcesses.KillAsync(stack, instance);
+        }
 
         try
         {
@@ -53,5 +56,11 @@ public sealed class AccountEmailOutageTests(StackFixture stack) : IDisposable
         }
     }
 
-    private Task StartCommunicationAsync() => ServiceProcesses.StartAsync(stack, "communication");
+    private async Task StartCommunicationAsync()
+    {
+        foreach (var instance in CommunicationUnderTest.Instances)
+        {
+            await ServiceProcesses.StartAsync(stack, instance);
+        }
+    }
 }

@@ -144,7 +144,7 @@ public sealed class ContentIntegrationTests(StackFixture stack) : IDisposable
         var practice = await _workflow.NewOrganizationAdminAsync();
         var other = await _workflow.NewOrganizationAdminAsync();
         var token = await _workflow.Caller.ServiceTokenAsync("workflow", "content");
-        var patient = Guid.NewGuid();
+        var patient = await RegisterAsync(practice, "Lambert", email: null);
         var key = Guid.NewGuid().ToString();
         var body = new { organizationId = practice.OrganizationId, patientId = patient, recipientOrganizationId = other.OrganizationId, recipientRole = "Practitioner" };
 

@@ -69,10 +69,17 @@ public sealed partial class RuleEvaluator(IOptions<DecisionSupportOptions> optio
     {
         var clock = Stopwatch.StartNew();
         // Decided on a pool thread, so the wait can give up on it: FHIRPath offers no cancellation, a runaway evaluation is
-        // abandoned (its result dropped) and the request goes on.
-        var evaluation = System.Threading.Tasks.Task.Run(() => Decide(rule, data, context()), CancellationToken.None);
+        // abandoned (its result dropped) and the request goes on. The time box starts when the rule starts running: time
+        // spent queued behind other work on a busy pool is not the rule's.
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var evaluation = System.Threading.Tasks.Task.Run(() =>
+        {
+            started.TrySetResult();
+            return Decide(rule, data, context());
+        }, CancellationToken.None);
         try
         {
+            await started.Task.WaitAsync(ct);
             var card = await evaluation.WaitAsync(timeout, ct);
             return new RuleResult(rule.Key, version, card.Kind, card.Card, null, clock.Elapsed.TotalMilliseconds);
         }
