@@ -1,11 +1,11 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { contentApi, data } from "@/lib/api/client";
-import type { components, operations } from "@/lib/api/schema/content";
+import type { components } from "@/lib/api/schema/content";
+import type { DocumentCategory } from "@/lib/documents";
 
 export type Patient = components["schemas"]["PatientView"];
 export type PatientDetails = components["schemas"]["PatientDetails"];
-export type PatientDocument = components["schemas"]["DocumentView"];
-export type DocumentCategory = NonNullable<operations["UploadDocument"]["requestBody"]["content"]["multipart/form-data"]["category"]>;
+export type AccessRecord = components["schemas"]["AccessRecordView"];
 
 /** What the search form asks: any of a name (prefix, accents and case ignored), a birth date, an identifier. */
 export interface PatientSearch {
@@ -18,6 +18,7 @@ const keys = {
   search: (search: PatientSearch) => ["patients", "search", search] as const,
   patient: (id: string) => ["patients", id] as const,
   documents: (patientId: string) => ["patients", patientId, "documents"] as const,
+  accessLog: (patientId: string, page: number) => ["patients", patientId, "access-log", page] as const,
 };
 
 export const isEmptySearch = (search: PatientSearch) => !search.name.trim() && !search.birthDate && !search.identifier.trim();
@@ -100,24 +101,11 @@ export function useUploadDocument() {
   });
 }
 
-/** Saves a document's current version under its file name (the download needs the user's token, so it is fetched, not linked). */
-export async function downloadDocument(document: PatientDocument): Promise<void> {
-  const blob = await data(contentApi.GET("/api/documents/{id}/content", { params: { path: { id: document.id } }, parseAs: "blob" }));
-  const url = URL.createObjectURL(blob);
-  try {
-    const link = window.document.createElement("a");
-    link.href = url;
-    link.download = document.fileName ?? document.title;
-    // In the document, so every browser follows the click.
-    window.document.body.append(link);
-    link.click();
-    link.remove();
-  } finally {
-    // Revoked once the browser has surely taken the bytes.
-    setTimeout(() => URL.revokeObjectURL(url), 60_000);
-  }
+/** Who looked at (or changed, shared, downloaded…) this patient's record, newest first: Content's PHI access audit. */
+export function usePatientAccessLog(patientId: string, page: number) {
+  return useQuery({
+    queryKey: keys.accessLog(patientId, page),
+    placeholderData: keepPreviousData,
+    queryFn: () => data(contentApi.GET("/api/access-audit", { params: { query: { patientId, page, pageSize: 20 } } })),
+  });
 }
-
-export const documentCategories: DocumentCategory[] = [
-  "clinical-note", "lab-result", "imaging", "referral", "letter", "report", "prescription", "discharge-summary", "consent", "administrative", "other",
-];

@@ -9,16 +9,10 @@ import { Button } from "@/components/button";
 import { SelectField, TextField } from "@/components/form-fields";
 import { ErrorState, LoadingState } from "@/components/states";
 import { Page, Section } from "@/components/page";
-import {
-  documentCategories,
-  downloadDocument,
-  usePatient,
-  usePatientDocuments,
-  useUploadDocument,
-  type DocumentCategory,
-  type Patient,
-  type PatientDocument,
-} from "@/features/patients/api/patients";
+import { documentCategories, downloadDocument, type DocumentCategory, type DocumentView } from "@/lib/documents";
+import { DocumentSummary } from "@/components/document-summary";
+import { usePatient, usePatientDocuments, useUploadDocument, type Patient } from "@/features/patients/api/patients";
+import { AccessLog } from "@/features/patients/components/access-log";
 import { displayName, isGender, medicalRecordNumber } from "@/features/patients/patient-display";
 
 /** A patient's chart: who they are, and their documents (listed newest first, uploaded, downloaded). */
@@ -71,6 +65,7 @@ function Chart({ patient }: { patient: Patient }) {
           <DocumentList patientId={patient.id} />
         </Section>
       )}
+      {hasPermission("audit:read") && <AccessLog patientId={patient.id} />}
     </Page>
   );
 }
@@ -143,20 +138,17 @@ function DocumentList({ patientId }: { patientId: string }) {
   );
 }
 
-function DocumentRow({ document }: { document: PatientDocument }) {
+function DocumentRow({ document }: { document: DocumentView }) {
   const { t } = useTranslation();
-  const { format } = useSettings();
   const [downloading, setDownloading] = useState(false);
   const [failure, setFailure] = useState<unknown>(null);
-  const category = documentCategories.includes(document.category as DocumentCategory) ? t(`documents.categories.${document.category as DocumentCategory}`) : document.category;
   return (
     <li className="flex flex-wrap items-center justify-between gap-3 py-3 text-sm">
       <div className="min-w-0">
-        <p className="font-medium break-all">{document.title}</p>
-        <p className="text-slate-600 dark:text-slate-400">
-          {category} · {document.fileName ?? document.mediaType} · {t("documents.size", { size: format.number(Math.ceil(Number(document.sizeBytes) / 1024)) })} ·{" "}
-          {format.dateTime(document.createdAt)}
-        </p>
+        <Link className="font-medium break-all text-teal-800 underline dark:text-teal-300" to={`/documents/${document.id}`}>
+          {document.title}
+        </Link>
+        <DocumentSummary document={document} />
       </div>
       <Button
         variant="secondary"
