@@ -26,11 +26,11 @@ public sealed class DocumentPagesTests(StackFixture stack, BrowserFixture browse
         var page = web.Page;
         await web.SignInAsync(admin.Account.Email, admin.Account.Password);
         await web.NavigateAsync("Documents", "Documents");
-        var list = page.GetByRole(AriaRole.List, new() { Name = "Documents" });
+        var list = page.GetByRole(AriaRole.List, new() { Name = "Documents", Exact = true });
         await Expect(list.GetByRole(AriaRole.Listitem)).ToHaveCountAsync(1);
         await list.GetByRole(AriaRole.Link, new() { Name = "Referral letter" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Referral letter");
-        var versions = page.GetByRole(AriaRole.List, new() { Name = "Versions" });
+        var versions = page.GetByRole(AriaRole.List, new() { Name = "Versions", Exact = true });
         await Expect(versions.GetByRole(AriaRole.Listitem)).ToHaveCountAsync(1);
         await Expect(versions).ToContainTextAsync("Version 1 (current)");
 
@@ -51,9 +51,11 @@ public sealed class DocumentPagesTests(StackFixture stack, BrowserFixture browse
 
         // The current version is the first one's bytes again; version 2 is still there as it was.
         var current = await web.DownloadAsync(page.GetByRole(AriaRole.Button, new() { Name = "Download: Referral letter" }));
-        Assert.Equal(("letter.pdf", first), current);
+        Assert.Equal("letter.pdf", current.FileName);
+        Assert.Equal(first, current.Bytes);
         var version2 = await web.DownloadAsync(versions.GetByRole(AriaRole.Button, new() { Name = "Download: Version 2" }));
-        Assert.Equal(("letter-v2.pdf", second), version2);
+        Assert.Equal("letter-v2.pdf", version2.FileName);
+        Assert.Equal(second, version2.Bytes);
 
         // Someone else adds a version meanwhile: restoring from this (now stale) page changes nothing and says why.
         using (var meanwhile = await documents.UploadMultipartAsync(admin.Token, DocumentsClient.Pdf("meanwhile"), "letter-v4.pdf", path: $"/api/documents/{id}/versions"))
@@ -67,12 +69,12 @@ public sealed class DocumentPagesTests(StackFixture stack, BrowserFixture browse
         await Expect(versions.GetByRole(AriaRole.Listitem)).ToHaveCountAsync(4);
 
         // Deleted, it leaves the list; the administrator finds it among the deleted documents and restores it.
-        await page.GetByRole(AriaRole.Button, new() { Name = "Delete" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Delete", Exact = true }).ClickAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Yes, delete it" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Documents");
         await Expect(page.GetByText("“Referral letter” is deleted.")).ToBeVisibleAsync();
         await Expect(page.GetByText("No documents.")).ToBeVisibleAsync();
-        var deleted = page.GetByRole(AriaRole.List, new() { Name = "Deleted documents" });
+        var deleted = page.GetByRole(AriaRole.List, new() { Name = "Deleted documents", Exact = true });
         await Expect(deleted.GetByRole(AriaRole.Listitem)).ToHaveCountAsync(1);
         await Expect(deleted).ToContainTextAsync(new Regex("purged after"));
         await web.AssertAccessibleAsync();
@@ -104,19 +106,20 @@ public sealed class DocumentPagesTests(StackFixture stack, BrowserFixture browse
         var page = web.Page;
         await web.SignInAsync(receptionist.Email, receptionist.Password);
         await web.NavigateAsync("Documents", "Documents");
-        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Deleted documents" })).ToHaveCountAsync(0);
-        await page.GetByRole(AriaRole.List, new() { Name = "Documents" }).GetByRole(AriaRole.Link, new() { Name = "Referral letter" }).ClickAsync();
-        var versions = page.GetByRole(AriaRole.List, new() { Name = "Versions" });
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Deleted documents", Exact = true })).ToHaveCountAsync(0);
+        await page.GetByRole(AriaRole.List, new() { Name = "Documents", Exact = true }).GetByRole(AriaRole.Link, new() { Name = "Referral letter" }).ClickAsync();
+        var versions = page.GetByRole(AriaRole.List, new() { Name = "Versions", Exact = true });
         await Expect(versions.GetByRole(AriaRole.Listitem)).ToHaveCountAsync(2);
 
         // documents:read only: nothing to change or share is offered (Content would refuse it: 403).
         await Expect(page.GetByRole(AriaRole.Form, new() { Name = "Upload a new version" })).ToHaveCountAsync(0);
         await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Restore: Version 1" })).ToHaveCountAsync(0);
-        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Delete" })).ToHaveCountAsync(0);
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Delete", Exact = true })).ToHaveCountAsync(0);
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Sharing" })).ToHaveCountAsync(0);
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Links" })).ToHaveCountAsync(0);
         var version1 = await web.DownloadAsync(versions.GetByRole(AriaRole.Button, new() { Name = "Download: Version 1" }));
-        Assert.Equal(("letter.pdf", first), version1);
+        Assert.Equal("letter.pdf", version1.FileName);
+        Assert.Equal(first, version1.Bytes);
         await web.AssertAccessibleAsync();
         web.AssertNoPageErrors();
     }

@@ -172,9 +172,8 @@ function ShareRow({ share, revoking, onRevoke }: { share: Share; revoking: boole
         <p className="text-slate-600 dark:text-slate-400">{state}</p>
       </div>
       {share.active && (
-        <ConfirmButton busy={revoking} onConfirm={onRevoke} confirmLabel={t("sharing.confirmRevoke")}>
+        <ConfirmButton busy={revoking} onConfirm={onRevoke} confirmLabel={t("sharing.confirmRevoke")} aria-label={`${t("sharing.revoke")}: ${recipient}`}>
           {t("sharing.revoke")}
-          <span className="sr-only">: {recipient}</span>
         </ConfirmButton>
       )}
     </li>
@@ -271,9 +270,8 @@ function LinkRow({ link, revoking, onRevoke }: { link: ShareLink; revoking: bool
         </p>
       </div>
       {link.active && (
-        <ConfirmButton busy={revoking} onConfirm={onRevoke} confirmLabel={t("sharing.confirmRevoke")}>
+        <ConfirmButton busy={revoking} onConfirm={onRevoke} confirmLabel={t("sharing.confirmRevoke")} aria-label={`${t("sharing.revoke")}: ${name}`}>
           {t("sharing.revoke")}
-          <span className="sr-only">: {name}</span>
         </ConfirmButton>
       )}
     </li>

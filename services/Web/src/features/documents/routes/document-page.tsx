@@ -79,6 +79,7 @@ function DownloadButton({ document, version, label }: { document: DocumentView; 
       <Button
         variant="secondary"
         busy={busy}
+        aria-label={`${t("documents.download")}: ${label ?? document.title}`}
         onClick={() => {
           setBusy(true);
           setFailure(null);
@@ -88,7 +89,6 @@ function DownloadButton({ document, version, label }: { document: DocumentView; 
         }}
       >
         {t("documents.download")}
-        <span className="sr-only">: {label ?? document.title}</span>
       </Button>
       {failure !== null && (
         <div className="w-full">
@@ -183,9 +183,10 @@ function Versions({ document, canRestore }: { document: DocumentView; canRestore
               <div className="flex flex-wrap gap-2">
                 <DownloadButton document={document} version={version} label={label} />
                 {canRestore && number !== current && (
-                  <ConfirmButton variant="primary" busy={restore.isPending && restore.variables === number} onConfirm={() => restore.mutate(number)} confirmLabel={t("documents.confirmRestore", { number })}>
+                  <ConfirmButton variant="primary" busy={restore.isPending && restore.variables === number} onConfirm={() => restore.mutate(number)} confirmLabel={t("documents.confirmRestore", { number })}
+                    aria-label={`${t("documents.restore")}: ${label}`}
+                  >
                     {t("documents.restore")}
-                    <span className="sr-only">: {label}</span>
                   </ConfirmButton>
                 )}
               </div>

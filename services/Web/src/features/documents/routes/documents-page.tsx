@@ -122,9 +122,8 @@ function DeletedRow({ entry }: { entry: DeletedDocument }) {
           {t("documents.purgedAfter", { date: format.dateTime(entry.purgeAfter) })}
         </p>
       </div>
-      <Button variant="secondary" busy={undelete.isPending} onClick={() => undelete.mutate(document.id)}>
+      <Button variant="secondary" busy={undelete.isPending} onClick={() => undelete.mutate(document.id)} aria-label={`${t("documents.undelete")}: ${document.title}`}>
         {t("documents.undelete")}
-        <span className="sr-only">: {document.title}</span>
       </Button>
       {undelete.isError && (
         <div className="w-full">

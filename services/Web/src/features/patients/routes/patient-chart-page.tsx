@@ -153,6 +153,7 @@ function DocumentRow({ document }: { document: DocumentView }) {
       <Button
         variant="secondary"
         busy={downloading}
+        aria-label={`${t("documents.download")}: ${document.title}`}
         onClick={() => {
           setDownloading(true);
           setFailure(null);
@@ -162,7 +163,6 @@ function DocumentRow({ document }: { document: DocumentView }) {
         }}
       >
         {t("documents.download")}
-        <span className="sr-only">: {document.title}</span>
       </Button>
       {failure !== null && (
         <div className="w-full">

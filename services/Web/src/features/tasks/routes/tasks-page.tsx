@@ -100,6 +100,7 @@ function TaskRow({ task }: { task: Task }) {
         <div className="min-w-0">
           <p className="font-medium break-all">
             {task.title}
+            {task.overdue && " "}
             {task.overdue && <span className="ml-2 rounded bg-red-100 px-2 py-0.5 text-xs font-semibold text-red-800 dark:bg-red-950 dark:text-red-200">{t("tasks.overdue")}</span>}
           </p>
           <p className="text-slate-600 dark:text-slate-400">{details.join(" · ")}</p>
@@ -113,15 +114,13 @@ function TaskRow({ task }: { task: Task }) {
         {canAct && open && (
           <div className="flex flex-wrap gap-2">
             {task.status === "ready" && !task.claimedBy && (
-              <Button variant="secondary" busy={claim.isPending} onClick={() => claim.mutate(task.id)}>
+              <Button variant="secondary" busy={claim.isPending} onClick={() => claim.mutate(task.id)} aria-label={`${t("tasks.claim")}: ${task.title}`}>
                 {t("tasks.claim")}
-                <span className="sr-only">: {task.title}</span>
               </Button>
             )}
             {mine && (
-              <Button variant="ghost" busy={release.isPending} onClick={() => release.mutate(task.id)}>
+              <Button variant="ghost" busy={release.isPending} onClick={() => release.mutate(task.id)} aria-label={`${t("tasks.release")}: ${task.title}`}>
                 {t("tasks.release")}
-                <span className="sr-only">: {task.title}</span>
               </Button>
             )}
           </div>
