@@ -89,12 +89,14 @@ public sealed class DocumentPagesTests(StackFixture stack, BrowserFixture browse
     }
 
     [Fact]
-    public async Task A_receptionist_reads_and_downloads_but_is_offered_no_upload_restore_delete_sharing_or_deleted_documents()
+    public async Task A_reader_reads_and_downloads_but_is_offered_no_upload_restore_delete_sharing_or_deleted_documents()
     {
         using var documents = new DocumentsClient(stack);
         using var identity = new IdentityClient(stack);
         var admin = await documents.Caller.NewOrganizationAdminAsync();
-        var receptionist = await PracticeMembers.InviteAsync(identity, admin.Token, admin.OrganizationId, IdentityClient.ReceptionistRole);
+        // Only documents:read (every built-in clinical role may also write documents).
+        var readerRole = await documents.Caller.CustomRoleAsync(admin, "documents:read");
+        var reader = await PracticeMembers.InviteAsync(identity, admin.Token, admin.OrganizationId, readerRole);
         var first = DocumentsClient.Pdf("first");
         var created = await documents.CreateAsync(admin, first, "letter.pdf");
         using (var second = await documents.UploadMultipartAsync(admin.Token, DocumentsClient.Pdf("second"), "letter-v2.pdf", path: $"/api/documents/{created.GetProperty("id").GetGuid()}/versions"))
@@ -104,7 +106,7 @@ public sealed class DocumentPagesTests(StackFixture stack, BrowserFixture browse
 
         await using var web = await WebSession.StartAsync(stack, browser);
         var page = web.Page;
-        await web.SignInAsync(receptionist.Email, receptionist.Password);
+        await web.SignInAsync(reader.Email, reader.Password);
         await web.NavigateAsync("Documents", "Documents");
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Deleted documents", Exact = true })).ToHaveCountAsync(0);
         await page.GetByRole(AriaRole.List, new() { Name = "Documents", Exact = true }).GetByRole(AriaRole.Link, new() { Name = "Referral letter" }).ClickAsync();

@@ -107,10 +107,10 @@ public sealed class SharingPagesTests(StackFixture stack, BrowserFixture browser
         await using var stranger = await WebSession.StartAsync(stack, browser);
         var strangerPage = stranger.Page;
         await strangerPage.GotoAsync(new Uri(address).PathAndQuery + new Uri(address).Fragment);
-        await strangerPage.GetByLabel("Access code").FillAsync("0000");
+        await strangerPage.GetByRole(AriaRole.Textbox, new() { Name = "Access code" }).FillAsync("0000");
         await strangerPage.GetByRole(AriaRole.Button, new() { Name = "Open" }).ClickAsync();
         await Expect(strangerPage.GetByText("The access code is wrong.")).ToBeVisibleAsync();
-        await strangerPage.GetByLabel("Access code").FillAsync("4321");
+        await strangerPage.GetByRole(AriaRole.Textbox, new() { Name = "Access code" }).FillAsync("4321");
         await strangerPage.GetByRole(AriaRole.Button, new() { Name = "Open" }).ClickAsync();
         await Expect(strangerPage.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Referral letter");
         await Expect(strangerPage.GetByText("letter.pdf")).ToBeVisibleAsync();

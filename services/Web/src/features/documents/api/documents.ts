@@ -81,7 +81,8 @@ export function useDeleteDocument(document: DocumentView) {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: () => data(contentApi.DELETE("/api/documents/{id}", { params: { path: { id: document.id }, header: { "If-Match": document.etag } } })),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: keys.all }),
+    // Marked stale, not read again here: the page showing the document leaves it (reading it now would be a 404).
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: keys.all, refetchType: "none" }),
   });
 }
 

@@ -3,16 +3,17 @@ import { Link, useNavigate, useParams } from "react-router";
 import { useTranslation } from "react-i18next";
 import { useSettings } from "@/lib/settings";
 import { useAuth } from "@/lib/auth/auth";
-import { downloadDocument, type DocumentView } from "@/lib/documents";
+import type { DocumentView } from "@/lib/documents";
 import { isApiError } from "@/lib/api/errors";
 import { Alert } from "@/components/alert";
 import { Button } from "@/components/button";
 import { ConfirmButton } from "@/components/confirm-button";
 import { DocumentSummary } from "@/components/document-summary";
+import { DownloadButton } from "@/components/download-button";
 import { TextField } from "@/components/form-fields";
 import { ErrorState, LoadingState } from "@/components/states";
 import { Page, Section } from "@/components/page";
-import { useDeleteDocument, useDocument, useDocumentVersions, useRestoreVersion, useUploadVersion, type DocumentVersion } from "@/features/documents/api/documents";
+import { useDeleteDocument, useDocument, useDocumentVersions, useRestoreVersion, useUploadVersion } from "@/features/documents/api/documents";
 import { DocumentSharing } from "@/features/documents/components/document-sharing";
 
 /** One document: its versions (download, restore, a new one), deletion, and sharing with people and by link. */
@@ -57,7 +58,7 @@ function DocumentDetails({ document }: { document: DocumentView }) {
           </Link>
         )}
         <div className="flex flex-wrap gap-3">
-          <DownloadButton document={document} />
+          <DownloadButton document={document} name={document.title} />
           {canWrite && <DeleteDocument document={document} />}
         </div>
       </Section>
@@ -67,35 +68,6 @@ function DocumentDetails({ document }: { document: DocumentView }) {
       </Section>
       {own && hasPermission("documents:share") && <DocumentSharing document={document} />}
     </Page>
-  );
-}
-
-function DownloadButton({ document, version, label }: { document: DocumentView; version?: DocumentVersion; label?: string }) {
-  const { t } = useTranslation();
-  const [busy, setBusy] = useState(false);
-  const [failure, setFailure] = useState<unknown>(null);
-  return (
-    <>
-      <Button
-        variant="secondary"
-        busy={busy}
-        aria-label={`${t("documents.download")}: ${label ?? document.title}`}
-        onClick={() => {
-          setBusy(true);
-          setFailure(null);
-          downloadDocument(document, version)
-            .catch(setFailure)
-            .finally(() => setBusy(false));
-        }}
-      >
-        {t("documents.download")}
-      </Button>
-      {failure !== null && (
-        <div className="w-full">
-          <ErrorState error={failure} />
-        </div>
-      )}
-    </>
   );
 }
 
@@ -181,7 +153,7 @@ function Versions({ document, canRestore }: { document: DocumentView; canRestore
                 </p>
               </div>
               <div className="flex flex-wrap gap-2">
-                <DownloadButton document={document} version={version} label={label} />
+                <DownloadButton document={document} version={version} name={label} />
                 {canRestore && number !== current && (
                   <ConfirmButton variant="primary" busy={restore.isPending && restore.variables === number} onConfirm={() => restore.mutate(number)} confirmLabel={t("documents.confirmRestore", { number })}
                     aria-label={`${t("documents.restore")}: ${label}`}

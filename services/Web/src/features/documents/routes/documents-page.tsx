@@ -7,6 +7,7 @@ import { Alert } from "@/components/alert";
 import { Button } from "@/components/button";
 import { SelectField } from "@/components/form-fields";
 import { ErrorState, LoadingState } from "@/components/states";
+import { Pager } from "@/components/pager";
 import { Page, Section } from "@/components/page";
 import { pageSize, useDeletedDocuments, useDocuments, useUndeleteDocument, type DeletedDocument } from "@/features/documents/api/documents";
 import { DocumentSummary } from "@/components/document-summary";
@@ -61,15 +62,7 @@ function DocumentPage({ category, page, onPage }: { category: string; page: numb
           </li>
         ))}
       </ul>
-      <nav aria-label={t("documents.pages")} className="flex items-center gap-3 text-sm">
-        <Button variant="secondary" disabled={page <= 1} onClick={() => onPage(page - 1)}>
-          {t("common.previous")}
-        </Button>
-        <span>{t("documents.pageOf", { page, pages })}</span>
-        <Button variant="secondary" disabled={page >= pages} onClick={() => onPage(page + 1)}>
-          {t("common.next")}
-        </Button>
-      </nav>
+      <Pager label={t("documents.pages")} page={page} pages={pages} onPage={onPage} />
     </div>
   );
 }

@@ -4,8 +4,8 @@ import { useQuery } from "@tanstack/react-query";
 import { useSettings } from "@/lib/settings";
 import { useAuth } from "@/lib/auth/auth";
 import { data, identityApi } from "@/lib/api/client";
-import { Button } from "@/components/button";
 import { ErrorState, LoadingState } from "@/components/states";
+import { Pager } from "@/components/pager";
 import { Section } from "@/components/page";
 import { usePatientAccessLog, type AccessRecord } from "@/features/patients/api/patients";
 
@@ -33,15 +33,7 @@ export function AccessLog({ patientId }: { patientId: string }) {
       ) : (
         <>
           <AccessTable records={log.data.items} />
-          <nav aria-label={t("accessLog.pages")} className="flex items-center gap-3 text-sm">
-            <Button variant="secondary" disabled={page <= 1} onClick={() => setPage(page - 1)}>
-              {t("common.previous")}
-            </Button>
-            <span>{t("accessLog.pageOf", { page, pages: Math.max(1, Math.ceil(Number(log.data.total) / 20)) })}</span>
-            <Button variant="secondary" disabled={page * 20 >= Number(log.data.total)} onClick={() => setPage(page + 1)}>
-              {t("common.next")}
-            </Button>
-          </nav>
+      <Pager label={t("accessLog.pages")} page={page} pages={Math.max(1, Math.ceil(Number(log.data.total) / 20))} onPage={setPage} />
         </>
       )}
     </Section>

@@ -9,8 +9,9 @@ import { Button } from "@/components/button";
 import { SelectField, TextField } from "@/components/form-fields";
 import { ErrorState, LoadingState } from "@/components/states";
 import { Page, Section } from "@/components/page";
-import { documentCategories, downloadDocument, type DocumentCategory, type DocumentView } from "@/lib/documents";
+import { documentCategories, type DocumentCategory, type DocumentView } from "@/lib/documents";
 import { DocumentSummary } from "@/components/document-summary";
+import { DownloadButton } from "@/components/download-button";
 import { usePatient, usePatientDocuments, useUploadDocument, type Patient } from "@/features/patients/api/patients";
 import { AccessLog } from "@/features/patients/components/access-log";
 import { displayName, isGender, medicalRecordNumber } from "@/features/patients/patient-display";
@@ -139,9 +140,6 @@ function DocumentList({ patientId }: { patientId: string }) {
 }
 
 function DocumentRow({ document }: { document: DocumentView }) {
-  const { t } = useTranslation();
-  const [downloading, setDownloading] = useState(false);
-  const [failure, setFailure] = useState<unknown>(null);
   return (
     <li className="flex flex-wrap items-center justify-between gap-3 py-3 text-sm">
       <div className="min-w-0">
@@ -150,25 +148,7 @@ function DocumentRow({ document }: { document: DocumentView }) {
         </Link>
         <DocumentSummary document={document} />
       </div>
-      <Button
-        variant="secondary"
-        busy={downloading}
-        aria-label={`${t("documents.download")}: ${document.title}`}
-        onClick={() => {
-          setDownloading(true);
-          setFailure(null);
-          downloadDocument(document)
-            .catch(setFailure)
-            .finally(() => setDownloading(false));
-        }}
-      >
-        {t("documents.download")}
-      </Button>
-      {failure !== null && (
-        <div className="w-full">
-          <ErrorState error={failure} />
-        </div>
-      )}
+      <DownloadButton document={document} name={document.title} />
     </li>
   );
 }

@@ -8,6 +8,7 @@ import { Alert } from "@/components/alert";
 import { Button } from "@/components/button";
 import { SelectField, TextField } from "@/components/form-fields";
 import { ErrorState, LoadingState } from "@/components/states";
+import { Pager } from "@/components/pager";
 import { Page, Section } from "@/components/page";
 import { cn } from "@/lib/cn";
 import { isTaskView, taskPageSize, taskViews, useClaimTask, useCompleteTask, useReleaseTask, useTasks, type Task, type TaskView } from "@/features/tasks/api/tasks";
@@ -62,17 +63,7 @@ function TaskList({ view, page, onPage }: { view: TaskView; page: number; onPage
           <TaskRow key={task.id} task={task} />
         ))}
       </ul>
-      {pages > 1 && (
-        <nav aria-label={t("tasks.pages")} className="flex items-center gap-3 text-sm">
-          <Button variant="secondary" disabled={page <= 1} onClick={() => onPage(page - 1)}>
-            {t("common.previous")}
-          </Button>
-          <span>{t("documents.pageOf", { page, pages })}</span>
-          <Button variant="secondary" disabled={page >= pages} onClick={() => onPage(page + 1)}>
-            {t("common.next")}
-          </Button>
-        </nav>
-      )}
+      {pages > 1 && <Pager label={t("tasks.pages")} page={page} pages={pages} onPage={onPage} />}
     </div>
   );
 }
