@@ -76,6 +76,8 @@ public sealed class WebAppServingTests(StackFixture stack)
     [Theory]
     [InlineData("identity")]
     [InlineData("communication")]
+    [InlineData("content")]
+    [InlineData("workflow")]
     public async Task The_saved_openapi_documents_the_app_is_typed_from_are_the_services_own(string service)
     {
         using var http = stack.CreateHttpClient(GatewayUnderTest.Name);

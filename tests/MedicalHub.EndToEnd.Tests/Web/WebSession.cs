@@ -95,6 +95,16 @@ internal sealed class WebSession : IAsyncDisposable
         await Assertions.Expect(Page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync(heading);
     }
 
+    /// <summary>Clicks what downloads a file; the file as the browser saved it: its name and bytes.</summary>
+    public async Task<(string FileName, byte[] Bytes)> DownloadAsync(ILocator trigger)
+    {
+        var download = await Page.RunAndWaitForDownloadAsync(() => trigger.ClickAsync());
+        await using var saved = await download.CreateReadStreamAsync();
+        using var bytes = new MemoryStream();
+        await saved.CopyToAsync(bytes, TestContext.Current.CancellationToken);
+        return (download.SuggestedFilename, bytes.ToArray());
+    }
+
     /// <summary>axe-core's WCAG 2.1 A and AA rules on the page as it is now: no violation.</summary>
     public async Task AssertAccessibleAsync()
     {

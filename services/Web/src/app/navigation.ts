@@ -19,8 +19,17 @@ export interface NavigationGroup {
 
 export const navigation: NavigationGroup[] = [
   { id: "home", label: "nav.groups.home", items: [{ to: "/", label: "nav.home" }] },
-  // Capability slots: /patients, /documents, /search, /pathways, /tasks, /inbox (routes in router.tsx).
-  { id: "clinical", label: "nav.groups.clinical", items: [] },
+  // Capability slots still to come: /search, /pathways, /inbox (routes in router.tsx).
+  {
+    id: "clinical",
+    label: "nav.groups.clinical",
+    items: [
+      { to: "/patients", label: "nav.patients", permission: "patients:read" },
+      { to: "/documents", label: "nav.documents", permission: "documents:read" },
+      { to: "/shared-with-me", label: "nav.sharedWithMe", permission: "documents:read" },
+      { to: "/tasks", label: "nav.tasks", permission: "tasks:read" },
+    ],
+  },
   {
     id: "account",
     label: "nav.groups.account",

@@ -20,6 +20,8 @@ export const routes: RouteObject[] = [
       { path: "/forgot-password", ...page(() => import("@/features/password/routes/forgot-password-page")) },
       { path: "/reset-password", ...page(() => import("@/features/password/routes/reset-password-page")) },
       { path: "/callback", ...page(() => import("@/features/auth/routes/callback-page")) },
+      // A document shared by link, for someone without an account (the token after "#").
+      { path: "/shared", ...page(() => import("@/features/shared-link/routes/shared-document-page")) },
       // "/" is the welcome page signed out, the dashboard in the shell signed in.
       { index: true, element: <HomeRoute /> },
       {
@@ -41,8 +43,14 @@ export const routes: RouteObject[] = [
           { path: "/admin/policy", ...page(() => import("@/features/organization/routes/policy-page")) },
           { path: "/admin/audit", ...page(() => import("@/features/organization/routes/audit-page")) },
           { path: "/admin/notification-templates", ...page(() => import("@/features/notifications/routes/templates-page")) },
-          // Capability slots: /patients, /documents, /search, /pathways, /tasks and /inbox are added here (and in
-          // navigation.ts) as their services land.
+          { path: "/patients", ...page(() => import("@/features/patients/routes/patients-page")) },
+          { path: "/patients/:id", ...page(() => import("@/features/patients/routes/patient-chart-page")) },
+          { path: "/documents", ...page(() => import("@/features/documents/routes/documents-page")) },
+          { path: "/documents/:id", ...page(() => import("@/features/documents/routes/document-page")) },
+          { path: "/shared-with-me", ...page(() => import("@/features/documents/routes/shared-with-me-page")) },
+          { path: "/tasks", ...page(() => import("@/features/tasks/routes/tasks-page")) },
+          // Capability slots still to come: /search, /pathways and /inbox are added here (and in navigation.ts) as
+          // their pages are written.
           { path: "*", element: <NotFoundPage /> },
         ],
       },

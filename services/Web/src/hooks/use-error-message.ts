@@ -22,7 +22,8 @@ export function useErrorMessage() {
         case "not-found":
           return t("errors.notFound");
         case "conflict":
-          return error.problem?.detail ?? t("errors.conflict");
+          // A 412's detail is about headers; the user needs to know someone else changed it first.
+          return error.status === 412 ? t("errors.stale") : (error.problem?.detail ?? t("errors.conflict"));
         case "validation":
           return error.problem?.detail ?? firstFieldError(error.problem?.errors) ?? t("errors.validation");
         default:

@@ -1,4 +1,4 @@
-import { formatDate, formatNumber, formatTime } from "@/lib/format";
+import { formatCalendarDate, formatDate, formatNumber, formatTime } from "@/lib/format";
 
 const instant = new Date("2026-03-04T17:05:00Z");
 
@@ -14,6 +14,11 @@ describe("formatting in the user's locale and preferences", () => {
 
   it("takes the day in the user's time zone", () => {
     expect(formatDate("2026-03-04T23:30:00Z", { locale: "en", timeZone: "Asia/Tokyo", dateFormat: "yyyy-MM-dd" })).toBe("2026-03-05");
+  });
+
+  it("writes a calendar date as the same day in every time zone", () => {
+    expect(formatCalendarDate("1980-07-14", { locale: "en", timeZone: "Pacific/Honolulu", dateFormat: "yyyy-MM-dd" })).toBe("1980-07-14");
+    expect(formatCalendarDate("1980-07-14", { locale: "en", timeZone: "Asia/Tokyo", dateFormat: "dd/MM/yyyy" })).toBe("14/07/1980");
   });
 
   it("writes the locale's own date without a chosen format", () => {

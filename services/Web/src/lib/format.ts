@@ -24,6 +24,11 @@ export function formatDate(value: string | Date, prefs: FormatPreferences): stri
   return new Intl.DateTimeFormat(prefs.locale, { dateStyle: "medium", timeZone: prefs.timeZone }).format(date);
 }
 
+/** A calendar date (YYYY-MM-DD: a birth date) as the user writes dates: the same day in every time zone. */
+export function formatCalendarDate(value: string, prefs: FormatPreferences): string {
+  return formatDate(`${value}T00:00:00Z`, { ...prefs, timeZone: "UTC" });
+}
+
 /** The time alone, 24-hour or 12-hour as preferred (else as the locale writes it). */
 export function formatTime(value: string | Date, prefs: FormatPreferences): string {
   const date = typeof value === "string" ? new Date(value) : value;

@@ -4,7 +4,7 @@ import { useTranslation } from "react-i18next";
 import { data, identityApi } from "@/lib/api/client";
 import { useAuth } from "@/lib/auth/auth";
 import { changeLanguage, languageOf } from "@/lib/i18n/i18n";
-import { formatDate, formatDateTime, formatNumber, formatTime, type FormatPreferences } from "@/lib/format";
+import { formatCalendarDate, formatDate, formatDateTime, formatNumber, formatTime, type FormatPreferences } from "@/lib/format";
 import type { components } from "@/lib/api/schema/identity";
 
 export type Profile = components["schemas"]["Profile"];
@@ -37,6 +37,8 @@ interface Settings {
   preferences: Preferences | undefined;
   format: {
     date: (value: string | Date) => string;
+    /** A date without a time (YYYY-MM-DD), such as a birth date: never shifted by the time zone. */
+    calendarDate: (value: string) => string;
     time: (value: string | Date) => string;
     dateTime: (value: string | Date) => string;
     number: (value: number | string) => string;
@@ -85,6 +87,7 @@ export function SettingsProvider({ children }: { children: ReactNode }) {
       preferences: preferences.data,
       format: {
         date: (v) => formatDate(v, prefs),
+        calendarDate: (v) => formatCalendarDate(v, prefs),
         time: (v) => formatTime(v, prefs),
         dateTime: (v) => formatDateTime(v, prefs),
         number: (v) => formatNumber(v, prefs),

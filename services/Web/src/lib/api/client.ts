@@ -4,6 +4,8 @@ import { sessionEvents } from "@/lib/auth/session-events";
 import { ApiError, type ProblemDetails } from "@/lib/api/errors";
 import type { paths as IdentityPaths } from "@/lib/api/schema/identity";
 import type { paths as CommunicationPaths } from "@/lib/api/schema/communication";
+import type { paths as ContentPaths } from "@/lib/api/schema/content";
+import type { paths as WorkflowPaths } from "@/lib/api/schema/workflow";
 
 /** The user's access token, renewed first (with the refresh token) when it has expired. Anonymous calls get none. */
 async function accessToken(): Promise<string | null> {
@@ -44,7 +46,8 @@ async function problemOf(response: Response): Promise<ProblemDetails | null> {
 const errors: Middleware = {
   async onResponse({ response, schemaPath }) {
     if (response.ok) return response;
-    if (response.status === 401 && !schemaPath.startsWith("/api/auth/")) sessionEvents.ended();
+    // A refused sign-up step or share-link code is an answer to show, not the end of a session.
+    if (response.status === 401 && !schemaPath.startsWith("/api/auth/") && !schemaPath.startsWith("/api/public/")) sessionEvents.ended();
     const retryAfter = Number(response.headers.get("Retry-After"));
     throw new ApiError(response.status, await problemOf(response), Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : null);
   },
@@ -66,6 +69,11 @@ function client<Paths extends object>() {
 export const identityApi = client<IdentityPaths>();
 /** Communication's API (notification preferences, templates), through the gateway. */
 export const communicationApi = client<CommunicationPaths>();
+/** Content's API (patients, documents, sharing, the PHI access audit, search), through the gateway. */
+export const contentApi = client<ContentPaths>();
+
+/** Workflow's API (tasks, pathways), through the gateway. */
+export const workflowApi = client<WorkflowPaths>();
 
 /** The data of a successful call (errors were already thrown by the middleware). */
 export async function data<T>(call: Promise<{ data?: T; error?: unknown; response: Response }>): Promise<T> {

@@ -41,11 +41,13 @@ export class ApiError extends Error {
 
 function kindOf(status: number): ApiErrorKind {
   if (status === 0) return "network";
-  if (status === 400 || status === 422) return "validation";
+  // Refused content (too large, a type not accepted): the service's ProblemDetails says why.
+  if (status === 400 || status === 413 || status === 415 || status === 422) return "validation";
   if (status === 401) return "unauthorized";
   if (status === 403) return "forbidden";
   if (status === 404) return "not-found";
-  if (status === 409) return "conflict";
+  // 412: changed by someone else since the page read it (If-Match); the page's copy must be reloaded.
+  if (status === 409 || status === 412) return "conflict";
   if (status === 429) return "rate-limited";
   if (status === 502 || status === 503 || status === 504) return "unavailable";
   return "server";
