@@ -102,7 +102,7 @@ public static class ConversationsApi
             }
         }
         var participantIds = (request.ParticipantIds ?? []).Distinct().ToList();
-        if (kind == ConversationKind.Patient && !ConversationRules.IsRoleName(request.RoutedRole))
+        if (kind == ConversationKind.Patient && (!ConversationRules.IsRoleName(request.RoutedRole) || request.RoutedRole == RoleNames.Patient))
         {
             errors["routedRole"] = ["A patient conversation is routed to a role of the practice (e.g. Receptionist): 1 to 100 characters."];
         }
