@@ -260,7 +260,7 @@ public sealed class PatientPortalTests(StackFixture stack) : IDisposable
         var noInvite = await _portal.Caller.MemberAsync(admin, await _portal.Caller.CustomRoleAsync(admin, "patients:read", "messages:send"));
         string NewEmail() => $"p.{Guid.NewGuid():N}@example.org";
 
-        foreach (var (caller, email, patientId, status) in new (ServiceCaller.User, string, Guid?, HttpStatusCode)[]
+        foreach (var (caller, address, patientId, status) in new (ServiceCaller.User, string, Guid?, HttpStatusCode)[]
         {
             (admin, NewEmail(), null, HttpStatusCode.BadRequest),
             (admin, NewEmail(), Guid.Empty, HttpStatusCode.BadRequest),
@@ -271,8 +271,8 @@ public sealed class PatientPortalTests(StackFixture stack) : IDisposable
             (noInvite, NewEmail(), record, HttpStatusCode.Forbidden),
         })
         {
-            using var refused = await _portal.InviteAsync(caller, email, patientId);
-            Assert.True(refused.StatusCode == status, $"{email} {patientId}: {await PatientPortalClient.BodyAsync(refused)}");
+            using var refused = await _portal.InviteAsync(caller, address, patientId);
+            Assert.True(refused.StatusCode == status, $"{address} {patientId}: {await PatientPortalClient.BodyAsync(refused)}");
         }
         Assert.Equal(0L, await _portal.Identity.ScalarAsync("SELECT count(*) FROM invitations WHERE organization_id = @org AND patient_id IS NOT NULL", ("org", admin.OrganizationId)));
 
