@@ -72,7 +72,8 @@ public sealed class PatientPortalTests(StackFixture stack) : IDisposable
 
         // The reception answers; the patient's connection receives it.
         var answer = await conversations.PostAsync(reception, conversation, "Yes, they arrived this morning.");
-        var received = await patientHub.NextAsync("messageReceived", e => e.GetProperty("conversationId").GetGuid() == conversation);
+        // (the patient's own question was pushed to them first: they take part in the conversation)
+        var received = await patientHub.NextAsync("messageReceived", e => e.GetProperty("conversationId").GetGuid() == conversation && e.GetProperty("sequence").GetInt64() == 2);
         Assert.Equal(answer.GetProperty("id").GetGuid(), received.GetProperty("id").GetGuid());
         Assert.Equal(2, received.GetProperty("sequence").GetInt64());
         Assert.DoesNotContain(doctorHub.Drain(), e => e.Method == "messageReceived");
@@ -201,7 +202,13 @@ public sealed class PatientPortalTests(StackFixture stack) : IDisposable
             var listed = await conversations.GetJsonAsync("/api/conversations", outsider);
             Assert.DoesNotContain(listed.GetProperty("items").EnumerateArray(), c => c.GetProperty("id").GetGuid() == conversation);
         }
-        await conversations.PostAsync(admin, conversation, "Answer for the first patient only.");
+        // The care team is the role the patient chose: a receptionist answers, the administrator (another role) does not see it.
+        var reception = await conversations.MemberAsync(admin, IdentityClient.ReceptionistRole);
+        using (var notTheirs = await conversations.SendAsync(HttpMethod.Get, $"/api/conversations/{conversation}", admin.Token))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, notTheirs.StatusCode);
+        }
+        await conversations.PostAsync(reception, conversation, "Answer for the first patient only.");
 
         // A patient addresses nobody by name, and only their own record.
         foreach (var (body, status) in new (object, HttpStatusCode)[]

@@ -99,12 +99,12 @@ public static class PatientInvitationsApi
     private static async Task<Ok<PatientAccountView[]>> ListAccountsAsync(ClaimsPrincipal principal, IdentityServiceDbContext db, CancellationToken ct)
     {
         var organizationId = principal.RequiredOrganizationId();
-        var accounts = await db.Memberships.AsNoTracking()
+        var rows = await db.Memberships.AsNoTracking()
             .Where(m => m.OrganizationId == organizationId && m.PatientId != null)
-            .Join(db.Users.AsNoTracking(), m => m.UserId, u => u.Id, (m, u) => new PatientAccountView(u.Id, u.Email!, u.GivenName, u.FamilyName,
-                m.PatientId!.Value, m.IsActive, u.TwoFactorEnabled))
-            .OrderBy(a => a.FamilyName).ThenBy(a => a.GivenName).Take(500)
+            .Join(db.Users.AsNoTracking(), m => m.UserId, u => u.Id, (m, u) => new { m, u })
+            .OrderBy(x => x.u.FamilyName).ThenBy(x => x.u.GivenName).Take(500)
             .ToListAsync(ct);
-        return TypedResults.Ok(accounts.ToArray());
+        return TypedResults.Ok(rows.Select(x => new PatientAccountView(x.u.Id, x.u.Email!, x.u.GivenName, x.u.FamilyName, x.m.PatientId!.Value,
+            x.m.IsActive, x.u.TwoFactorEnabled)).ToArray());
     }
 }
