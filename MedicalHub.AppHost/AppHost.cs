@@ -42,6 +42,8 @@ var communication = builder.AddService<Projects.MedicalHub_Communication_Api>(in
 builder.AddCommunicationReplicas<Projects.MedicalHub_Communication_Api>(communication, identity, content, mail);
 // Identity's outbox relay sends its e-mails through Communication (found by discovery, never waited for).
 identity.WithAccountEmails(communication);
+// Patient portal invitations check the patient's record with Content (found by discovery, never waited for).
+identity.WithPatientRecords(content);
 // Content's outbox relay notifies the recipients of shares through Communication (found by discovery, never waited for).
 content.WithShareNotifications(communication);
 // Workflow's pathways notify through Communication and call Content and Communication (found by discovery, never waited

@@ -32,4 +32,18 @@ public static class IdentityExtensions
         }
         return identity;
     }
+
+    /// <summary>
+    /// Patient portal invitations check the patient record with Content (<c>http://content</c> by service discovery) with
+    /// Identity's client-credentials token. Identity does not wait for Content: while it is down, patient invitations
+    /// answer 503 and nothing else is affected.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource>? WithPatientRecords(this IResourceBuilder<ProjectResource>? identity, IResourceBuilder<ProjectResource>? content)
+    {
+        if (identity is not null && content is not null)
+        {
+            identity.WithReference(content);
+        }
+        return identity;
+    }
 }

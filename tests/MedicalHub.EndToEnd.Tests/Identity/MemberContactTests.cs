@@ -93,13 +93,14 @@ public sealed class MemberContactTests(StackFixture stack) : IDisposable
             Assert.Equal(HttpStatusCode.OK, nurses.StatusCode);
             Assert.Equal([nurse.UserId], (await IdentityClient.JsonAsync(nurses)).GetProperty("userIds").EnumerateArray().Select(u => u.GetGuid()));
         }
-        // A role nobody holds is empty; a role the organization does not have, and an organization that does not exist, are not found.
+        // A role nobody holds is empty; a role the organization does not have, an organization that does not exist, and the
+        // patients' role (never addressed as a role) are not found.
         using (var practitioners = await _identity.SendAsync(HttpMethod.Get, RolePath(admin.OrganizationId, "Practitioner"), content))
         {
             Assert.Equal(HttpStatusCode.OK, practitioners.StatusCode);
             Assert.Empty((await IdentityClient.JsonAsync(practitioners)).GetProperty("userIds").EnumerateArray());
         }
-        foreach (var path in new[] { RolePath(admin.OrganizationId, "Surgeon"), RolePath(admin.OrganizationId, "nurse"), RolePath(Guid.NewGuid(), "Nurse") })
+        foreach (var path in new[] { RolePath(admin.OrganizationId, "Surgeon"), RolePath(admin.OrganizationId, "nurse"), RolePath(Guid.NewGuid(), "Nurse"), RolePath(admin.OrganizationId, "Patient") })
         {
             using var notFound = await _identity.SendAsync(HttpMethod.Get, path, content);
             Assert.Equal(HttpStatusCode.NotFound, notFound.StatusCode);

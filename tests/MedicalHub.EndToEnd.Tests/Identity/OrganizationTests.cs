@@ -137,7 +137,7 @@ public sealed class OrganizationTests(StackFixture stack)
         using var catalogue = await identity.SendAsync(HttpMethod.Get, "/api/permissions", practice.AdminToken);
         using var roles = await identity.SendAsync(HttpMethod.Get, "/api/organizations/current/roles", practice.AdminToken);
 
-        Assert.Equal(16, (await JsonAsync(catalogue)).GetArrayLength());
-        Assert.Equal(["Nurse", "OrgAdmin", "Practitioner", "Receptionist"], (await JsonAsync(roles)).EnumerateArray().Select(r => r.GetProperty("name").GetString()));
+        Assert.Equal(17, (await JsonAsync(catalogue)).GetArrayLength());
+        Assert.Equal(["Nurse", "OrgAdmin", "Patient", "Practitioner", "Receptionist"], (await JsonAsync(roles)).EnumerateArray().Select(r => r.GetProperty("name").GetString()));
     }
 }

@@ -51,11 +51,25 @@ public sealed class ServiceClientConfigurationTests
     {
         Assert.All(OrganizationRole.BuiltIn.All, role => Assert.All(role.Permissions, p => Assert.True(PermissionNames.Catalogue.ContainsKey(p), $"{role.Name}: {p}")));
         Assert.Equal(PermissionNames.Catalogue.Keys.Order(), OrganizationRole.BuiltIn.OrgAdmin.Permissions.Order());
-        // Everyone who works with patients finds them and sees their tasks.
-        Assert.All(OrganizationRole.BuiltIn.All, role =>
+        // Everyone who works with patients finds them, sees their tasks and can invite them to their portal accounts.
+        Assert.All(OrganizationRole.BuiltIn.All.Where(r => r != OrganizationRole.BuiltIn.Patient), role =>
         {
             Assert.Contains(PermissionNames.PatientsRead, role.Permissions);
             Assert.Contains(PermissionNames.TasksRead, role.Permissions);
+            Assert.Contains(PermissionNames.PatientsInvite, role.Permissions);
         });
+        // A patient portal account's role grants nothing.
+        Assert.Empty(OrganizationRole.BuiltIn.Patient.Permissions);
+        Assert.Equal(RoleNames.Patient, OrganizationRole.BuiltIn.Patient.Name);
+    }
+
+    [Fact]
+    public void Identity_checks_patient_records_with_Content_through_a_service_only_permission()
+    {
+        var clients = ShippedServiceClients();
+        Assert.Contains("content", clients["identity"].Audiences);
+        Assert.Contains(PermissionNames.PatientsCheck, clients["identity"].Permissions);
+        Assert.Contains(PermissionNames.PatientsCheck, PermissionNames.ServiceOnly);
+        Assert.False(PermissionNames.Catalogue.ContainsKey(PermissionNames.PatientsCheck), "No role may grant the patient check.");
     }
 }

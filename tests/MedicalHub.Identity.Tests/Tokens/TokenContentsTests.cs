@@ -45,6 +45,27 @@ public sealed class TokenContentsTests
     }
 
     [Fact]
+    public void A_patient_portal_account_s_token_names_its_record_holds_the_patient_role_only_and_no_permission()
+    {
+        var record = Guid.CreateVersion7();
+        // Even a row that somehow also lists staff roles gives a patient nothing but the patient role.
+        var patient = new ActiveMembership(
+            new Membership { OrganizationId = Organization, UserId = Alice.Id, RoleIds = [OrganizationRole.BuiltIn.Patient.Id, Practitioner], PatientId = record },
+            [new RoleGrant(RoleNames.Patient, []), new RoleGrant("Practitioner", [PermissionNames.DocumentsRead, PermissionNames.PatientsRead])],
+            null);
+
+        var principal = Principals.Create(Alice, patient, "s", ["pwd"], []);
+
+        Assert.Equal([RoleNames.Patient], Values(principal, Claims.Role));
+        Assert.Empty(Values(principal, ClaimNames.Permission));
+        Assert.Equal(record.ToString(), principal.GetClaim(ClaimNames.Patient));
+        Assert.Equal(Organization.ToString(), principal.GetClaim(ClaimNames.Organization));
+        Assert.Equal([Destinations.AccessToken], principal.FindFirst(ClaimNames.Patient)!.GetDestinations());
+        // Staff tokens never name a patient record.
+        Assert.Null(Principals.Create(Alice, Member(), "s", ["pwd"], []).GetClaim(ClaimNames.Patient));
+    }
+
+    [Fact]
     public void Only_the_name_the_address_and_the_session_go_in_the_identity_token_too()
     {
         var principal = Principals.Create(Alice, Member(), "session-1", ["pwd"], [Scopes.OpenId]);

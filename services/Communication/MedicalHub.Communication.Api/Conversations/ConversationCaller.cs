@@ -1,13 +1,14 @@
 using System.Security.Claims;
 using MedicalHub.Security.Authentication;
+using MedicalHub.Security.Authorization;
 using MedicalHub.Security.Claims;
 
 namespace MedicalHub.Communication.Api.Conversations;
 
 /// <summary>
 /// Who takes part in conversations, as the access token says: a member of the organization's staff (a user token with
-/// <see cref="StaffPermission"/>), or a patient (a portal account's token: role <see cref="PatientRole"/> and the
-/// <see cref="PatientClaim"/> linking it to the patient's record in that organization). Services, integrators' clients,
+/// <see cref="StaffPermission"/>), or a patient (a portal account's token, <see cref="PortalPatient"/>: role <c>Patient</c> and
+/// the <c>patient_id</c> claim linking it to the patient's record in that organization). Services, integrators' clients,
 /// and users with neither take no part (403). Roles matter for patient conversations, which are routed to a role.
 /// </summary>
 public sealed class ConversationCaller
@@ -15,11 +16,6 @@ public sealed class ConversationCaller
     /// <summary>The staff permission of messaging (every built-in staff role holds it).</summary>
     public const string StaffPermission = PermissionNames.MessagesSend;
 
-    /// <summary>The role of a patient portal account (issue #17, part B).</summary>
-    public const string PatientRole = "Patient";
-
-    /// <summary>The claim of a patient's token naming their record (a Content patient id) in the token's organization.</summary>
-    public const string PatientClaim = "patient_id";
 
     private ConversationCaller(Guid organizationId, Guid userId, ParticipantKind kind, Guid? patientId, IReadOnlySet<string> roles, string? sessionId, string? clientId)
     {
@@ -63,11 +59,11 @@ public sealed class ConversationCaller
         var roles = principal.FindAll(ClaimNames.Role).Select(c => c.Value).ToHashSet(StringComparer.Ordinal);
         var sessionId = principal.FindFirstValue(ClaimNames.Session);
         var clientId = principal.FindFirstValue(ClaimNames.ClientId);
-        if (roles.Contains(PatientRole))
+        if (PortalPatient.HasPatientRole(principal))
         {
             // A patient's token is judged as a patient's only, whatever else it holds.
-            return Guid.TryParse(principal.FindFirstValue(PatientClaim), out var patientId) && patientId != Guid.Empty
-                ? new ConversationCaller(organizationId, userId, ParticipantKind.Patient, patientId, roles, sessionId, clientId)
+            return PortalPatient.From(principal) is { } patient
+                ? new ConversationCaller(organizationId, userId, ParticipantKind.Patient, patient.PatientId, roles, sessionId, clientId)
                 : null;
         }
         return principal.FindAll(ClaimNames.Permission).Any(p => p.Value == StaffPermission)

@@ -102,7 +102,7 @@ public static class ConversationsApi
             }
         }
         var participantIds = (request.ParticipantIds ?? []).Distinct().ToList();
-        if (kind == ConversationKind.Patient && !ConversationRules.IsRoleName(request.RoutedRole))
+        if (kind == ConversationKind.Patient && (!ConversationRules.IsRoleName(request.RoutedRole) || request.RoutedRole == RoleNames.Patient))
         {
             errors["routedRole"] = ["A patient conversation is routed to a role of the practice (e.g. Receptionist): 1 to 100 characters."];
         }
@@ -129,11 +129,20 @@ public static class ConversationsApi
 
         // Everyone named must be an active member of this organization (Identity decides; another organization's user is
         // unknown here, like a user who does not exist).
-        List<Guid> named = kind == ConversationKind.Patient && !caller.IsPatient ? [request.PatientUserId!.Value] : participantIds;
+        // Staff are named as participants, a patient's portal account as the patient of a patient conversation about their
+        // own record: a patient account is never a staff participant, and never the patient of another record.
+        var patientId = caller.IsPatient ? caller.PatientId : request.PatientId;
+        var patientOfConversation = kind == ConversationKind.Patient && !caller.IsPatient;
+        List<Guid> named = patientOfConversation ? [request.PatientUserId!.Value] : participantIds;
         foreach (var userId in named)
         {
             switch (await members.FindAsync(caller.OrganizationId, userId, ct))
             {
+                case MemberDirectory.Found { Contact.PatientId: var linkedRecord } when patientOfConversation ? linkedRecord != patientId : linkedRecord is not null:
+                    return TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "These participants cannot be addressed.",
+                        detail: patientOfConversation
+                            ? $"The user {userId} is not the portal account of the patient {patientId}."
+                            : $"The user {userId} is a patient's portal account: write to patients in a patient conversation.");
                 case MemberDirectory.NotAMember:
                     return TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "Unknown participant.",
                         detail: $"No active member of this organization has the user id {userId}.");
@@ -143,8 +152,7 @@ public static class ConversationsApi
                         detail: "Identity could not be asked whether they are members. Nothing was created; try again shortly.");
             }
         }
-        var patientId = caller.IsPatient ? caller.PatientId : request.PatientId;
-        if (kind == ConversationKind.Patient && !caller.IsPatient)
+        if (patientOfConversation)
         {
             switch (await content.FindPatientAsync(patientId!.Value, BearerOf(http), ct))
             {

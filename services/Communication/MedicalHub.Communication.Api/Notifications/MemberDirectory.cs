@@ -22,7 +22,8 @@ public sealed partial class MemberDirectory(IHttpClientFactory clients, IOptions
     public const string IdentityAudience = "identity";
 
     /// <summary>Identity's answer (<c>MemberContactApi.MemberContact</c>).</summary>
-    public sealed record MemberContact(Guid UserId, string? Email, string? Phone, string? Locale, string? TimeZone, string? GivenName, string? FamilyName);
+    /// <param name="PatientId">A patient portal account's record in the organization; null for staff.</param>
+    public sealed record MemberContact(Guid UserId, string? Email, string? Phone, string? Locale, string? TimeZone, string? GivenName, string? FamilyName, Guid? PatientId = null);
 
     public abstract record Lookup;
 

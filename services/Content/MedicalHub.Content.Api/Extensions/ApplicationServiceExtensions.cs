@@ -56,6 +56,7 @@ public static class ApplicationServiceExtensions
         app.MapDocumentsApi();
         app.MapAccessAuditApi();
         app.MapPatientsApi();
+        app.MapPatientCheckApi();
         app.MapFhirApi();
         app.MapSharing();
         app.MapIngestionApi();

@@ -55,6 +55,12 @@ public sealed class ReadableDocuments(ContentDbContext db, CurrentCaller caller,
 
     public async Task<Document?> FindAsync(Guid id, CancellationToken ct)
     {
+        if (PortalPatient.HasPatientRole(http.HttpContext?.User))
+        {
+            // A patient reads only what was shared with them, never their practice's documents at large.
+            var shared = SharedWithPatient();
+            return shared is null ? null : await shared.SingleOrDefaultAsync(d => d.Id == id, ct);
+        }
         var own = await db.Documents.AsNoTracking().SingleOrDefaultAsync(d => d.Id == id, ct);
         if (own is not null)
         {
@@ -80,10 +86,31 @@ public sealed class ReadableDocuments(ContentDbContext db, CurrentCaller caller,
         db.StoredObjects.AcrossOrganizations().AsNoTracking()
             .SingleAsync(o => o.Key == version.StoredObjectKey && o.OrganizationId == version.OrganizationId, ct);
 
-    /// <summary>The active shares granted to the caller (null for a caller that is not a user acting in an organization).</summary>
+    /// <summary>
+    /// What a patient portal account may read: documents of its practice shared with that account by name (never through a
+    /// role, which every patient of the practice holds) and about the patient's own record — one document (about them, or
+    /// about nobody, such as a leaflet) or their chart. Null for a caller that is not a patient with a record.
+    /// </summary>
+    public IQueryable<Document>? SharedWithPatient()
+    {
+        if (PortalPatient.From(http.HttpContext?.User) is not { } patient)
+        {
+            return null;
+        }
+        var now = time.GetUtcNow();
+        var grants = db.Shares.AcrossOrganizations().AsNoTracking()
+            .Where(s => s.RevokedAt == null && (s.ExpiresAt == null || s.ExpiresAt > now) && s.OrganizationId == patient.OrganizationId
+                && s.RecipientOrganizationId == patient.OrganizationId && s.RecipientUserId == patient.UserId);
+        return db.Documents.AcrossOrganizations().AsNoTracking()
+            .Where(d => d.OrganizationId == patient.OrganizationId && grants.Any(s =>
+                (s.DocumentId == d.Id && (d.PatientId == null || d.PatientId == patient.PatientId))
+                || (s.PatientId != null && s.PatientId == patient.PatientId && d.PatientId == patient.PatientId)));
+    }
+
+    /// <summary>The active shares granted to the caller (null for a caller that is not a user acting in an organization, and for a patient: <see cref="SharedWithPatient"/>).</summary>
     public IQueryable<Share>? Grants()
     {
-        if (caller.UserId is not { } user || caller.OrganizationId is not { } organization)
+        if (caller.UserId is not { } user || caller.OrganizationId is not { } organization || PortalPatient.HasPatientRole(http.HttpContext?.User))
         {
             return null;
         }

@@ -36,6 +36,7 @@ public static class SharingExtensions
         app.MapSharesApi();
         app.MapShareLinksApi();
         app.MapPublicShareLinksApi();
+        app.MapPatientPortalApi();
         return app;
     }
 }

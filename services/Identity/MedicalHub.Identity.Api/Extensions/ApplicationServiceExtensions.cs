@@ -6,6 +6,7 @@ using MedicalHub.Identity.Api.Emails;
 using MedicalHub.Identity.Api.Infrastructure;
 using MedicalHub.Identity.Api.Mfa;
 using MedicalHub.Identity.Api.Organizations;
+using MedicalHub.Identity.Api.PatientPortal;
 using MedicalHub.Identity.Api.Sessions;
 using MedicalHub.Identity.Api.SignIn;
 using MedicalHub.Identity.Api.Throttling;
@@ -30,6 +31,7 @@ public static class ApplicationServiceExtensions
         builder.AddRequestThrottling();
         builder.Services.AddValidation();
         builder.AddAccountEmails();
+        builder.AddPatientPortal();
         return builder;
     }
 
@@ -47,6 +49,7 @@ public static class ApplicationServiceExtensions
         app.MapSessionsApi();
         app.MapOrganizationApi();
         app.MapInvitationsApi();
+        app.MapPatientInvitationsApi();
         app.MapRolesApi();
         app.MapOrganizationPolicyApi();
         app.MapApiClientsApi();

@@ -46,4 +46,11 @@ internal static class AdministrationResults
         var known = await db.OrganizationRoles.CountAsync(r => distinct.Contains(r.Id) && (r.OrganizationId == null || r.OrganizationId == organizationId), ct);
         return known == distinct.Length;
     }
+
+    /// <summary>
+    /// <see cref="AreRolesOfAsync"/> for what staff may hold: the patient role is given by a patient invitation only,
+    /// never by a staff invitation or a role change.
+    /// </summary>
+    public static async Task<bool> AreStaffRolesOfAsync(this IdentityServiceDbContext db, Guid organizationId, IReadOnlyCollection<Guid> roleIds, CancellationToken ct) =>
+        !roleIds.Contains(OrganizationRole.BuiltIn.Patient.Id) && await db.AreRolesOfAsync(organizationId, roleIds, ct);
 }

@@ -14,6 +14,9 @@ public sealed class Invitation
 
     public required List<Guid> RoleIds { get; init; }
 
+    /// <summary>A patient invitation: the patient's record (Content) the account will be linked to; null for staff.</summary>
+    public Guid? PatientId { get; init; }
+
     /// <summary>Lower-case hex SHA-256 of the token in the link; replaced when the invitation is sent again.</summary>
     public required string TokenHash { get; set; }
 

@@ -1,9 +1,5 @@
-using System.Buffers.Text;
 using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
-using System.Security.Cryptography;
-using System.Text;
-using MedicalHub.Data.Outbox;
 using MedicalHub.Identity.Api.Accounts;
 using MedicalHub.Identity.Api.Audit;
 using MedicalHub.Identity.Api.Emails;
@@ -23,8 +19,6 @@ namespace MedicalHub.Identity.Api.Organizations;
 /// </summary>
 public static class InvitationsApi
 {
-    public static readonly TimeSpan Lifetime = TimeSpan.FromDays(7);
-
     public static IEndpointRouteBuilder MapInvitationsApi(this IEndpointRouteBuilder app)
     {
         var invitations = app.MapGroup("/api/organizations/current/invitations").WithTags("Invitations")
@@ -43,7 +37,8 @@ public static class InvitationsApi
 
     public sealed record InvitationRequest([Required, EmailAddress, StringLength(254)] string Email, [Required, MinLength(1), MaxLength(20)] Guid[] RoleIds);
 
-    public sealed record InvitationView(Guid Id, string Email, Guid[] RoleIds, Guid InvitedByUserId, DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt, bool Expired);
+    /// <param name="PatientId">A patient invitation: the patient record the account will be linked to.</param>
+    public sealed record InvitationView(Guid Id, string Email, Guid[] RoleIds, Guid InvitedByUserId, DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt, bool Expired, Guid? PatientId);
 
     public sealed record AcceptRequest(
         [Required, StringLength(200)] string Token,
@@ -58,9 +53,9 @@ public static class InvitationsApi
     {
         var organizationId = principal.RequiredOrganizationId();
         var email = request.Email.Trim();
-        if (!await db.AreRolesOfAsync(organizationId, request.RoleIds, ct))
+        if (!await db.AreStaffRolesOfAsync(organizationId, request.RoleIds, ct))
         {
-            return Invalid("roleIds", "Every role must be a built-in role or one of this organization's.");
+            return Invalid("roleIds", "Every role must be a built-in staff role or one of this organization's (patients are invited with a patient invitation).");
         }
         var normalized = email.ToUpperInvariant();
         if (await db.Memberships.AnyAsync(m => m.OrganizationId == organizationId && m.IsActive
@@ -75,19 +70,19 @@ public static class InvitationsApi
             return Conflict("This address already has a pending invitation: send it again instead.");
         }
 
-        var token = NewToken();
+        var token = InvitationLinks.NewToken();
         var invitation = new Invitation
         {
             OrganizationId = organizationId,
             Email = email,
             RoleIds = [.. request.RoleIds.Distinct()],
-            TokenHash = Hash(token),
+            TokenHash = InvitationLinks.Hash(token),
             InvitedByUserId = principal.UserId(),
             CreatedAt = now,
-            ExpiresAt = now + Lifetime,
+            ExpiresAt = now + InvitationLinks.Lifetime,
         };
         db.Invitations.Add(invitation);
-        await QueueEmailAsync(db, invitation, token, principal, ct);
+        await InvitationLinks.QueueEmailAsync(db, invitation, token, principal, ct);
         await db.SaveChangesAsync(ct); // the invitation and its e-mail together
 
         await audit.RecordAsync(new(AuditActions.InvitationSent, AuditOutcomes.Success, organizationId, principal.UserId(),
@@ -137,11 +132,11 @@ public static class InvitationsApi
         {
             return Conflict("The invitation was already accepted or revoked.");
         }
-        var token = NewToken();
+        var token = InvitationLinks.NewToken();
         var now = time.GetUtcNow();
-        invitation.TokenHash = Hash(token);
-        invitation.ExpiresAt = now + Lifetime;
-        await QueueEmailAsync(db, invitation, token, principal, ct);
+        invitation.TokenHash = InvitationLinks.Hash(token);
+        invitation.ExpiresAt = now + InvitationLinks.Lifetime;
+        await InvitationLinks.QueueEmailAsync(db, invitation, token, principal, ct);
         await db.SaveChangesAsync(ct);
         await audit.RecordAsync(new(AuditActions.InvitationSent, AuditOutcomes.Success, organizationId, principal.UserId(), Reason: $"invitation {id} sent again"), ct);
         return TypedResults.Ok(ToView(invitation, now));
@@ -151,7 +146,7 @@ public static class InvitationsApi
         IdentityServiceDbContext db, UserManager<User> users, IAuditTrail audit, TimeProvider time, CancellationToken ct)
     {
         var now = time.GetUtcNow();
-        var tokenHash = Hash(request.Token.Trim());
+        var tokenHash = InvitationLinks.Hash(request.Token.Trim());
         var invitation = await db.Invitations.AsNoTracking().SingleOrDefaultAsync(i => i.TokenHash == tokenHash, ct);
         if (invitation is null || !invitation.IsOpen || invitation.ExpiresAt <= now)
         {
@@ -230,15 +225,22 @@ public static class InvitationsApi
                 await users.UpdateAsync(user);
             }
 
+            if (invitation.PatientId is { } patientId && await db.Memberships.AnyAsync(m => m.OrganizationId == invitation.OrganizationId
+                && m.PatientId == patientId && m.IsActive && m.UserId != user.Id, ct))
+            {
+                await transaction.RollbackAsync(ct);
+                return (Conflict("This patient record already has a portal account."), Guid.Empty);
+            }
             var membership = await db.Memberships.SingleOrDefaultAsync(m => m.OrganizationId == invitation.OrganizationId && m.UserId == user.Id, ct);
             if (membership is null)
             {
-                db.Memberships.Add(new Membership { OrganizationId = invitation.OrganizationId, UserId = user.Id, RoleIds = invitation.RoleIds });
+                db.Memberships.Add(new Membership { OrganizationId = invitation.OrganizationId, UserId = user.Id, RoleIds = invitation.RoleIds, PatientId = invitation.PatientId });
             }
             else
             {
-                membership.IsActive = true; // a former member invited back
+                membership.IsActive = true; // a former member invited back, as what this invitation says (staff or patient)
                 membership.RoleIds = invitation.RoleIds;
+                membership.PatientId = invitation.PatientId;
             }
             await db.Invitations.Where(i => i.Id == invitation.Id).ExecuteUpdateAsync(i => i.SetProperty(x => x.AcceptedByUserId, user.Id), ct);
             await db.SaveChangesAsync(ct);
@@ -253,7 +255,7 @@ public static class InvitationsApi
                 await audit.RecordAsync(new(AuditActions.Registered, AuditOutcomes.Success, invitation.OrganizationId, outcome.UserId, Reason: "by invitation"), ct);
             }
             await audit.RecordAsync(new(AuditActions.InvitationAccepted, AuditOutcomes.Success, invitation.OrganizationId, outcome.UserId,
-                Reason: $"invitation {invitation.Id}, roles {string.Join(",", invitation.RoleIds)}"), ct);
+                Reason: $"invitation {invitation.Id}, roles {string.Join(",", invitation.RoleIds)}{(invitation.PatientId is { } patient ? $", patient {patient}" : "")}"), ct);
         }
         return outcome.Result;
     }
@@ -287,19 +289,6 @@ public static class InvitationsApi
         return null;
     }
 
-    private static async Task QueueEmailAsync(IdentityServiceDbContext db, Invitation invitation, string token, ClaimsPrincipal inviter, CancellationToken ct)
-    {
-        var organizationName = await db.Organizations.Where(o => o.Id == invitation.OrganizationId).Select(o => o.Name).SingleAsync(ct);
-        var inviterId = inviter.UserId();
-        var from = await db.Users.Where(u => u.Id == inviterId).Select(u => new { u.GivenName, u.FamilyName, u.Locale }).SingleAsync(ct);
-        db.AddOutboxMessage(AccountEmails.Invitation, new InvitationEmail(invitation.Id, invitation.Email, organizationName,
-            $"{from.GivenName} {from.FamilyName}", from.Locale, token, invitation.ExpiresAt, invitation.OrganizationId));
-    }
-
-    private static InvitationView ToView(Invitation i, DateTimeOffset now) =>
-        new(i.Id, i.Email, [.. i.RoleIds], i.InvitedByUserId, i.CreatedAt, i.ExpiresAt, i.ExpiresAt <= now);
-
-    private static string NewToken() => Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
-
-    private static string Hash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
+    internal static InvitationView ToView(Invitation i, DateTimeOffset now) =>
+        new(i.Id, i.Email, [.. i.RoleIds], i.InvitedByUserId, i.CreatedAt, i.ExpiresAt, i.ExpiresAt <= now, i.PatientId);
 }

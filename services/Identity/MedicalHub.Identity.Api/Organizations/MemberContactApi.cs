@@ -26,13 +26,14 @@ public static class MemberContactApi
         return app;
     }
 
-    public sealed record MemberContact(Guid UserId, string? Email, string? Phone, string Locale, string TimeZone, string GivenName, string FamilyName);
+    /// <param name="PatientId">For a patient portal account, the patient's record in this organization; null for staff.</param>
+    public sealed record MemberContact(Guid UserId, string? Email, string? Phone, string Locale, string TimeZone, string GivenName, string FamilyName, Guid? PatientId);
 
     private static async Task<Results<Ok<MemberContact>, NotFound>> GetAsync(Guid organizationId, Guid userId, IdentityServiceDbContext db, CancellationToken ct)
     {
         var contact = await db.Memberships.AsNoTracking()
             .Where(m => m.OrganizationId == organizationId && m.UserId == userId && m.IsActive)
-            .Join(db.Users, m => m.UserId, u => u.Id, (_, u) => new MemberContact(u.Id, u.EmailConfirmed ? u.Email : null, u.PhoneNumber, u.Locale, u.TimeZone, u.GivenName, u.FamilyName))
+            .Join(db.Users, m => m.UserId, u => u.Id, (m, u) => new MemberContact(u.Id, u.EmailConfirmed ? u.Email : null, u.PhoneNumber, u.Locale, u.TimeZone, u.GivenName, u.FamilyName, m.PatientId))
             .SingleOrDefaultAsync(ct);
         return contact is null ? TypedResults.NotFound() : TypedResults.Ok(contact);
     }

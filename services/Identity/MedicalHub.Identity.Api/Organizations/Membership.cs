@@ -13,5 +13,11 @@ public sealed class Membership
 
     public bool IsActive { get; set; } = true;
 
+    /// <summary>
+    /// A patient portal account's membership: the patient's record (a Content patient id) in this organization. Such a
+    /// membership holds the <see cref="OrganizationRole.BuiltIn.Patient"/> role only; null for staff.
+    /// </summary>
+    public Guid? PatientId { get; set; }
+
     public DateTimeOffset CreatedAt { get; init; } = DateTimeOffset.UtcNow;
 }

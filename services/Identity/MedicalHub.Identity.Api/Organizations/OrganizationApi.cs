@@ -89,7 +89,8 @@ public static class OrganizationApi
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["search"] = ["At most 100 characters."] });
         }
         var id = principal.RequiredOrganizationId();
-        var query = db.Memberships.AsNoTracking().Where(m => m.OrganizationId == id)
+        // Staff only: patient portal accounts are listed with the patient invitations (PatientPortal/).
+        var query = db.Memberships.AsNoTracking().Where(m => m.OrganizationId == id && m.PatientId == null)
             .Join(db.Users.AsNoTracking(), m => m.UserId, u => u.Id, (m, u) => new { m, u });
         if (!string.IsNullOrWhiteSpace(search))
         {
@@ -111,11 +112,14 @@ public static class OrganizationApi
         {
             return TypedResults.NotFound();
         }
-        var wanted = change.RoleIds.Distinct().ToArray();
-        var known = await db.OrganizationRoles.Where(r => wanted.Contains(r.Id) && (r.OrganizationId == null || r.OrganizationId == id)).Select(r => r.Id).ToListAsync(ct);
-        if (known.Count != wanted.Length)
+        if (membership.PatientId is not null)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["roleIds"] = ["Every role must be a built-in role or one of this organization's."] });
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["userId"] = ["A patient portal account holds the patient role only: its roles cannot be changed."] });
+        }
+        var wanted = change.RoleIds.Distinct().ToArray();
+        if (!await db.AreStaffRolesOfAsync(id, wanted, ct))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["roleIds"] = ["Every role must be a built-in staff role or one of this organization's."] });
         }
         if (userId == principal.UserId() && !wanted.Contains(OrganizationRole.BuiltIn.OrgAdmin.Id) && membership.RoleIds.Contains(OrganizationRole.BuiltIn.OrgAdmin.Id)
             && !await db.Memberships.AnyAsync(m => m.OrganizationId == id && m.UserId != userId && m.IsActive && m.RoleIds.Contains(OrganizationRole.BuiltIn.OrgAdmin.Id), ct))

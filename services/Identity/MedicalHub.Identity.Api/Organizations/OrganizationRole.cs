@@ -29,7 +29,8 @@ public sealed class OrganizationRole
             Name = "Practitioner",
             Permissions = [PermissionNames.UsersRead, PermissionNames.PatientsRead, PermissionNames.PatientsWrite,
                 PermissionNames.DocumentsRead, PermissionNames.DocumentsWrite, PermissionNames.DocumentsShare,
-                PermissionNames.MessagesSend, PermissionNames.WorkflowsRead, PermissionNames.WorkflowsManage, PermissionNames.TasksRead, PermissionNames.TasksWrite],
+                PermissionNames.MessagesSend, PermissionNames.WorkflowsRead, PermissionNames.WorkflowsManage, PermissionNames.TasksRead, PermissionNames.TasksWrite,
+                PermissionNames.PatientsInvite],
         };
 
         public static readonly OrganizationRole Nurse = new()
@@ -38,7 +39,7 @@ public sealed class OrganizationRole
             Name = "Nurse",
             Permissions = [PermissionNames.UsersRead, PermissionNames.PatientsRead, PermissionNames.PatientsWrite,
                 PermissionNames.DocumentsRead, PermissionNames.DocumentsWrite, PermissionNames.DocumentsShare,
-                PermissionNames.MessagesSend, PermissionNames.WorkflowsRead, PermissionNames.TasksRead, PermissionNames.TasksWrite],
+                PermissionNames.MessagesSend, PermissionNames.WorkflowsRead, PermissionNames.TasksRead, PermissionNames.TasksWrite, PermissionNames.PatientsInvite],
         };
 
         public static readonly OrganizationRole Receptionist = new()
@@ -46,9 +47,21 @@ public sealed class OrganizationRole
             Id = new Guid("0195a000-0000-7000-8000-000000000004"),
             Name = "Receptionist",
             Permissions = [PermissionNames.UsersRead, PermissionNames.PatientsRead, PermissionNames.PatientsWrite,
-                PermissionNames.DocumentsRead, PermissionNames.DocumentsWrite, PermissionNames.MessagesSend, PermissionNames.TasksRead, PermissionNames.TasksWrite],
+                PermissionNames.DocumentsRead, PermissionNames.DocumentsWrite, PermissionNames.MessagesSend, PermissionNames.TasksRead, PermissionNames.TasksWrite,
+                PermissionNames.PatientsInvite],
         };
 
-        public static readonly IReadOnlyList<OrganizationRole> All = [OrgAdmin, Practitioner, Nurse, Receptionist];
+        /// <summary>
+        /// A patient portal account's role: no permission. Held only by a membership linked to a patient record (given by a
+        /// patient invitation, never by a staff invitation or a role change), and the only role such a membership holds.
+        /// </summary>
+        public static readonly OrganizationRole Patient = new()
+        {
+            Id = new Guid("0195a000-0000-7000-8000-000000000005"),
+            Name = RoleNames.Patient,
+            Permissions = [],
+        };
+
+        public static readonly IReadOnlyList<OrganizationRole> All = [OrgAdmin, Practitioner, Nurse, Receptionist, Patient];
     }
 }

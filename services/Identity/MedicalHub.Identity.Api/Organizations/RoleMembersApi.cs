@@ -8,7 +8,8 @@ namespace MedicalHub.Identity.Api.Organizations;
 /// <summary>
 /// Who holds a role in an organization, for a service that addresses people by role (Content notifying the members of a
 /// role a document was shared with). Only for service clients holding <see cref="PermissionNames.UsersReadContact"/>, like
-/// <see cref="MemberContactApi"/>: an organization that does not exist and a role it does not have are both not found.
+/// <see cref="MemberContactApi"/>: an organization that does not exist and a role it does not have are both not found, and
+/// so is <see cref="RoleNames.Patient"/>: patients are never addressed as a role (a share to it would tell every patient).
 /// </summary>
 public static class RoleMembersApi
 {
@@ -27,7 +28,7 @@ public static class RoleMembersApi
 
     private static async Task<Results<Ok<RoleMembers>, NotFound>> GetAsync(Guid organizationId, string role, IdentityServiceDbContext db, CancellationToken ct)
     {
-        if (!await db.Organizations.AnyAsync(o => o.Id == organizationId, ct))
+        if (role == RoleNames.Patient || !await db.Organizations.AnyAsync(o => o.Id == organizationId, ct))
         {
             return TypedResults.NotFound();
         }

@@ -20,6 +20,12 @@ public sealed class PrincipalFactory(IOptions<TokenServerSettings> settings)
     public ClaimsPrincipal Create(User user, ActiveMembership membership, string sessionId, IEnumerable<string> authenticationMethods, IEnumerable<string> scopes)
     {
         var roles = membership.Roles;
+        var patientId = membership.Membership.PatientId;
+        if (patientId is not null)
+        {
+            // A patient portal account is a patient and nothing else, whatever its row says: no staff role, no permission.
+            roles = [new RoleGrant(RoleNames.Patient, [])];
+        }
         var restricted = MfaEnrollmentPolicy.Restricts(membership.MfaRequiredRoleIds, membership.Membership, authenticationMethods);
         if (restricted)
         {
@@ -40,6 +46,10 @@ public sealed class PrincipalFactory(IOptions<TokenServerSettings> settings)
         if (restricted)
         {
             identity.SetClaim(ClaimNames.MfaEnrollmentRequired, true);
+        }
+        if (patientId is not null && !restricted)
+        {
+            identity.SetClaim(ClaimNames.Patient, patientId.Value.ToString());
         }
         identity.SetScopes(scopes);
         identity.SetResources(settings.Value.Audiences);

@@ -35,6 +35,24 @@ public static class ClaimNames
     /// without it: the token has no roles or permissions, and only reaches Identity's account endpoints (to enrol).
     /// </summary>
     public const string MfaEnrollmentRequired = "mfa_enrollment_required";
+
+    /// <summary>
+    /// On a patient portal account's token only (role <see cref="RoleNames.Patient"/>): the patient's record (a Content
+    /// patient id) in the token's organization (<see cref="Organization"/>). One per token: a person who is a patient of
+    /// several practices holds one token per practice, chosen like a staff member's organization (<c>organization_id</c>).
+    /// </summary>
+    public const string Patient = "patient_id";
+}
+
+/// <summary>Role names services read from tokens. Services authorize on permissions; the patient role is the exception that says who the caller is.</summary>
+public static class RoleNames
+{
+    /// <summary>
+    /// The role of a patient portal account: no permission at all (every staff endpoint refuses it); the token names the
+    /// patient's record in <see cref="ClaimNames.Patient"/>. Built in, held only through a patient invitation, never
+    /// given to staff nor taken by a custom role.
+    /// </summary>
+    public const string Patient = "Patient";
 }
 
 /// <summary>The values of <see cref="ClaimNames.ClientKind"/>.</summary>

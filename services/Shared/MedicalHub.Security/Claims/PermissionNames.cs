@@ -24,6 +24,10 @@ public static class PermissionNames
     public const string WorkflowsManage = "workflows:manage";
     public const string TasksRead = "tasks:read";
     public const string TasksWrite = "tasks:write";
+    public const string PatientsInvite = "patients:invite";
+
+    /// <summary>Check that a patient record exists in an organization (Content's patient check): Identity, for patient portal invitations.</summary>
+    public const string PatientsCheck = "patients:check";
 
     /// <summary>Read the sessions ended recently (Identity's revocation list): the gateway and every service.</summary>
     public const string SessionsReadRevocations = "sessions:read-revocations";
@@ -50,6 +54,7 @@ public static class PermissionNames
         [WorkflowsManage] = "Define and run care pathways.",
         [TasksRead] = "See work lists and tasks.",
         [TasksWrite] = "Claim, release and complete tasks.",
+        [PatientsInvite] = "Invite patients to their portal accounts.",
     };
 
     /// <summary>
@@ -60,5 +65,6 @@ public static class PermissionNames
     {
         SessionsReadRevocations,
         UsersReadContact,
+        PatientsCheck,
     };
 }

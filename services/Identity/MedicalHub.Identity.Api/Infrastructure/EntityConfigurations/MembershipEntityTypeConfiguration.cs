@@ -14,6 +14,8 @@ internal sealed class MembershipEntityTypeConfiguration : IEntityTypeConfigurati
     {
         builder.HasIndex(m => new { m.OrganizationId, m.UserId }).IsUnique();
         builder.HasIndex(m => m.UserId);
+        // A patient record has at most one active portal account in its organization.
+        builder.HasIndex(m => new { m.OrganizationId, m.PatientId }).IsUnique().HasFilter("patient_id IS NOT NULL AND is_active");
         builder.HasOne<Organization>().WithMany().HasForeignKey(m => m.OrganizationId).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne<User>().WithMany().HasForeignKey(m => m.UserId).OnDelete(DeleteBehavior.Cascade);
     }

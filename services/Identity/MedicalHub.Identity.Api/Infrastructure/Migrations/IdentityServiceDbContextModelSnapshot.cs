@@ -122,457 +122,7 @@ namespace MedicalHub.Identity.Api.Infrastructure.Migrations
                     b.ToTable("previous_passwords", (string)null);
                 });
 
-            modelBuilder.Entity("MedicalHub.Identity.Api.Accounts.UserSession", b =>
-                {
-                    b.Property<Guid>("Id")
-                        .HasColumnType("uuid")
-                        .HasColumnName("id");
-
-                    b.Property<string>("AuthorizationId")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)")
-                        .HasColumnName("authorization_id");
-
-                    b.Property<string>("ClientId")
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)")
-                        .HasColumnName("client_id");
-
-                    b.Property<DateTimeOffset>("CreatedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("created_at");
-
-                    b.Property<string>("Device")
-                        .HasMaxLength(300)
-                        .HasColumnType("character varying(300)")
-                        .HasColumnName("device");
-
-                    b.Property<string>("IpAddress")
-                        .HasMaxLength(45)
-                        .HasColumnType("character varying(45)")
-                        .HasColumnName("ip_address");
-
-                    b.Property<DateTimeOffset>("LastSeenAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("last_seen_at");
-
-                    b.Property<Guid>("OrganizationId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("organization_id");
-
-                    b.Property<DateTimeOffset?>("RevokedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("revoked_at");
-
-                    b.Property<Guid>("UserId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("user_id");
-
-                    b.HasKey("Id")
-                        .HasName("pk_sessions");
-
-                    b.HasIndex("RevokedAt")
-                        .HasDatabaseName("ix_sessions_revoked_at")
-                        .HasFilter("revoked_at IS NOT NULL");
-
-                    b.HasIndex("UserId", "RevokedAt")
-                        .HasDatabaseName("ix_sessions_user_id_revoked_at");
-
-                    b.ToTable("sessions", (string)null);
-                });
-
-            modelBuilder.Entity("MedicalHub.Identity.Api.Audit.AuditEvent", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("bigint")
-                        .HasColumnName("id");
-
-                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
-
-                    b.Property<string>("Action")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)")
-                        .HasColumnName("action");
-
-                    b.Property<Guid?>("ActorUserId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("actor_user_id");
-
-                    b.Property<Guid>("ChainId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("chain_id");
-
-                    b.Property<string>("ClientId")
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)")
-                        .HasColumnName("client_id");
-
-                    b.Property<string>("Hash")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("character(64)")
-                        .HasColumnName("hash")
-                        .IsFixedLength();
-
-                    b.Property<string>("IpAddress")
-                        .HasMaxLength(45)
-                        .HasColumnType("character varying(45)")
-                        .HasColumnName("ip_address");
-
-                    b.Property<DateTimeOffset>("OccurredAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("occurred_at");
-
-                    b.Property<string>("Outcome")
-                        .IsRequired()
-                        .HasMaxLength(16)
-                        .HasColumnType("character varying(16)")
-                        .HasColumnName("outcome");
-
-                    b.Property<string>("PreviousHash")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("character(64)")
-                        .HasColumnName("previous_hash")
-                        .IsFixedLength();
-
-                    b.Property<string>("Reason")
-                        .HasMaxLength(500)
-                        .HasColumnType("character varying(500)")
-                        .HasColumnName("reason");
-
-                    b.Property<long>("Sequence")
-                        .HasColumnType("bigint")
-                        .HasColumnName("sequence");
-
-                    b.Property<Guid?>("SubjectUserId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("subject_user_id");
-
-                    b.Property<string>("UserAgent")
-                        .HasMaxLength(500)
-                        .HasColumnType("character varying(500)")
-                        .HasColumnName("user_agent");
-
-                    b.HasKey("Id")
-                        .HasName("pk_audit_events");
-
-                    b.HasIndex("ChainId", "OccurredAt")
-                        .HasDatabaseName("ix_audit_events_chain_id_occurred_at");
-
-                    b.HasIndex("ChainId", "Sequence")
-                        .IsUnique()
-                        .HasDatabaseName("ix_audit_events_chain_id_sequence");
-
-                    b.ToTable("audit_events", (string)null);
-                });
-
-            modelBuilder.Entity("MedicalHub.Identity.Api.Model.ApiClient", b =>
-                {
-                    b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("uuid")
-                        .HasColumnName("id");
-
-                    b.Property<string>("ClientId")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)")
-                        .HasColumnName("client_id");
-
-                    b.Property<DateTimeOffset>("CreatedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("created_at");
-
-                    b.Property<Guid>("CreatedByUserId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("created_by_user_id");
-
-                    b.Property<string>("Name")
-                        .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)")
-                        .HasColumnName("name");
-
-                    b.Property<Guid>("OrganizationId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("organization_id");
-
-                    b.PrimitiveCollection<string[]>("Permissions")
-                        .IsRequired()
-                        .HasColumnType("text[]")
-                        .HasColumnName("permissions");
-
-                    b.Property<DateTimeOffset?>("SecretRotatedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("secret_rotated_at");
-
-                    b.HasKey("Id")
-                        .HasName("pk_api_clients");
-
-                    b.HasIndex("ClientId")
-                        .IsUnique()
-                        .HasDatabaseName("ix_api_clients_client_id");
-
-                    b.HasIndex("OrganizationId")
-                        .HasDatabaseName("ix_api_clients_organization_id");
-
-                    b.ToTable("api_clients", (string)null);
-                });
-
-            modelBuilder.Entity("MedicalHub.Identity.Api.Model.Invitation", b =>
-                {
-                    b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("uuid")
-                        .HasColumnName("id");
-
-                    b.Property<DateTimeOffset?>("AcceptedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("accepted_at");
-
-                    b.Property<Guid?>("AcceptedByUserId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("accepted_by_user_id");
-
-                    b.Property<DateTimeOffset>("CreatedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("created_at");
-
-                    b.Property<string>("Email")
-                        .IsRequired()
-                        .HasMaxLength(254)
-                        .HasColumnType("character varying(254)")
-                        .HasColumnName("email");
-
-                    b.Property<DateTimeOffset>("ExpiresAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("expires_at");
-
-                    b.Property<Guid>("InvitedByUserId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("invited_by_user_id");
-
-                    b.Property<Guid>("OrganizationId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("organization_id");
-
-                    b.Property<DateTimeOffset?>("RevokedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("revoked_at");
-
-                    b.PrimitiveCollection<List<Guid>>("RoleIds")
-                        .IsRequired()
-                        .HasColumnType("uuid[]")
-                        .HasColumnName("role_ids");
-
-                    b.Property<string>("TokenHash")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("character(64)")
-                        .HasColumnName("token_hash")
-                        .IsFixedLength();
-
-                    b.HasKey("Id")
-                        .HasName("pk_invitations");
-
-                    b.HasIndex("TokenHash")
-                        .IsUnique()
-                        .HasDatabaseName("ix_invitations_token_hash");
-
-                    b.HasIndex("OrganizationId", "CreatedAt")
-                        .HasDatabaseName("ix_invitations_organization_id_created_at");
-
-                    b.ToTable("invitations", (string)null);
-                });
-
-            modelBuilder.Entity("MedicalHub.Identity.Api.Model.Membership", b =>
-                {
-                    b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("uuid")
-                        .HasColumnName("id");
-
-                    b.Property<DateTimeOffset>("CreatedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("created_at");
-
-                    b.Property<bool>("IsActive")
-                        .HasColumnType("boolean")
-                        .HasColumnName("is_active");
-
-                    b.Property<Guid>("OrganizationId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("organization_id");
-
-                    b.PrimitiveCollection<List<Guid>>("RoleIds")
-                        .IsRequired()
-                        .HasColumnType("uuid[]")
-                        .HasColumnName("role_ids");
-
-                    b.Property<Guid>("UserId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("user_id");
-
-                    b.HasKey("Id")
-                        .HasName("pk_memberships");
-
-                    b.HasIndex("UserId")
-                        .HasDatabaseName("ix_memberships_user_id");
-
-                    b.HasIndex("OrganizationId", "UserId")
-                        .IsUnique()
-                        .HasDatabaseName("ix_memberships_organization_id_user_id");
-
-                    b.ToTable("memberships", (string)null);
-                });
-
-            modelBuilder.Entity("MedicalHub.Identity.Api.Model.Organization", b =>
-                {
-                    b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("uuid")
-                        .HasColumnName("id");
-
-                    b.Property<DateTimeOffset>("CreatedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("created_at");
-
-                    b.PrimitiveCollection<List<Guid>>("MfaRequiredRoleIds")
-                        .IsRequired()
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("uuid[]")
-                        .HasColumnName("mfa_required_role_ids")
-                        .HasDefaultValueSql("'{}'::uuid[]");
-
-                    b.Property<string>("Name")
-                        .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)")
-                        .HasColumnName("name");
-
-                    b.Property<string>("Slug")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)")
-                        .HasColumnName("slug");
-
-                    b.HasKey("Id")
-                        .HasName("pk_organizations");
-
-                    b.HasIndex("Slug")
-                        .IsUnique()
-                        .HasDatabaseName("ix_organizations_slug");
-
-                    b.ToTable("organizations", (string)null);
-                });
-
-            modelBuilder.Entity("MedicalHub.Identity.Api.Model.OrganizationRole", b =>
-                {
-                    b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("uuid")
-                        .HasColumnName("id");
-
-                    b.Property<string>("Name")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)")
-                        .HasColumnName("name");
-
-                    b.Property<Guid?>("OrganizationId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("organization_id");
-
-                    b.PrimitiveCollection<string[]>("Permissions")
-                        .IsRequired()
-                        .HasColumnType("text[]")
-                        .HasColumnName("permissions");
-
-                    b.HasKey("Id")
-                        .HasName("pk_organization_roles");
-
-                    b.HasIndex("OrganizationId", "Name")
-                        .IsUnique()
-                        .HasDatabaseName("ix_organization_roles_organization_id_name");
-
-                    NpgsqlIndexBuilderExtensions.AreNullsDistinct(b.HasIndex("OrganizationId", "Name"), false);
-
-                    b.ToTable("organization_roles", (string)null);
-
-                    b.HasData(
-                        new
-                        {
-                            Id = new Guid("0195a000-0000-7000-8000-000000000001"),
-                            Name = "OrgAdmin",
-                            Permissions = new[] { "org:manage", "users:read", "users:manage", "roles:manage", "audit:read", "patients:read", "patients:write", "documents:read", "documents:write", "documents:share", "messages:send", "notifications:manage", "workflows:read", "workflows:manage", "tasks:read", "tasks:write" }
-                        },
-                        new
-                        {
-                            Id = new Guid("0195a000-0000-7000-8000-000000000002"),
-                            Name = "Practitioner",
-                            Permissions = new[] { "users:read", "patients:read", "patients:write", "documents:read", "documents:write", "documents:share", "messages:send", "workflows:read", "workflows:manage", "tasks:read", "tasks:write" }
-                        },
-                        new
-                        {
-                            Id = new Guid("0195a000-0000-7000-8000-000000000003"),
-                            Name = "Nurse",
-                            Permissions = new[] { "users:read", "patients:read", "patients:write", "documents:read", "documents:write", "documents:share", "messages:send", "workflows:read", "tasks:read", "tasks:write" }
-                        },
-                        new
-                        {
-                            Id = new Guid("0195a000-0000-7000-8000-000000000004"),
-                            Name = "Receptionist",
-                            Permissions = new[] { "users:read", "patients:read", "patients:write", "documents:read", "documents:write", "messages:send", "tasks:read", "tasks:write" }
-                        });
-                });
-
-            modelBuilder.Entity("MedicalHub.Identity.Api.Model.SigningKey", b =>
-                {
-                    b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("uuid")
-                        .HasColumnName("id");
-
-                    b.Property<DateTimeOffset>("CreatedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("created_at");
-
-                    b.Property<string>("KeyId")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)")
-                        .HasColumnName("key_id");
-
-                    b.Property<byte[]>("ProtectedKey")
-                        .IsRequired()
-                        .HasColumnType("bytea")
-                        .HasColumnName("protected_key");
-
-                    b.Property<DateTimeOffset?>("RetiredAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("retired_at");
-
-                    b.Property<string>("Use")
-                        .IsRequired()
-                        .HasMaxLength(3)
-                        .HasColumnType("character varying(3)")
-                        .HasColumnName("use");
-
-                    b.HasKey("Id")
-                        .HasName("pk_signing_keys");
-
-                    b.HasIndex("KeyId")
-                        .IsUnique()
-                        .HasDatabaseName("ix_signing_keys_key_id");
-
-                    b.ToTable("signing_keys", (string)null);
-                });
-
-            modelBuilder.Entity("MedicalHub.Identity.Api.Model.User", b =>
+            modelBuilder.Entity("MedicalHub.Identity.Api.Accounts.User", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -688,6 +238,475 @@ namespace MedicalHub.Identity.Api.Infrastructure.Migrations
                         .HasDatabaseName("UserNameIndex");
 
                     b.ToTable("AspNetUsers", (string)null);
+                });
+
+            modelBuilder.Entity("MedicalHub.Identity.Api.Audit.AuditEvent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("action");
+
+                    b.Property<Guid?>("ActorUserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("actor_user_id");
+
+                    b.Property<Guid>("ChainId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("chain_id");
+
+                    b.Property<string>("ClientId")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("client_id");
+
+                    b.Property<string>("Hash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character(64)")
+                        .HasColumnName("hash")
+                        .IsFixedLength();
+
+                    b.Property<string>("IpAddress")
+                        .HasMaxLength(45)
+                        .HasColumnType("character varying(45)")
+                        .HasColumnName("ip_address");
+
+                    b.Property<DateTimeOffset>("OccurredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("occurred_at");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("outcome");
+
+                    b.Property<string>("PreviousHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character(64)")
+                        .HasColumnName("previous_hash")
+                        .IsFixedLength();
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("reason");
+
+                    b.Property<long>("Sequence")
+                        .HasColumnType("bigint")
+                        .HasColumnName("sequence");
+
+                    b.Property<Guid?>("SubjectUserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("subject_user_id");
+
+                    b.Property<string>("UserAgent")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("user_agent");
+
+                    b.HasKey("Id")
+                        .HasName("pk_audit_events");
+
+                    b.HasIndex("ChainId", "OccurredAt")
+                        .HasDatabaseName("ix_audit_events_chain_id_occurred_at");
+
+                    b.HasIndex("ChainId", "Sequence")
+                        .IsUnique()
+                        .HasDatabaseName("ix_audit_events_chain_id_sequence");
+
+                    b.ToTable("audit_events", (string)null);
+                });
+
+            modelBuilder.Entity("MedicalHub.Identity.Api.Clients.ApiClient", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("ClientId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("client_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<Guid>("CreatedByUserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("created_by_user_id");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("name");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("organization_id");
+
+                    b.PrimitiveCollection<string[]>("Permissions")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("permissions");
+
+                    b.Property<DateTimeOffset?>("SecretRotatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("secret_rotated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_api_clients");
+
+                    b.HasIndex("ClientId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_api_clients_client_id");
+
+                    b.HasIndex("OrganizationId")
+                        .HasDatabaseName("ix_api_clients_organization_id");
+
+                    b.ToTable("api_clients", (string)null);
+                });
+
+            modelBuilder.Entity("MedicalHub.Identity.Api.Organizations.Invitation", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset?>("AcceptedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("accepted_at");
+
+                    b.Property<Guid?>("AcceptedByUserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("accepted_by_user_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Email")
+                        .IsRequired()
+                        .HasMaxLength(254)
+                        .HasColumnType("character varying(254)")
+                        .HasColumnName("email");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<Guid>("InvitedByUserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("invited_by_user_id");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("organization_id");
+
+                    b.Property<Guid?>("PatientId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("patient_id");
+
+                    b.Property<DateTimeOffset?>("RevokedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("revoked_at");
+
+                    b.PrimitiveCollection<List<Guid>>("RoleIds")
+                        .IsRequired()
+                        .HasColumnType("uuid[]")
+                        .HasColumnName("role_ids");
+
+                    b.Property<string>("TokenHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character(64)")
+                        .HasColumnName("token_hash")
+                        .IsFixedLength();
+
+                    b.HasKey("Id")
+                        .HasName("pk_invitations");
+
+                    b.HasIndex("TokenHash")
+                        .IsUnique()
+                        .HasDatabaseName("ix_invitations_token_hash");
+
+                    b.HasIndex("OrganizationId", "CreatedAt")
+                        .HasDatabaseName("ix_invitations_organization_id_created_at");
+
+                    b.ToTable("invitations", (string)null);
+                });
+
+            modelBuilder.Entity("MedicalHub.Identity.Api.Organizations.Membership", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<bool>("IsActive")
+                        .HasColumnType("boolean")
+                        .HasColumnName("is_active");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("organization_id");
+
+                    b.Property<Guid?>("PatientId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("patient_id");
+
+                    b.PrimitiveCollection<List<Guid>>("RoleIds")
+                        .IsRequired()
+                        .HasColumnType("uuid[]")
+                        .HasColumnName("role_ids");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_memberships");
+
+                    b.HasIndex("UserId")
+                        .HasDatabaseName("ix_memberships_user_id");
+
+                    b.HasIndex("OrganizationId", "PatientId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_memberships_organization_id_patient_id")
+                        .HasFilter("patient_id IS NOT NULL AND is_active");
+
+                    b.HasIndex("OrganizationId", "UserId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_memberships_organization_id_user_id");
+
+                    b.ToTable("memberships", (string)null);
+                });
+
+            modelBuilder.Entity("MedicalHub.Identity.Api.Organizations.Organization", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.PrimitiveCollection<List<Guid>>("MfaRequiredRoleIds")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid[]")
+                        .HasColumnName("mfa_required_role_ids")
+                        .HasDefaultValueSql("'{}'::uuid[]");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("name");
+
+                    b.Property<string>("Slug")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("slug");
+
+                    b.HasKey("Id")
+                        .HasName("pk_organizations");
+
+                    b.HasIndex("Slug")
+                        .IsUnique()
+                        .HasDatabaseName("ix_organizations_slug");
+
+                    b.ToTable("organizations", (string)null);
+                });
+
+            modelBuilder.Entity("MedicalHub.Identity.Api.Organizations.OrganizationRole", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("name");
+
+                    b.Property<Guid?>("OrganizationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("organization_id");
+
+                    b.PrimitiveCollection<string[]>("Permissions")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("permissions");
+
+                    b.HasKey("Id")
+                        .HasName("pk_organization_roles");
+
+                    b.HasIndex("OrganizationId", "Name")
+                        .IsUnique()
+                        .HasDatabaseName("ix_organization_roles_organization_id_name");
+
+                    NpgsqlIndexBuilderExtensions.AreNullsDistinct(b.HasIndex("OrganizationId", "Name"), false);
+
+                    b.ToTable("organization_roles", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Id = new Guid("0195a000-0000-7000-8000-000000000001"),
+                            Name = "OrgAdmin",
+                            Permissions = new[] { "org:manage", "users:read", "users:manage", "roles:manage", "audit:read", "patients:read", "patients:write", "documents:read", "documents:write", "documents:share", "messages:send", "notifications:manage", "workflows:read", "workflows:manage", "tasks:read", "tasks:write", "patients:invite" }
+                        },
+                        new
+                        {
+                            Id = new Guid("0195a000-0000-7000-8000-000000000002"),
+                            Name = "Practitioner",
+                            Permissions = new[] { "users:read", "patients:read", "patients:write", "documents:read", "documents:write", "documents:share", "messages:send", "workflows:read", "workflows:manage", "tasks:read", "tasks:write", "patients:invite" }
+                        },
+                        new
+                        {
+                            Id = new Guid("0195a000-0000-7000-8000-000000000003"),
+                            Name = "Nurse",
+                            Permissions = new[] { "users:read", "patients:read", "patients:write", "documents:read", "documents:write", "documents:share", "messages:send", "workflows:read", "tasks:read", "tasks:write", "patients:invite" }
+                        },
+                        new
+                        {
+                            Id = new Guid("0195a000-0000-7000-8000-000000000004"),
+                            Name = "Receptionist",
+                            Permissions = new[] { "users:read", "patients:read", "patients:write", "documents:read", "documents:write", "messages:send", "tasks:read", "tasks:write", "patients:invite" }
+                        },
+                        new
+                        {
+                            Id = new Guid("0195a000-0000-7000-8000-000000000005"),
+                            Name = "Patient",
+                            Permissions = new string[0]
+                        });
+                });
+
+            modelBuilder.Entity("MedicalHub.Identity.Api.Sessions.UserSession", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("AuthorizationId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("authorization_id");
+
+                    b.Property<string>("ClientId")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("client_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Device")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("device");
+
+                    b.Property<string>("IpAddress")
+                        .HasMaxLength(45)
+                        .HasColumnType("character varying(45)")
+                        .HasColumnName("ip_address");
+
+                    b.Property<DateTimeOffset>("LastSeenAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_seen_at");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("organization_id");
+
+                    b.Property<DateTimeOffset?>("RevokedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("revoked_at");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_sessions");
+
+                    b.HasIndex("RevokedAt")
+                        .HasDatabaseName("ix_sessions_revoked_at")
+                        .HasFilter("revoked_at IS NOT NULL");
+
+                    b.HasIndex("UserId", "RevokedAt")
+                        .HasDatabaseName("ix_sessions_user_id_revoked_at");
+
+                    b.ToTable("sessions", (string)null);
+                });
+
+            modelBuilder.Entity("MedicalHub.Identity.Api.Tokens.SigningKeys.SigningKey", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("KeyId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("key_id");
+
+                    b.Property<byte[]>("ProtectedKey")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("protected_key");
+
+                    b.Property<DateTimeOffset?>("RetiredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("retired_at");
+
+                    b.Property<string>("Use")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)")
+                        .HasColumnName("use");
+
+                    b.HasKey("Id")
+                        .HasName("pk_signing_keys");
+
+                    b.HasIndex("KeyId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_signing_keys_key_id");
+
+                    b.ToTable("signing_keys", (string)null);
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRole<System.Guid>", b =>
@@ -1119,7 +1138,7 @@ namespace MedicalHub.Identity.Api.Infrastructure.Migrations
 
             modelBuilder.Entity("MedicalHub.Identity.Api.Accounts.PreviousPassword", b =>
                 {
-                    b.HasOne("MedicalHub.Identity.Api.Model.User", null)
+                    b.HasOne("MedicalHub.Identity.Api.Accounts.User", null)
                         .WithMany()
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -1127,19 +1146,9 @@ namespace MedicalHub.Identity.Api.Infrastructure.Migrations
                         .HasConstraintName("fk_previous_passwords_asp_net_users_user_id");
                 });
 
-            modelBuilder.Entity("MedicalHub.Identity.Api.Accounts.UserSession", b =>
+            modelBuilder.Entity("MedicalHub.Identity.Api.Clients.ApiClient", b =>
                 {
-                    b.HasOne("MedicalHub.Identity.Api.Model.User", null)
-                        .WithMany()
-                        .HasForeignKey("UserId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_sessions_asp_net_users_user_id");
-                });
-
-            modelBuilder.Entity("MedicalHub.Identity.Api.Model.ApiClient", b =>
-                {
-                    b.HasOne("MedicalHub.Identity.Api.Model.Organization", null)
+                    b.HasOne("MedicalHub.Identity.Api.Organizations.Organization", null)
                         .WithMany()
                         .HasForeignKey("OrganizationId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -1147,9 +1156,9 @@ namespace MedicalHub.Identity.Api.Infrastructure.Migrations
                         .HasConstraintName("fk_api_clients_organizations_organization_id");
                 });
 
-            modelBuilder.Entity("MedicalHub.Identity.Api.Model.Invitation", b =>
+            modelBuilder.Entity("MedicalHub.Identity.Api.Organizations.Invitation", b =>
                 {
-                    b.HasOne("MedicalHub.Identity.Api.Model.Organization", null)
+                    b.HasOne("MedicalHub.Identity.Api.Organizations.Organization", null)
                         .WithMany()
                         .HasForeignKey("OrganizationId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -1157,16 +1166,16 @@ namespace MedicalHub.Identity.Api.Infrastructure.Migrations
                         .HasConstraintName("fk_invitations_organizations_organization_id");
                 });
 
-            modelBuilder.Entity("MedicalHub.Identity.Api.Model.Membership", b =>
+            modelBuilder.Entity("MedicalHub.Identity.Api.Organizations.Membership", b =>
                 {
-                    b.HasOne("MedicalHub.Identity.Api.Model.Organization", null)
+                    b.HasOne("MedicalHub.Identity.Api.Organizations.Organization", null)
                         .WithMany()
                         .HasForeignKey("OrganizationId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_memberships_organizations_organization_id");
 
-                    b.HasOne("MedicalHub.Identity.Api.Model.User", null)
+                    b.HasOne("MedicalHub.Identity.Api.Accounts.User", null)
                         .WithMany()
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -1174,13 +1183,23 @@ namespace MedicalHub.Identity.Api.Infrastructure.Migrations
                         .HasConstraintName("fk_memberships_asp_net_users_user_id");
                 });
 
-            modelBuilder.Entity("MedicalHub.Identity.Api.Model.OrganizationRole", b =>
+            modelBuilder.Entity("MedicalHub.Identity.Api.Organizations.OrganizationRole", b =>
                 {
-                    b.HasOne("MedicalHub.Identity.Api.Model.Organization", null)
+                    b.HasOne("MedicalHub.Identity.Api.Organizations.Organization", null)
                         .WithMany()
                         .HasForeignKey("OrganizationId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .HasConstraintName("fk_organization_roles_organizations_organization_id");
+                });
+
+            modelBuilder.Entity("MedicalHub.Identity.Api.Sessions.UserSession", b =>
+                {
+                    b.HasOne("MedicalHub.Identity.Api.Accounts.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_sessions_asp_net_users_user_id");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<System.Guid>", b =>
@@ -1195,7 +1214,7 @@ namespace MedicalHub.Identity.Api.Infrastructure.Migrations
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityUserClaim<System.Guid>", b =>
                 {
-                    b.HasOne("MedicalHub.Identity.Api.Model.User", null)
+                    b.HasOne("MedicalHub.Identity.Api.Accounts.User", null)
                         .WithMany()
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -1205,7 +1224,7 @@ namespace MedicalHub.Identity.Api.Infrastructure.Migrations
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityUserLogin<System.Guid>", b =>
                 {
-                    b.HasOne("MedicalHub.Identity.Api.Model.User", null)
+                    b.HasOne("MedicalHub.Identity.Api.Accounts.User", null)
                         .WithMany()
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -1222,7 +1241,7 @@ namespace MedicalHub.Identity.Api.Infrastructure.Migrations
                         .IsRequired()
                         .HasConstraintName("fk_asp_net_user_roles_asp_net_roles_role_id");
 
-                    b.HasOne("MedicalHub.Identity.Api.Model.User", null)
+                    b.HasOne("MedicalHub.Identity.Api.Accounts.User", null)
                         .WithMany()
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -1232,7 +1251,7 @@ namespace MedicalHub.Identity.Api.Infrastructure.Migrations
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityUserToken<System.Guid>", b =>
                 {
-                    b.HasOne("MedicalHub.Identity.Api.Model.User", null)
+                    b.HasOne("MedicalHub.Identity.Api.Accounts.User", null)
                         .WithMany()
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)

@@ -569,6 +569,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/organizations/current/patient-invitations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Invite a patient to a portal account linked to their record; the e-mail's link carries token= and is valid 7 days */
+        post: operations["InvitePatient"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/organizations/current/patient-accounts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The organization's patient portal accounts with the record each is linked to */
+        get: operations["ListPatientAccounts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/organizations/current/roles/{roleId}": {
         parameters: {
             query?: never;
@@ -773,6 +807,8 @@ export interface components {
             /** Format: date-time */
             expiresAt: string;
             expired: boolean;
+            /** Format: uuid */
+            patientId: null | string;
         };
         MemberContact: {
             /** Format: uuid */
@@ -783,6 +819,8 @@ export interface components {
             timeZone: string;
             givenName: string;
             familyName: string;
+            /** Format: uuid */
+            patientId: null | string;
         };
         MemberView: {
             /** Format: uuid */
@@ -813,6 +851,22 @@ export interface components {
             /** Format: date-time */
             createdAt: string;
         };
+        PatientAccountView: {
+            /** Format: uuid */
+            userId: string;
+            email: string;
+            givenName: string;
+            familyName: string;
+            /** Format: uuid */
+            patientId: string;
+            active: boolean;
+            mfaEnabled: boolean;
+        };
+        PatientInvitationRequest: {
+            email: string;
+            /** Format: uuid */
+            patientId: null | string;
+        };
         PermissionView: {
             name: string;
             description: string;
@@ -829,6 +883,14 @@ export interface components {
             timeFormat: string;
             /** @default monday */
             weekStartsOn: string;
+        };
+        ProblemDetails: {
+            type?: null | string;
+            title?: null | string;
+            /** Format: int32 */
+            status?: null | number | string;
+            detail?: null | string;
+            instance?: null | string;
         };
         Profile: {
             /** Format: uuid */
@@ -2055,6 +2117,86 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+        };
+    };
+    InvitePatient: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PatientInvitationRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvitationView"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ListPatientAccounts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PatientAccountView"][];
+                };
             };
         };
     };
