@@ -7,6 +7,7 @@ using Aspire.Hosting.ApplicationModel;
 using MedicalHub.EndToEnd.Tests.Content;
 using MedicalHub.EndToEnd.Tests.Infrastructure;
 using MedicalHub.EndToEnd.Tests.Workflow;
+using Hl7.Fhir.Serialization;
 using Microsoft.Extensions.DependencyInjection;
 using static MedicalHub.EndToEnd.Tests.DecisionSupport.AssistantProviderFakes;
 using Task = System.Threading.Tasks.Task;
@@ -139,7 +140,7 @@ public sealed class AssistantTests(StackFixture stack) : IDisposable
         // The same call as a FHIR AuditEvent, read with Firely's parser.
         using var export = await _workflow.SendAsync(HttpMethod.Get, $"/api/assistant/calls/audit-events?patientId={chart.PatientId}", chart.Admin.Token);
         Assert.Equal("application/fhir+json", export.Content.Headers.ContentType?.MediaType);
-        var bundle = new Hl7.Fhir.Serialization.FhirJsonDeserializer().Deserialize<Hl7.Fhir.Model.Bundle>(await export.Content.ReadAsStringAsync(Ct));
+        var bundle = new FhirJsonDeserializer().Deserialize<Hl7.Fhir.Model.Bundle>(await export.Content.ReadAsStringAsync(Ct));
         var audit = Assert.IsType<Hl7.Fhir.Model.AuditEvent>(Assert.Single(bundle.Entry).Resource);
         Assert.Equal(Hl7.Fhir.Model.AuditEvent.AuditEventOutcome.N0, audit.Outcome);
         Assert.Contains(audit.Entity, e => e.What?.Reference == $"Patient/{chart.PatientId}");

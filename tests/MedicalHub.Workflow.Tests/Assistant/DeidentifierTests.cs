@@ -58,6 +58,8 @@ public sealed class DeidentifierTests
         Assert.Equal("Dorothea met [NAME-7] on [DATE-1].", deidentifier.Restore("[NAME-1] met [NAME-7] on [DATE-1]."));
     }
 
+    private static readonly string[] StreamedPieces = ["Dear [NA", "ME-1], your test on [", "DATE-2", "] was normal [S1]. [Not a placeholder"];
+
     [Fact]
     public void A_streamed_answer_is_restored_even_when_a_placeholder_is_cut_between_pieces()
     {
@@ -65,7 +67,7 @@ public sealed class DeidentifierTests
         deidentifier.Protect(Letter);
         var stream = deidentifier.ForStream();
 
-        var shown = new[] { "Dear [NA", "ME-1], your test on [", "DATE-2", "] was normal [S1]. [Not a placeholder" }.Select(stream.Push).ToList();
+        var shown = StreamedPieces.Select(stream.Push).ToList();
         shown.Add(stream.Flush());
 
         Assert.Equal("Dear ", shown[0]);
