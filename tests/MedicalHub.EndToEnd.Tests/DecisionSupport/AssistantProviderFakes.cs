@@ -68,7 +68,39 @@ internal sealed record FakeAiAnswer(string[] Pieces, int Status = 200, TimeSpan 
     public static FakeAiAnswer Failing(int status) => new([], status);
 }
 
-internal sealed record FakeAiRequest(string Path, IReadOnlyDictionary<string, string> Headers, string Body, bool Stream);
+internal sealed record FakeAiRequest(string Path, IReadOnlyDictionary<string, string> Headers, string Body, bool Stream)
+{
+    /// <summary>Every string value of the JSON body, decoded (a serializer may escape characters such as '+'), one per line.</summary>
+    public string Text => string.Join("\n", Strings(JsonNode.Parse(Body)));
+
+    /// <summary>The text of each message (the system prompt first), whether a string or an array of text parts.</summary>
+    public IReadOnlyList<string> Messages
+    {
+        get
+        {
+            var root = JsonNode.Parse(Body)!;
+            var texts = new List<string>();
+            if (root["system"] is { } system)
+            {
+                texts.Add(string.Concat(Strings(system is JsonArray ? new JsonArray([.. system.AsArray().Select(p => p?["text"]?.DeepClone())]) : system)));
+            }
+            foreach (var message in root["messages"]!.AsArray())
+            {
+                var content = message!["content"]!;
+                texts.Add(content is JsonArray parts ? string.Concat(parts.Select(p => p?["text"]?.GetValue<string>())) : content.GetValue<string>());
+            }
+            return texts;
+        }
+    }
+
+    private static IEnumerable<string> Strings(JsonNode? node) => node switch
+    {
+        JsonObject o => o.SelectMany(p => Strings(p.Value)),
+        JsonArray a => a.SelectMany(Strings),
+        JsonValue v when v.GetValueKind() == JsonValueKind.String => [v.GetValue<string>()],
+        _ => [],
+    };
+}
 
 internal sealed class FakeAiProvider
 {

@@ -116,9 +116,9 @@ public sealed class AssistantTests(StackFixture stack) : IDisposable
         using var request = JsonDocument.Parse(sent.Body);
         Assert.Equal(OpenAi.Model, request.RootElement.GetProperty("model").GetString());
         Assert.Equal(["system", "user"], request.RootElement.GetProperty("messages").EnumerateArray().Select(m => m.GetProperty("role").GetString()));
-        AssertNoPhi(sent.Body);
-        Assert.Contains("[NAME-", sent.Body, StringComparison.Ordinal);
-        Assert.Contains("troponin negative", sent.Body, StringComparison.Ordinal); // the clinical content does leave
+        AssertNoPhi(sent.Text);
+        Assert.Contains("[NAME-", sent.Text, StringComparison.Ordinal);
+        Assert.Contains("troponin negative", sent.Text, StringComparison.Ordinal); // the clinical content does leave
 
         var text = answer.GetProperty("text").GetString()!;
         Assert.StartsWith(Given, text, StringComparison.Ordinal); // the placeholder restored (the given name, or the full name)
@@ -131,7 +131,7 @@ public sealed class AssistantTests(StackFixture stack) : IDisposable
             call.GetProperty("provider").GetString(), call.GetProperty("model").GetString(), call.GetProperty("phiPolicy").GetString()));
         Assert.Equal((120, 30), (call.GetProperty("inputTokens").GetInt64(), call.GetProperty("outputTokens").GetInt64()));
         Assert.Equal((120 * InputCostPerMillion + 30 * OutputCostPerMillion) / 1_000_000m, call.GetProperty("costEstimate").GetDecimal());
-        var prompt = string.Join("\n", request.RootElement.GetProperty("messages").EnumerateArray().Select(m => m.GetProperty("content").GetString()));
+        var prompt = string.Join("\n", sent.Messages);
         Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(prompt))), call.GetProperty("promptHash").GetString());
         Assert.Equal(call.GetProperty("id").GetGuid(), answer.GetProperty("callId").GetGuid());
         Assert.True(call.GetProperty("latencyMilliseconds").GetDouble() > 0);
@@ -182,7 +182,7 @@ public sealed class AssistantTests(StackFixture stack) : IDisposable
         Assert.Equal(Anthropic.ApiKey, sent.Headers["x-api-key"]);
         Assert.True(sent.Headers.ContainsKey("anthropic-version"));
         Assert.True(sent.Stream);
-        Assert.Contains(Family, sent.Body, StringComparison.Ordinal); // full data, as the agreement allows
+        Assert.Contains(Family, sent.Text, StringComparison.Ordinal); // full data, as the agreement allows
         var call = Assert.Single(await CallsAsync(chart.Admin, chart.PatientId));
         Assert.Equal(("succeeded", "referral-letter", true), (call.GetProperty("outcome").GetString(), call.GetProperty("purpose").GetString(), call.GetProperty("streamed").GetBoolean()));
         Assert.Equal(120, call.GetProperty("inputTokens").GetInt64());
@@ -216,7 +216,7 @@ public sealed class AssistantTests(StackFixture stack) : IDisposable
         Assert.DoesNotContain("[DATE", text, StringComparison.Ordinal);
         var sent = Assert.Single(OpenAi.Received(chart.Marker));
         Assert.True(sent.Stream);
-        AssertNoPhi(sent.Body);
+        AssertNoPhi(sent.Text);
         Assert.Single(events, e => e.Name == "done");
     }
 
@@ -263,7 +263,7 @@ public sealed class AssistantTests(StackFixture stack) : IDisposable
 
             Assert.True(status == expected, $"{name}: {(int)status} {body}");
             Assert.Contains(title, body.GetProperty("title").GetString(), StringComparison.Ordinal);
-            AssertNoPhi(Assert.Single(provider.Received(marker)).Body);
+            AssertNoPhi(Assert.Single(provider.Received(marker)).Text);
         }
 
         var calls = await CallsAsync(chart.Admin, chart.PatientId);

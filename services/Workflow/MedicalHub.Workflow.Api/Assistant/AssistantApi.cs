@@ -122,7 +122,7 @@ public static class AssistantApi
         var settings = await db.Set<AssistantSettings>().SingleOrDefaultAsync(ct);
         if (settings is null)
         {
-            settings = new AssistantSettings { UpdatedBy = "" };
+            settings = new AssistantSettings { OrganizationId = organizations.OrganizationId!.Value, UpdatedBy = "" };
             db.Set<AssistantSettings>().Add(settings);
         }
         settings.Provider = request.Provider;

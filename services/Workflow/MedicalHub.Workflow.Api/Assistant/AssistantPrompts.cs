@@ -18,7 +18,7 @@ public static partial class AssistantPrompts
 
     private const string System =
         "You are a clinical documentation assistant for a medical practice. Use only the sources given. After each statement, cite the "
-        + "source it comes from as [S1], [S2]... Say so when the sources do not answer. Keep placeholders such as [NAME-1] or [DATE-2] exactly as written.";
+        + "source it comes from as [S1], [S2]... Say so when the sources do not answer. Keep placeholders (a kind and a number in square brackets, for a name, date, identifier or contact) exactly as written.";
 
     public static string Instruction(string purpose, string? text) => purpose switch
     {

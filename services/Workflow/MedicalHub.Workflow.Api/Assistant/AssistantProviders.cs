@@ -90,7 +90,7 @@ public sealed class AssistantProviders(IOptions<AssistantOptions> options, IHttp
                 Endpoint = string.IsNullOrEmpty(provider.Endpoint) ? null : new Uri(provider.Endpoint),
                 Transport = new HttpClientPipelineTransport(client),
                 RetryPolicy = new ClientRetryPolicy(maxRetries: 0),
-                NetworkTimeout = provider.Timeout,
+                NetworkTimeout = provider.Timeout + TimeSpan.FromSeconds(5), // our own deadline (Timeout) ends the call first
             }).AsIChatClient(),
             _ => new AnthropicClient
             {
@@ -98,7 +98,7 @@ public sealed class AssistantProviders(IOptions<AssistantOptions> options, IHttp
                 BaseUrl = string.IsNullOrEmpty(provider.Endpoint) ? "https://api.anthropic.com" : provider.Endpoint,
                 HttpClient = client,
                 MaxRetries = 0,
-                Timeout = provider.Timeout,
+                Timeout = provider.Timeout + TimeSpan.FromSeconds(5),
             }.AsIChatClient(provider.Model, options.Value.MaxOutputTokens),
         };
     }
