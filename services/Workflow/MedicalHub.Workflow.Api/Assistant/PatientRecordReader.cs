@@ -69,6 +69,9 @@ public sealed partial class PatientRecordReader(IHttpClientFactory http)
 
     private const int MaxDocumentCharacters = 12_000;
 
+    /// <summary>The newest documents whose text goes into a record-wide prompt (the prompt's own limit applies after).</summary>
+    private const int MaxDocumentsRead = 10;
+
     public sealed class NotAccessibleException(HttpStatusCode status) : Exception($"Content answered {(int)status} for the patient.")
     {
         public HttpStatusCode Status { get; } = status;
@@ -96,9 +99,9 @@ public sealed partial class PatientRecordReader(IHttpClientFactory http)
             return new PatientRecord(patient, sources);
         }
 
-        foreach (var document in documents.OrderByDescending(Date))
+        foreach (var document in documents.OrderByDescending(Date).Take(MaxDocumentsRead))
         {
-            Add($"DocumentReference/{document.Id}", document.Description ?? "Document", Date(document), $"Document filed: {document.Description} ({Category(document)}).");
+            Add($"DocumentReference/{document.Id}", document.Description ?? "Document", Date(document), await DocumentTextAsync(client, document, ct));
         }
         foreach (var observation in await ObservationsAsync(client, patientId, ct))
         {
