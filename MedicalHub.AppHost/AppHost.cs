@@ -50,7 +50,9 @@ content.WithShareNotifications(communication);
 // for); MedicalHub:Workflow:Replicas (run mode) starts more engines on the same database.
 var workflow = builder.AddService<Projects.MedicalHub_Workflow_Api>(infrastructure, "workflow", postgresPort: 5436, redisPort: 6383)
     .WithServiceClient(identity)
-    .WithPathwayTargets(content, communication);
+    .WithPathwayTargets(content, communication)
+    // The assistant's AI providers (MedicalHub:Assistant:Providers), their API keys as secret parameters.
+    .WithAssistantProviders();
 builder.AddWorkflowReplicas<Projects.MedicalHub_Workflow_Api>(workflow, identity, content, communication);
 // Content's events (patient.created/updated/merged…) leave through its outbox for their subscribers.
 content.WithEventSubscriber(workflow);

@@ -33,7 +33,7 @@ public static class WorkflowExtensions
     {
         foreach (var replica in builder.AddReplicas<TProject>(workflow, "MedicalHub:Workflow:Replicas", identity))
         {
-            replica.WithPathwayTargets(targets);
+            replica.WithPathwayTargets(targets).WithAssistantProviders();
         }
     }
 }

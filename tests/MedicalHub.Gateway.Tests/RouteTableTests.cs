@@ -33,6 +33,7 @@ public sealed class RouteTableTests
         { "/api/pathway-instances/bulk", "workflow" }, { "/api/tasks", "workflow" },
         { "/api/workflow-analytics/workload", "workflow" }, { "/fhir/PlanDefinition/1/$apply", "workflow" }, { "/fhir/Task", "workflow" },
         { "/cds-services", "workflow" }, { "/cds-services/medicalhub-patient-view/feedback", "workflow" }, { "/api/decision-rules/hba1c-overdue/versions/1/test", "workflow" },
+        { "/api/assistant/patients/5/summary", "workflow" }, { "/api/assistant/calls/audit-events", "workflow" },
     };
 
     [Theory]

@@ -64,6 +64,7 @@ public sealed class StackFixture : IAsyncLifetime
         Identity.AccountEmailStackSettings.Apply(builder);
         Content.ContentStackSettings.Apply(builder);
         Content.DocumentStackSettings.Apply(builder);
+        DecisionSupport.AssistantProviderFakes.Apply(builder);
 
         _app = await builder.BuildAsync(cts.Token);
         await _app.StartAsync(cts.Token);

@@ -7,6 +7,7 @@ using MedicalHub.Security.Authentication;
 using MedicalHub.Security.Authorization;
 using MedicalHub.Security.ServiceClients;
 using MedicalHub.Workflow.Api.Analytics;
+using MedicalHub.Workflow.Api.Assistant;
 using MedicalHub.Workflow.Api.Audit;
 using MedicalHub.Workflow.Api.DecisionSupport;
 using MedicalHub.Workflow.Api.Definitions;
@@ -52,6 +53,7 @@ public static class ApplicationServiceExtensions
         builder.AddPathwayNotifications();
         builder.AddIntegrationEvents();
         builder.AddDecisionSupport();
+        builder.AddAssistant();
         return builder;
     }
 
@@ -124,6 +126,7 @@ public static class ApplicationServiceExtensions
         app.MapPlanDefinitionEndpoints();
         app.MapTaskEndpoints();
         app.MapDecisionSupport();
+        app.MapAssistantApi();
         return app;
     }
 }
