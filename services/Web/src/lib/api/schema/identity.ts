@@ -102,6 +102,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/internal/organizations/{organizationId}/roles/{role}/members": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The active members holding a role, by the role's name (service clients only) */
+        get: operations["GetRoleMembers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/auth/register": {
         parameters: {
             query?: never;
@@ -954,6 +971,10 @@ export interface components {
             /** Format: int32 */
             count: number | string;
         };
+        RoleMembers: {
+            role: string;
+            userIds: string[];
+        };
         RoleRequest: {
             name: string;
             permissions: string[];
@@ -1160,6 +1181,36 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["MemberContact"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    GetRoleMembers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                organizationId: string;
+                role: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoleMembers"];
                 };
             };
             /** @description Not Found */

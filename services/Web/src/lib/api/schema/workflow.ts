@@ -707,10 +707,136 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/assistant/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The organization's AI provider, PHI policy, budget and this month's use */
+        get: operations["GetAssistantSettings"];
+        /** Choose the provider (null: off), the PHI policy (nothing, deidentified, full with a signed agreement) and the monthly token budget */
+        put: operations["PutAssistantSettings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/assistant/providers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The AI providers this deployment has (names, kinds, models) */
+        get: operations["ListAssistantProviders"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/assistant/patients/{patientId}/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Summarise the patient's record, or one document of it (documentId), citing the sources; ?stream=true answers as server-sent events */
+        post: operations["SummarisePatient"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/assistant/patients/{patientId}/drafts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Draft a referral letter or a patient message from the record; ?stream=true answers as server-sent events */
+        post: operations["DraftFromRecord"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/assistant/patients/{patientId}/questions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Answer a question from the patient's documents (retrieved with Content's search), citing them; ?stream=true answers as server-sent events */
+        post: operations["AskAboutPatient"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/assistant/calls": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The audit of assistant calls, newest first; filters patientId, outcome, from, to */
+        get: operations["ListAssistantCalls"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/assistant/calls/audit-events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The same calls as a FHIR Bundle of AuditEvents */
+        get: operations["ExportAssistantCalls"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        AgreementView: {
+            reference: null | string;
+            signedBy: null | string;
+            /** Format: date */
+            signedOn: null | string;
+        };
         BulkPatient: {
             /** Format: uuid */
             patientId: null | string;
@@ -734,6 +860,38 @@ export interface components {
             /** Format: int32 */
             started: number | string;
             instances: components["schemas"]["BulkStarted"][];
+        };
+        CallView: {
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            at: string;
+            actor: string;
+            /** Format: uuid */
+            patientId: string;
+            /** Format: uuid */
+            documentId: null | string;
+            purpose: string;
+            provider: null | string;
+            model: null | string;
+            phiPolicy: string;
+            outcome: string;
+            failure: null | string;
+            /** Format: int32 */
+            providerStatus: null | number | string;
+            /** Format: int64 */
+            inputTokens: number | string;
+            /** Format: int64 */
+            outputTokens: number | string;
+            /** Format: double */
+            costEstimate: number | string;
+            /** Format: double */
+            latencyMilliseconds: number | string;
+            streamed: boolean;
+            promptHash: null | string;
+            answerHash: null | string;
+            /** Format: int32 */
+            sourceCount: number | string;
         };
         CancelRequest: {
             compensate: null | boolean;
@@ -888,6 +1046,10 @@ export interface components {
         };
         DefinitionRequest: {
             definition: null | components["schemas"]["JsonElement"];
+        };
+        DraftRequest: {
+            kind: null | string;
+            instructions: null | string;
         };
         Durations: {
             /** Format: int64 */
@@ -1068,6 +1230,14 @@ export interface components {
             detail?: null | string;
             instance?: null | string;
         };
+        ProviderView: {
+            name: string;
+            type: string;
+            model: string;
+        };
+        QuestionRequest: {
+            question: null | string;
+        };
         Received: {
             /** Format: uuid */
             messageId: string;
@@ -1108,6 +1278,25 @@ export interface components {
             createdBy: string;
             /** Format: date-time */
             activatedAt: null | string;
+        };
+        SettingsRequest: {
+            provider: null | string;
+            phiPolicy: null | string;
+            agreement: null | components["schemas"]["AgreementView"];
+            /** Format: int64 */
+            monthlyTokenBudget: null | number | string;
+        };
+        SettingsView: {
+            provider: null | string;
+            phiPolicy: string;
+            agreement: null | components["schemas"]["AgreementView"];
+            /** Format: int64 */
+            monthlyTokenBudget: null | number | string;
+            /** Format: int64 */
+            tokensUsedThisMonth: number | string;
+            /** Format: date-time */
+            updatedAt: null | string;
+            updatedBy: null | string;
         };
         StartRequest: {
             /** Format: uuid */
@@ -1177,6 +1366,10 @@ export interface components {
             resourceIdExpression?: null | string;
             /** @default false */
             isRecommended: boolean;
+        };
+        SummaryRequest: {
+            /** Format: uuid */
+            documentId: null | string;
         };
         TaskPage: {
             items: components["schemas"]["TaskView"][];
@@ -2839,6 +3032,207 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["FailureView"][];
                 };
+            };
+        };
+    };
+    GetAssistantSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SettingsView"];
+                };
+            };
+        };
+    };
+    PutAssistantSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SettingsRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SettingsView"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+        };
+    };
+    ListAssistantProviders: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProviderView"][];
+                };
+            };
+        };
+    };
+    SummarisePatient: {
+        parameters: {
+            query?: {
+                stream?: boolean;
+            };
+            header?: never;
+            path: {
+                patientId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": null | components["schemas"]["SummaryRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    DraftFromRecord: {
+        parameters: {
+            query?: {
+                stream?: boolean;
+            };
+            header?: never;
+            path: {
+                patientId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DraftRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    AskAboutPatient: {
+        parameters: {
+            query?: {
+                stream?: boolean;
+            };
+            header?: never;
+            path: {
+                patientId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["QuestionRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ListAssistantCalls: {
+        parameters: {
+            query?: {
+                patientId?: string;
+                outcome?: string;
+                from?: string;
+                to?: string;
+                limit?: number | string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallView"][];
+                };
+            };
+        };
+    };
+    ExportAssistantCalls: {
+        parameters: {
+            query?: {
+                patientId?: string;
+                outcome?: string;
+                from?: string;
+                to?: string;
+                limit?: number | string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
