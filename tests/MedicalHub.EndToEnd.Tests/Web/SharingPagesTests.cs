@@ -6,7 +6,7 @@ using static Microsoft.Playwright.Assertions;
 
 namespace MedicalHub.EndToEnd.Tests.Web;
 
-/// <summary>Sharing in the web app: a document shared with another organization's user and revoked; an expiring link with an access code, opened without an account and revoked.</summary>
+/// <summary>Sharing in the web app: a document shared with another organization's user, in their inbox, and revoked; an expiring link with an access code, opened without an account and revoked.</summary>
 public sealed class SharingPagesTests(StackFixture stack, BrowserFixture browser)
 {
     [Fact]
@@ -58,6 +58,18 @@ public sealed class SharingPagesTests(StackFixture stack, BrowserFixture browser
         var download = await colleagueWeb.DownloadAsync(colleaguePage.GetByRole(AriaRole.Button, new() { Name = "Download: Referral letter" }));
         Assert.Equal("letter.pdf", download.FileName);
         Assert.Equal(bytes, download.Bytes);
+        await colleagueWeb.AssertAccessibleAsync();
+
+        // The share's notice is in the colleague's inbox in the app too (naming neither the document nor the patient).
+        await colleagueWeb.NavigateAsync("Inbox", "Inbox");
+        var inbox = colleaguePage.GetByRole(AriaRole.List, new() { Name = "Notifications" });
+        await Expect(inbox.GetByRole(AriaRole.Listitem)).ToHaveCountAsync(1, new() { Timeout = 45_000 });
+        await Expect(inbox).ToContainTextAsync("shared a document with you");
+        await Expect(inbox).Not.ToContainTextAsync("Referral letter");
+        await Expect(colleaguePage.GetByText("1 unread notification.")).ToBeVisibleAsync();
+        await inbox.GetByRole(AriaRole.Button, new() { Name = "Mark as read:" }).ClickAsync();
+        await Expect(colleaguePage.GetByText("0 unread notifications.")).ToBeVisibleAsync();
+        await Expect(inbox.GetByRole(AriaRole.Button)).ToHaveCountAsync(0);
         await colleagueWeb.AssertAccessibleAsync();
 
         await using (var ownerWeb = await WebSession.StartAsync(stack, browser))

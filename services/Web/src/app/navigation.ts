@@ -19,7 +19,7 @@ export interface NavigationGroup {
 
 export const navigation: NavigationGroup[] = [
   { id: "home", label: "nav.groups.home", items: [{ to: "/", label: "nav.home" }] },
-  // Capability slots still to come: /search, /pathways, /inbox (routes in router.tsx).
+  // Capability slots still to come: /search, /pathways (routes in router.tsx).
   {
     id: "clinical",
     label: "nav.groups.clinical",
@@ -28,6 +28,7 @@ export const navigation: NavigationGroup[] = [
       { to: "/documents", label: "nav.documents", permission: "documents:read" },
       { to: "/shared-with-me", label: "nav.sharedWithMe", permission: "documents:read" },
       { to: "/tasks", label: "nav.tasks", permission: "tasks:read" },
+      { to: "/inbox", label: "nav.inbox" },
     ],
   },
   {

@@ -48,8 +48,9 @@ export const routes: RouteObject[] = [
           { path: "/documents", ...page(() => import("@/features/documents/routes/documents-page")) },
           { path: "/documents/:id", ...page(() => import("@/features/documents/routes/document-page")) },
           { path: "/shared-with-me", ...page(() => import("@/features/documents/routes/shared-with-me-page")) },
+          { path: "/inbox", ...page(() => import("@/features/inbox/routes/inbox-page")) },
           { path: "/tasks", ...page(() => import("@/features/tasks/routes/tasks-page")) },
-          // Capability slots still to come: /search, /pathways and /inbox are added here (and in navigation.ts) as
+          // Capability slots still to come: /search and /pathways are added here (and in navigation.ts) as
           // their pages are written.
           { path: "*", element: <NotFoundPage /> },
         ],

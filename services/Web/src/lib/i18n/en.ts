@@ -39,6 +39,7 @@ export const en = {
     documents: "Documents",
     sharedWithMe: "Shared with me",
     tasks: "Tasks",
+    inbox: "Inbox",
     groups: { home: "MedicalHub", clinical: "Clinical", account: "My account", administration: "Administration" },
   },
   settings: {
@@ -479,6 +480,19 @@ export const en = {
       revoke: "Revoked a share",
       export: "Exported",
     },
+  },
+  inbox: {
+    title: "Inbox",
+    description: "What your practice told you in the app.",
+    unread_one: "{{count}} unread notification.",
+    unread_other: "{{count}} unread notifications.",
+    list: "Notifications",
+    none: "Nothing in your inbox.",
+    unreadOnly: "Unread only",
+    new: "New",
+    markRead: "Mark as read",
+    markAllRead: "Mark all as read",
+    pages: "Pages of notifications",
   },
   tasks: {
     title: "Tasks",

@@ -41,6 +41,7 @@ export const fr: Translation = {
     documents: "Documents",
     sharedWithMe: "Partagés avec moi",
     tasks: "Tâches",
+    inbox: "Boîte de réception",
     groups: { home: "MedicalHub", clinical: "Clinique", account: "Mon compte", administration: "Administration" },
   },
   settings: {
@@ -481,6 +482,19 @@ export const fr: Translation = {
       revoke: "Partage révoqué",
       export: "Exporté",
     },
+  },
+  inbox: {
+    title: "Boîte de réception",
+    description: "Ce que votre cabinet vous a signalé dans l'application.",
+    unread_one: "{{count}} notification non lue.",
+    unread_other: "{{count}} notifications non lues.",
+    list: "Notifications",
+    none: "Rien dans votre boîte de réception.",
+    unreadOnly: "Non lues seulement",
+    new: "Nouveau",
+    markRead: "Marquer comme lu",
+    markAllRead: "Tout marquer comme lu",
+    pages: "Pages de notifications",
   },
   tasks: {
     title: "Tâches",
