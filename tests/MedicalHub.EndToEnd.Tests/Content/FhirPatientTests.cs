@@ -208,7 +208,7 @@ public sealed class FhirPatientTests(StackFixture stack) : IDisposable
     [InlineData("/fhir/Patient?_format=xml", HttpStatusCode.NotAcceptable)]
     [InlineData("/fhir/Patient/not-a-guid", HttpStatusCode.NotFound)]
     [InlineData("/fhir/Patient/0195a000-0000-7000-8000-000000000001/_history/x", HttpStatusCode.NotFound)]
-    [InlineData("/fhir/Observation", HttpStatusCode.NotFound)]
+    [InlineData("/fhir/Condition", HttpStatusCode.NotFound)]
     [InlineData("/fhir/AuditEvent?patient=nobody", HttpStatusCode.BadRequest)]
     public async Task A_malformed_request_is_a_4xx_OperationOutcome(string path, HttpStatusCode expected)
     {

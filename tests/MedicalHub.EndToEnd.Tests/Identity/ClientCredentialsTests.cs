@@ -45,13 +45,14 @@ public sealed class ClientCredentialsTests(StackFixture stack)
         Assert.Equal("identity", claims.GetProperty("sub").GetString());
         Assert.Equal("identity", claims.GetProperty("client_id").GetString());
         Assert.Equal("service", claims.GetProperty("client_kind").GetString());
-        Assert.Equal(["messages:send"], Strings(claims, "permission"));
-        Assert.Equal(["communication"], Strings(claims, "aud"));
+        // Identity sends its e-mails through Communication and asks Content whether an invited patient's record exists.
+        Assert.Equal(["messages:send", "patients:check"], Strings(claims, "permission").Order(StringComparer.Ordinal).ToArray());
+        Assert.Equal(["communication", "content"], Strings(claims, "aud").Order(StringComparer.Ordinal).ToArray());
         Assert.False(claims.TryGetProperty("org_id", out _));
 
         using var asked = await identity.ClientCredentialsAsync("identity", secret, "communication");
         Assert.Equal(["communication"], Strings(await TokenClaimsAsync(asked), "aud"));
-        using var notAllowed = await identity.ClientCredentialsAsync("identity", secret, "content");
+        using var notAllowed = await identity.ClientCredentialsAsync("identity", secret, "workflow");
         using var wrongSecret = await identity.ClientCredentialsAsync("identity", "not the secret");
         using var otherService = await identity.ClientCredentialsAsync("content", secret);
         using var publicClient = await identity.TokenAsync(("grant_type", "client_credentials"), ("client_id", "medicalhub-web"));

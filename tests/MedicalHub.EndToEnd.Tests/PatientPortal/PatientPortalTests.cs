@@ -384,7 +384,11 @@ public sealed class PatientPortalTests(StackFixture stack) : IDisposable
         var toTheRole = (await documents.CreateAsync(admin, patientId: record)).GetProperty("id").GetGuid();
         await ShareAsync(admin, new { documentId = shared, recipientUserId = patient.UserId });
         await ShareAsync(admin, new { documentId = someoneElses, recipientUserId = patient.UserId }); // a mistake the portal does not pass on
-        await ShareAsync(admin, new { documentId = toTheRole, recipientRole = "Patient" }); // every patient holds the role: never a grant
+        // Every patient holds the Patient role: a share to it would reach them all, and is refused.
+        using (var toRole = await _portal.Caller.SendAsync(HttpMethod.Post, "/api/shares", admin.Token, new { documentId = toTheRole, recipientRole = "Patient" }))
+        {
+            Assert.Equal(HttpStatusCode.UnprocessableEntity, toRole.StatusCode);
+        }
 
         Assert.Equal([shared], await PortalIdsAsync(patient));
         using (var download = await _portal.Caller.SendAsync(HttpMethod.Get, $"/api/portal/documents/{shared}/content", patient.Token))
